@@ -1,0 +1,55 @@
+# Pantau: `make demo` processes the bundled samples; `make test` runs every test.
+# Both install what is missing first: Debian packages, uv, and the locked Python environment.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd \
+	poppler-utils fonts-liberation fonts-dejavu-core
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+export OMP_THREAD_LIMIT := 1
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: help setup system-deps uv python-deps demo test lint samples bench
+
+help:
+	@echo "make demo   install what is missing, then process samples/ into the default database"
+	@echo "make test   install what is missing, then run lint and the whole test suite"
+	@echo "make bench  OCR throughput: pantau run vs raw tesseract on the same scanned pages"
+
+setup: system-deps uv python-deps
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet --user uv || \
+		python3 -m pip install --quiet --user --break-system-packages uv
+
+python-deps:
+	@$(UV) sync --frozen --quiet
+
+demo: setup
+	@$(UV) run pantau run samples; code=$$?; \
+	if [ $$code -eq 3 ]; then echo "(exit code 3: some sample files are broken on purpose; see above)"; \
+	elif [ $$code -ne 0 ]; then exit $$code; fi
+
+test: setup lint
+	@$(UV) run pytest
+
+lint:
+	@$(UV) run ruff check .
+	@$(UV) run lint-imports
+
+samples: setup
+	@$(UV) run python -m tools.make_samples --out samples
+
+bench: setup
+	@$(UV) run python benchmarks/ocr_throughput.py

@@ -1,0 +1,194 @@
+"""Intake: find input files, fingerprint them, and tell their type from the content.
+
+The file name is never trusted: a `.pdf` that holds a PNG is read as a PNG, and a
+`.txt` full of binary junk is refused. Originals are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import ConfigError, EmptyFileError, NotTextError, UnsupportedTypeError
+from models.records import MediaType
+
+_CHUNK = 1 << 20
+_SNIFF = 8192
+
+# Files that are never documents: editor droppings and OS metadata.
+_IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+_EXPECTED_SUFFIXES: dict[MediaType, tuple[str, ...]] = {
+    MediaType.PDF: (".pdf",),
+    MediaType.PNG: (".png",),
+    MediaType.JPEG: (".jpg", ".jpeg", ".jpe"),
+    MediaType.TIFF: (".tif", ".tiff"),
+    MediaType.DOCX: (".docx",),
+    MediaType.TEXT: (".txt", ".text", ".md", ".csv", ""),
+    MediaType.HTML: (".html", ".htm", ".xhtml"),
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file found on disk, with its content fingerprint and detected type."""
+
+    path: Path
+    sha256: str
+    size: int
+    media_type: MediaType
+
+    @property
+    def name_matches_type(self) -> bool:
+        """Whether the file name's suffix agrees with the detected content type."""
+        return self.path.suffix.lower() in _EXPECTED_SUFFIXES.get(self.media_type, ())
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield every file under the given files and folders, recursively, in a stable order.
+
+    Hidden files and folders (dot-names) and OS metadata files are skipped.
+    """
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or folder. Check the path and try again.")
+        if path.is_file():
+            yield path.resolve()
+            continue
+        for child in sorted(path.rglob("*")):
+            relative = child.relative_to(path).parts
+            if any(part.startswith(".") for part in relative) or child.name in _IGNORED_NAMES:
+                continue
+            if child.is_file():
+                yield child.resolve()
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """Return the SHA-256 hex digest and size of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def inspect(path: Path) -> InputFile:
+    """Fingerprint a file and detect its type; unknown types become MediaType.UNKNOWN."""
+    sha256, size = hash_file(path)
+    media_type = detect_type(path) if size else MediaType.UNKNOWN
+    return InputFile(path=path, sha256=sha256, size=size, media_type=media_type)
+
+
+def detect_type(path: Path) -> MediaType:
+    """Detect the media type of a file from its first bytes (and ZIP directory for DOCX)."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF)
+    return sniff(head, path)
+
+
+def sniff(head: bytes, path: Path | None = None) -> MediaType:
+    """Detect the media type from the leading bytes of a file."""
+    if head.lstrip(b"\x00\t\n\r \xef\xbb\xbf")[:5] == b"%PDF-" or head[:1024].find(b"%PDF-") >= 0:
+        return MediaType.PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return MediaType.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return MediaType.JPEG
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return MediaType.TIFF
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    text = _decode_text(head)
+    if text is None:
+        return MediaType.UNKNOWN
+    if _looks_like_html(text):
+        return MediaType.HTML
+    return MediaType.TEXT
+
+
+def _sniff_zip(path: Path | None) -> MediaType:
+    if path is None:
+        return MediaType.UNKNOWN
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return MediaType.UNKNOWN
+    if "word/document.xml" in names:
+        return MediaType.DOCX
+    return MediaType.UNKNOWN
+
+
+def _looks_like_html(text: str) -> bool:
+    start = text.lstrip().lower()[:512]
+    return start.startswith(("<!doctype html", "<html")) or (
+        start.startswith("<") and ("<body" in start or "<head" in start or "<p>" in start)
+    )
+
+
+def _decode_text(head: bytes) -> str | None:
+    """Decode bytes as text if they look like human text, else None."""
+    if not head:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return head.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # A multi-byte character cut at the sniff boundary is still text.
+        if e.start < len(head) - 4:
+            text = head.decode("cp1252", errors="replace")
+            if not _mostly_printable(text) or b"\x00" in head:
+                return None
+            return text
+        text = head[: e.start].decode("utf-8")
+    return text if _mostly_printable(text) else None
+
+
+def _mostly_printable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    bad = control + text.count("\ufffd")
+    return bad <= max(2, len(text) // 100)
+
+
+def read_text_file(path: Path) -> str:
+    """Read a plain-text or HTML file as str, refusing binary content."""
+    data = path.read_bytes()
+    if not data:
+        raise EmptyFileError(f"{path.name}: the file is empty (0 bytes). Re-export or re-scan it.")
+    for encoding in (
+        ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
+    ):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = data.decode("cp1252", errors="replace")
+    if not _mostly_printable(text):
+        raise NotTextError(
+            f"{path.name}: the content is binary data, not text, although the name says text. "
+            "Find the original document or convert it to PDF, DOCX or plain text."
+        )
+    return text
+
+
+def unsupported(path: Path) -> UnsupportedTypeError:
+    """The error for a file whose content matches no supported format."""
+    return UnsupportedTypeError(
+        f"{path.name}: the content is not a supported document "
+        "(PDF, PNG, JPEG, TIFF, DOCX, HTML or plain text). "
+        "Convert it to one of those formats, or remove it from the inbox."
+    )

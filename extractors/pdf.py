@@ -1,0 +1,200 @@
+"""PDF backend: per-page text layer (pdfplumber) and page rendering (pdfium).
+
+A page whose text layer is usable is read from it, in reading order, with word
+boxes; a page without one (a scan) is rendered for OCR. The decision is made page
+by page, so mixed PDFs work.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image
+
+from models.errors import CorruptFileError, EncryptedFileError, TooLargeError
+from models.records import PageSource, PageText, WordBox
+
+# pdfium is not thread-safe, not even across different documents: serialise every call.
+PDFIUM_LOCK = threading.RLock()
+
+POINTS_PER_INCH = 72.0
+_MIN_LETTERS = 20
+_CID = re.compile(r"\(cid:\d+\)")
+
+# pdfminer logs every malformed object it meets; the page error says what matters.
+for _noisy in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_noisy).setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class PdfPageText:
+    """What the text layer of one PDF page holds, before deciding whether to OCR it."""
+
+    number: int
+    text: PageText | None  # None when the page has no usable text layer
+    width_pt: float
+    height_pt: float
+
+
+@contextmanager
+def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
+    """Open a PDF with pdfplumber, turning its failures into Pantau input errors."""
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as e:  # pdfminer raises many unrelated types for bad files
+        raise _pdf_error(path, e) from e
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def read_text_layers(path: Path, *, dpi: int) -> Iterator[PdfPageText | Exception]:
+    """Yield, page by page, the usable text layer (or None), or the error reading that page.
+
+    Word boxes are in pixels of the page rendered at `dpi`, so a page's boxes refer
+    to the same image whether its text came from the layer or from OCR.
+    """
+    with open_pdf(path) as pdf:
+        try:
+            pages = pdf.pages
+        except Exception as e:
+            raise _pdf_error(path, e) from e
+        if not pages:
+            raise CorruptFileError(
+                f"{path.name}: the PDF has no pages. Re-export or re-scan the document."
+            )
+        for number, page in enumerate(pages, start=1):
+            try:
+                yield PdfPageText(
+                    number=number,
+                    text=_page_text(page, dpi=dpi),
+                    width_pt=float(page.width),
+                    height_pt=float(page.height),
+                )
+            except Exception as e:
+                yield e
+            finally:
+                page.close()
+
+
+def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
+    text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+    if not is_usable_text(text):
+        return None
+    scale = dpi / POINTS_PER_INCH
+    words = _words(page, text, scale=scale)
+    return PageText(
+        text=text,
+        source=PageSource.TEXT_LAYER,
+        width=round(float(page.width) * scale),
+        height=round(float(page.height) * scale),
+        words=words,
+    )
+
+
+def _words(page: pdfplumber.page.Page, text: str, *, scale: float) -> list[WordBox]:
+    words: list[WordBox] = []
+    cursor = 0
+    line = 0
+    last_top: float | None = None
+    for raw in page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False):
+        if last_top is not None and abs(raw["top"] - last_top) > 3:
+            line += 1
+        last_top = raw["top"]
+        start = text.find(raw["text"], cursor)
+        if start >= 0:
+            cursor = start + len(raw["text"])
+        words.append(
+            WordBox(
+                text=raw["text"],
+                left=round(raw["x0"] * scale),
+                top=round(raw["top"] * scale),
+                width=max(1, round((raw["x1"] - raw["x0"]) * scale)),
+                height=max(1, round((raw["bottom"] - raw["top"]) * scale)),
+                conf=100.0,
+                line=line,
+                start=start,
+            )
+        )
+    return words
+
+
+def is_usable_text(text: str) -> bool:
+    """Whether a text layer holds real words (not empty, not unmapped glyph codes)."""
+    if _CID.search(text) and len(_CID.findall(text)) * 8 > len(text) / 4:
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < _MIN_LETTERS:
+        return False
+    visible = sum(not ch.isspace() for ch in text)
+    replacement = text.count("\ufffd")
+    return letters / max(visible, 1) >= 0.5 and replacement * 20 < visible
+
+
+def render_page(path: Path, number: int, *, dpi: int, max_pixels: int) -> tuple[Image.Image, int]:
+    """Render one page (1-based) as an RGB image; returns the image and the dpi used.
+
+    Oversized pages are rendered at a lower resolution that fits `max_pixels`; a page
+    that cannot fit even at 100 dpi raises TooLargeError (a decompression bomb).
+    """
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as e:
+            raise _pdf_error(path, e) from e
+        try:
+            page = document[number - 1]
+            width_pt, height_pt = page.get_size()
+            used_dpi = _fitting_dpi(width_pt, height_pt, dpi=dpi, max_pixels=max_pixels)
+            if used_dpi < 100:
+                raise TooLargeError(
+                    f"{path.name}: page {number} is {width_pt / 72:.0f} x {height_pt / 72:.0f} "
+                    "inches, too large to render safely. Split or shrink the document."
+                )
+            bitmap = page.render(scale=used_dpi / POINTS_PER_INCH)
+            image = bitmap.to_pil().convert("RGB")
+            page.close()
+        except pdfium.PdfiumError as e:
+            raise CorruptFileError(
+                f"{path.name}: page {number} cannot be rendered ({e}). "
+                "The file is damaged; re-export or re-scan it."
+            ) from e
+        finally:
+            document.close()
+    return image, used_dpi
+
+
+def _fitting_dpi(width_pt: float, height_pt: float, *, dpi: int, max_pixels: int) -> int:
+    pixels = (width_pt / POINTS_PER_INCH * dpi) * (height_pt / POINTS_PER_INCH * dpi)
+    if pixels <= max_pixels:
+        return dpi
+    return int(dpi * (max_pixels / pixels) ** 0.5)
+
+
+def _pdf_error(path: Path, error: Exception) -> Exception:
+    # pdfplumber wraps pdfminer's errors; the wrapped one's type names the cause.
+    causes = [error, *getattr(error, "args", ())]
+    message = " ".join(f"{type(c).__name__}: {c}" for c in causes).lower()
+    if "password" in message or "encrypt" in message:
+        return EncryptedFileError(
+            f"{path.name}: the PDF is password-protected. Ask the sender for an unprotected "
+            "copy, or remove the password (e.g. `qpdf --decrypt`) and add it again."
+        )
+    return CorruptFileError(
+        f"{path.name}: the PDF is damaged or truncated and cannot be read ({_short(error)}). "
+        "Ask for the file again or re-scan the original."
+    )
+
+
+def _short(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -1,0 +1,109 @@
+"""Backends for documents that carry their text: DOCX, HTML and plain text.
+
+Each returns the text of its pages. DOCX pages are split at explicit page breaks,
+plain text at form feeds; HTML is one page.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from docx import Document as open_docx
+from docx.opc.exceptions import PackageNotFoundError
+
+from extractors.intake import read_text_file
+from models.errors import CorruptFileError, TooLargeError
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form")
+_BLOCK_TAGS = "p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article, blockquote"
+_WS = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A DOCX whose XML inflates beyond this is refused (zip bombs).
+_MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+def read_plain_text(path: Path) -> list[str]:
+    """Pages of a plain-text file, split at form feeds."""
+    return [tidy(page) for page in read_text_file(path).split("\f")]
+
+
+def read_html(path: Path) -> list[str]:
+    """The visible text of an HTML page, as one page."""
+    soup = BeautifulSoup(read_text_file(path), "lxml")
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.select(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return [tidy(soup.get_text())]
+
+
+def read_docx(path: Path) -> list[str]:
+    """Paragraph and table text of a DOCX, split into pages at explicit page breaks."""
+    _check_docx_size(path)
+    try:
+        document = open_docx(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise CorruptFileError(
+            f"{path.name}: the DOCX file is damaged ({e}). Open and re-save it in a word "
+            "processor, or ask for the file again."
+        ) from e
+    pages: list[list[str]] = [[]]
+    for block in document.element.body.iterchildren():
+        if block.tag == f"{_W}p":
+            _add_paragraph(block, pages)
+        elif block.tag == f"{_W}tbl":
+            pages[-1].extend(_table_rows(block))
+    return [tidy("\n".join(lines)) for lines in pages]
+
+
+def _add_paragraph(paragraph, pages: list[list[str]]) -> None:
+    line: list[str] = []
+    for node in paragraph.iter():
+        if node.tag == f"{_W}t" and node.text:
+            line.append(node.text)
+        elif node.tag == f"{_W}tab":
+            line.append("\t")
+        elif node.tag == f"{_W}br" and node.get(f"{_W}type") == "page":
+            pages[-1].append("".join(line))
+            pages.append([])
+            line = []
+        elif node.tag == f"{_W}br":
+            line.append("\n")
+    pages[-1].append("".join(line))
+
+
+def _table_rows(table) -> list[str]:
+    rows = []
+    for row in table.iter(f"{_W}tr"):
+        cells = []
+        for cell in row.iter(f"{_W}tc"):
+            cells.append(" ".join(t.text or "" for t in cell.iter(f"{_W}t")).strip())
+        rows.append(" | ".join(cells))
+    return rows
+
+
+def _check_docx_size(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as e:
+        raise CorruptFileError(
+            f"{path.name}: the DOCX file is damaged or truncated. Ask for the file again."
+        ) from e
+    if inflated > _MAX_DOCX_UNCOMPRESSED:
+        raise TooLargeError(
+            f"{path.name}: the DOCX unpacks to {inflated // (1024 * 1024)} MB, too large to "
+            "process safely (a zip bomb?). Save it as PDF instead."
+        )
+
+
+def tidy(text: str) -> str:
+    """Normalise line endings and spacing, keeping paragraph breaks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

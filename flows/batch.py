@@ -1,0 +1,275 @@
+"""The batch flow: files and folders in, page text in the database, one task per document.
+
+Each document is claimed by content hash, read, and committed on its own, so a
+crash mid-batch loses nothing already done and a re-run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, wait
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from storage.engine import get_engine, session_for
+from storage.migrate import upgrade
+
+from extractors import intake
+from extractors.pipeline import ReadOptions, read_document
+from models.errors import StorageError
+from models.records import DocumentStatus, MediaType, PageSource
+from storage import repository
+
+
+class BatchOptions(BaseModel):
+    """What a batch needs to know; plain values so Prefect can record them as parameters."""
+
+    database_url: str
+    workers: int = 2
+    dpi: int = 300
+    max_file_mb: int = 1024
+    max_pages: int = 2000
+    max_megapixels: int = 150
+    retry_failed: bool = False
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(
+            dpi=self.dpi,
+            max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_pages=self.max_pages,
+            max_pixels=self.max_megapixels * 1_000_000,
+        )
+
+
+class DocumentOutcome(BaseModel):
+    """How one input ended in this run."""
+
+    path: str
+    document_id: int | None = None
+    claim: str
+    status: str
+    pages: int = 0
+    pages_ocr: int = 0
+    pages_text_layer: int = 0
+    error_code: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+Listener = Callable[[str, object], None]
+
+
+class Progress:
+    """In-process observers of a batch (the CLI's progress bar); thread-safe."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener `(event, payload)`; returns a function that removes it."""
+        with self._lock:
+            self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def emit(self, event: str, payload: object) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(event, payload)
+
+
+progress = Progress()
+
+_pool_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def ocr_pool(workers: int) -> ThreadPoolExecutor:
+    """One OCR pool per process and size: at most `workers` tesseracts at a time overall."""
+    with _pool_lock:
+        if workers not in _pools:
+            _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
+        return _pools[workers]
+
+
+def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's signature
+    """Retry only what a retry can fix: a busy or briefly unreachable database."""
+    try:
+        state.result()
+    except (OperationalError, StorageError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="process-document",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=_is_transient,
+)
+def process_document(
+    path: str, sha256: str, size: int, media_type: str, run_id: int, options: BatchOptions
+) -> DocumentOutcome:
+    """Claim one input by content hash; read and store it unless it is already known."""
+    item = intake.InputFile(
+        path=Path(path), sha256=sha256, size=size, media_type=MediaType(media_type)
+    )
+    engine = get_engine(options.database_url)
+    with session_for(engine) as session:
+        document, claim = repository.claim_document(
+            session, path=path, sha256=sha256, size=size, media_type=media_type, run_id=run_id
+        )
+        document_id = document.id
+        outcome = _skipped_outcome(path, document, claim)
+    if outcome is None:
+        result = read_document(
+            item, options=options.read_options(), executor=ocr_pool(options.workers)
+        )
+        outcome = _read_outcome(path, document_id, claim, result)
+        with session_for(engine) as session:
+            repository.save_result(session, document_id=document_id, result=result)
+    with session_for(engine) as session:
+        repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
+    progress.emit("document", outcome)
+    return outcome
+
+
+def _skipped_outcome(path: str, document, claim) -> DocumentOutcome | None:  # noqa: ANN001
+    if claim in (repository.Claim.NEW, repository.Claim.RESUME):
+        return None
+    return DocumentOutcome(
+        path=path,
+        document_id=document.id,
+        claim=claim.value,
+        status=document.status,
+        pages=document.page_count or 0,
+    )
+
+
+def _read_outcome(path: str, document_id: int, claim, result) -> DocumentOutcome:  # noqa: ANN001
+    ok_pages = [page for page in result.pages if page.ok]
+    return DocumentOutcome(
+        path=path,
+        document_id=document_id,
+        claim=claim.value,
+        status=result.status.value,
+        pages=len(result.pages),
+        pages_ocr=sum(page.text.source is PageSource.OCR for page in ok_pages),
+        pages_text_layer=sum(page.text.source is PageSource.TEXT_LAYER for page in ok_pages),
+        error_code=result.error_code,
+        error=result.error,
+        seconds=result.seconds,
+    )
+
+
+# Documents in flight: enough to keep every OCR worker busy while others read text layers.
+@flow(name="pantau-batch", task_runner=ThreadPoolTaskRunner(max_workers=2 * (os.cpu_count() or 1)))
+def process_batch(paths: list[str], options: BatchOptions) -> int:
+    """Process every file under `paths`; returns the id of the run that records it."""
+    engine = get_engine(options.database_url)
+    upgrade(engine)
+    with session_for(engine) as session:
+        repository.mark_crashed_runs(session)
+        if options.retry_failed:
+            repository.reset_failed(session)
+        run_id = repository.start_run(session, inputs=paths).id
+    try:
+        items, unreadable = _inspect_all(paths)
+        progress.emit("start", len(items) + len(unreadable))
+        for outcome in unreadable:
+            with session_for(engine) as session:
+                repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
+            progress.emit("document", outcome)
+        _submit_all(items, run_id=run_id, options=options)
+    except BaseException:
+        with session_for(engine) as session:
+            repository.finish_run(session, run_id=run_id, status="crashed")
+        raise
+    with session_for(engine) as session:
+        repository.finish_run(session, run_id=run_id)
+    return run_id
+
+
+def _inspect_all(paths: list[str]) -> tuple[list[intake.InputFile], list[DocumentOutcome]]:
+    """Hash and type every input; files that cannot even be read become failed outcomes."""
+    items, unreadable = [], []
+    for path in intake.discover(paths):
+        try:
+            items.append(intake.inspect(path))
+        except OSError as e:
+            unreadable.append(
+                DocumentOutcome(
+                    path=str(path),
+                    claim="unreadable",
+                    status=DocumentStatus.FAILED.value,
+                    error_code="unreadable",
+                    error=f"{path.name}: cannot be opened ({e.strerror or e}). "
+                    "Check the file's permissions and that the disk is mounted.",
+                )
+            )
+    return items, unreadable
+
+
+def _submit_all(items: list[intake.InputFile], *, run_id: int, options: BatchOptions) -> None:
+    """Submit one task per file; same-content files wait for the first, so one is read."""
+    first_by_hash: dict[str, PrefectFuture] = {}
+    submitted: list[tuple[intake.InputFile, PrefectFuture]] = []
+    for item in items:
+        earlier = first_by_hash.get(item.sha256)
+        future = process_document.submit(
+            str(item.path),
+            item.sha256,
+            item.size,
+            item.media_type.value,
+            run_id,
+            options,
+            wait_for=[earlier] if earlier else None,
+        )
+        first_by_hash.setdefault(item.sha256, future)
+        submitted.append((item, future))
+    wait([future for _, future in submitted])
+    for item, future in submitted:
+        _record_crash(item, future, run_id=run_id, options=options)
+
+
+def _record_crash(
+    item: intake.InputFile, future: PrefectFuture, *, run_id: int, options: BatchOptions
+) -> None:
+    """A task that died (not bad input: a bug or a lost database) is counted, not hidden.
+
+    Its document stays `pending`, so the next run picks it up again.
+    """
+    error = future.result(raise_on_failure=False)
+    if not isinstance(error, BaseException):
+        return
+    outcome = DocumentOutcome(
+        path=str(item.path),
+        claim="crashed",
+        status=DocumentStatus.PENDING.value,
+        error_code="internal",
+        error=f"{item.path.name}: processing stopped unexpectedly ({type(error).__name__}: "
+        f"{error}); it stays pending and the next run retries it.",
+    )
+    with session_for(get_engine(options.database_url)) as session:
+        repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
+    progress.emit("document", outcome)
+
+
+def run_batch(paths: list[str], options: BatchOptions) -> int:
+    """Run the batch flow with one task worker per configured worker; returns the run id."""
+    runner = ThreadPoolTaskRunner(max_workers=2 * options.workers)
+    return process_batch.with_options(task_runner=runner)(paths=paths, options=options)
+
+
+__all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "progress", "run_batch"]

@@ -1,0 +1,84 @@
+"""One exception hierarchy for Pantau; every message says how to fix the problem.
+
+`code` is a stable short reason (stored with a failed document and used in run
+reports); `exit_code` is what the CLI returns when this error ends a command.
+"""
+
+from __future__ import annotations
+
+
+class PantauError(Exception):
+    """Base of every error Pantau raises on purpose."""
+
+    code = "error"
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(PantauError):
+    """A document cannot be read; the batch goes on without it."""
+
+    code = "unreadable"
+    exit_code = 3
+
+
+class EmptyFileError(InputError):
+    code = "empty_file"
+
+
+class UnsupportedTypeError(InputError):
+    code = "unsupported_type"
+
+
+class TypeMismatchError(InputError):
+    """Kept for reporting: the name promised one type, the content is another."""
+
+    code = "type_mismatch"
+
+
+class CorruptFileError(InputError):
+    code = "corrupt"
+
+
+class EncryptedFileError(InputError):
+    code = "encrypted"
+
+
+class TooLargeError(InputError):
+    code = "too_large"
+
+
+class NotTextError(InputError):
+    code = "not_text"
+
+
+class BlankPageError(InputError):
+    code = "blank_page"
+
+
+class OcrError(InputError):
+    code = "ocr_failed"
+
+
+class SetupError(PantauError):
+    """The machine lacks something Pantau needs (a program, a language pack)."""
+
+    code = "setup"
+    exit_code = 4
+
+
+class ConfigError(PantauError):
+    """A setting or argument is wrong."""
+
+    code = "config"
+    exit_code = 2
+
+
+class StorageError(PantauError):
+    """The database cannot be reached or is not at the expected schema."""
+
+    code = "storage"
+    exit_code = 5

@@ -1,0 +1,130 @@
+"""Typed records passed between the stages of a batch (no database here).
+
+One `DocumentResult` per input file: its status, pages and errors. A failure is
+data (status + reason + page), never an exception that escapes a batch.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class MediaType(StrEnum):
+    """Input formats Pantau recognises from the content of a file."""
+
+    PDF = "application/pdf"
+    PNG = "image/png"
+    JPEG = "image/jpeg"
+    TIFF = "image/tiff"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    TEXT = "text/plain"
+    HTML = "text/html"
+    UNKNOWN = "application/octet-stream"
+
+
+class PageSource(StrEnum):
+    """Where the text of a page came from."""
+
+    TEXT_LAYER = "text_layer"  # born-digital PDF text, DOCX, HTML or plain text
+    OCR = "ocr"
+    NONE = "none"  # the page could not be read (see its error)
+
+
+class DocumentStatus(StrEnum):
+    """The one state every input ends in."""
+
+    PENDING = "pending"
+    PROCESSED = "processed"
+    PARTIAL = "partial"  # some pages failed; their errors say why
+    FAILED = "failed"
+    DUPLICATE = "duplicate"  # same content as an earlier document
+
+
+class RunStatus(StrEnum):
+    """The state of one batch run."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    CRASHED = "crashed"  # left running by a process that died; found at the next start
+
+
+class WordBox(BaseModel):
+    """One recognised word and where it sits on the page image (pixels)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float = Field(description="Tesseract word confidence, 0-100; 100 for text layers")
+    line: int = Field(default=0, description="Line number within the page, in reading order")
+    start: int = Field(default=-1, description="Character offset of the word in the page text")
+
+
+class PageText(BaseModel):
+    """The text layer of one page, as produced by PDF text extraction or OCR."""
+
+    text: str
+    source: PageSource
+    confidence: float | None = Field(
+        default=None, description="Mean word confidence 0-100 for OCR pages, None otherwise"
+    )
+    rotation: int = Field(default=0, description="Clockwise degrees applied to make it upright")
+    skew: float = Field(default=0.0, description="Deskew angle applied, degrees")
+    width: int = Field(default=0, description="Width of the image the boxes refer to")
+    height: int = Field(default=0, description="Height of the image the boxes refer to")
+    words: list[WordBox] = Field(default_factory=list)
+    steps: list[str] = Field(
+        default_factory=list, description="Preprocessing steps applied, in order, for audit"
+    )
+
+
+class PageResult(BaseModel):
+    """One page of a document: its text or the error that stopped it."""
+
+    number: int = Field(description="1-based page number")
+    text: PageText | None = None
+    error: str | None = None
+    error_code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.text is not None
+
+
+class DocumentResult(BaseModel):
+    """Everything the text stage learned about one input file."""
+
+    path: str
+    sha256: str
+    size: int
+    media_type: MediaType
+    status: DocumentStatus
+    pages: list[PageResult] = Field(default_factory=list)
+    error: str | None = None
+    error_code: str | None = None
+    warnings: list[str] = Field(
+        default_factory=list, description="Things a person should know, e.g. a misleading name"
+    )
+    seconds: float = 0.0
+
+
+HIGHLIGHT_START = "["
+HIGHLIGHT_END = "]"
+
+
+class SearchHit(BaseModel):
+    """One page that matches a full-text query.
+
+    `snippet` is a short excerpt of the page text with every matched word wrapped
+    in `HIGHLIGHT_START` / `HIGHLIGHT_END`; `score` is higher for better matches
+    (comparable within one result list only).
+    """
+
+    document_id: int
+    path: str
+    page: int = Field(description="1-based page number")
+    snippet: str
+    score: float

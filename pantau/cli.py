@@ -1,0 +1,334 @@
+"""The `pantau` command line: run batches, list documents, show, search, export, schedule.
+
+Exit codes (also in README): 0 everything processed or skipped as duplicate;
+1 unexpected internal error; 2 bad arguments or settings; 3 some inputs failed or
+were only partly read; 4 a required program is missing (tesseract);
+5 the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from models.errors import ConfigError, PantauError
+from pantau.settings import Settings, prepare_prefect
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_SOME_FAILED = 3
+
+app = typer.Typer(
+    name="pantau",
+    help="Pantau: OCR and search over scanned letters, minutes and news about foreign nationals.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy database URL (default: PANTAU_DATABASE_URL or SQLite)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The one place where Pantau's errors become messages and exit codes."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PantauError as e:
+            errors.print(f"[bold red]error:[/] {escape(e.message)}")
+            raise typer.Exit(e.exit_code) from e
+        except KeyboardInterrupt as e:
+            errors.print("interrupted: finished documents are saved; run again to resume.")
+            raise typer.Exit(130) from e
+
+    return wrapper
+
+
+def _settings(db: str | None) -> Settings:
+    settings = Settings()
+    if db:
+        settings.database_url = db
+    return settings
+
+
+def _session(settings: Settings):  # noqa: ANN202 - a context manager from storage
+    from storage.engine import get_engine, session_for
+    from storage.migrate import upgrade
+
+    engine = get_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return session_for(engine)
+
+
+@app.command()
+@handle_errors
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to process.")],
+    db: DbOption = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Parallel OCR processes (default: all cores).")
+    ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Process previously failed documents again.")
+    ] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Process files and folders: detect types, read text layers, OCR scans, store pages."""
+    from extractors.tesseract import check_tesseract
+
+    settings = _settings(db)
+    if workers is not None:
+        settings.workers = max(1, workers)
+    check_tesseract()
+    prepare_prefect(settings)
+    from flows.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        database_url=settings.resolved_database_url,
+        workers=settings.workers,
+        dpi=settings.dpi,
+        max_file_mb=settings.max_file_mb,
+        max_pages=settings.max_pages,
+        max_megapixels=settings.max_megapixels,
+        retry_failed=retry_failed,
+    )
+    inputs = [str(path) for path in paths]
+    if json_out:
+        run_id = run_batch(inputs, options)
+    else:
+        from pantau.report import progress_bar
+
+        with progress_bar(console):
+            run_id = run_batch(inputs, options)
+    from pantau.report import load_run, print_report
+
+    with _session(settings) as session:
+        report = load_run(session, run_id=run_id)
+    if json_out:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        print_report(console, report)
+    bad = report["failed"] + report["partial"]
+    raise typer.Exit(EXIT_SOME_FAILED if bad else EXIT_OK)
+
+
+@app.command()
+@handle_errors
+def docs(
+    db: DbOption = None,
+    status: Annotated[str | None, typer.Option(help="Only documents with this status.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List every input: id, path, hash, status, error and page count."""
+    from storage import repository
+
+    with _session(_settings(db)) as session:
+        records = [_doc_record(d) for d in repository.list_documents(session, status=status)]
+    if json_out:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "status", "pages", "path", "error", show_lines=False)
+    for record in records:
+        table.add_row(
+            str(record["id"]),
+            _status_text(record["status"]),
+            str(record["pages"]),
+            escape(record["path"]),
+            escape(record["error"] or ""),
+        )
+    console.print(table)
+
+
+def _doc_record(document: Any) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "path": document.path,
+        "sha256": document.sha256,
+        "status": document.status,
+        "error": document.error,
+        "pages": document.page_count or 0,
+        "media_type": document.media_type,
+        "duplicate_of": document.duplicate_of,
+    }
+
+
+def _status_text(status: str) -> str:
+    colour = {"processed": "green", "partial": "yellow", "failed": "red"}.get(status, "cyan")
+    return f"[{colour}]{status}[/]"
+
+
+@app.command()
+@handle_errors
+def show(
+    doc_id: Annotated[int, typer.Argument(help="Document id (see `pantau docs`).")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Print the text of each page of a document, with its source and confidence."""
+    from storage import repository
+
+    with _session(_settings(db)) as session:
+        document = repository.get_document(session, document_id=doc_id)
+        if document is None:
+            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+        pages = repository.get_pages(session, document_id=doc_id)
+        record = _doc_record(document)
+        record["pages"] = [_page_record(page) for page in pages]
+    if json_out:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    console.rule(f"[bold]{escape(record['path'])}[/] ({_status_text(record['status'])})")
+    if record["error"]:
+        console.print(f"[red]{escape(record['error'])}[/]")
+    for page in record["pages"]:
+        console.rule(_page_heading(page), style="dim")
+        console.print(escape(page["text"] or page["error"] or ""), highlight=False)
+
+
+def _page_record(page: Any) -> dict[str, Any]:
+    return {
+        "number": page.number,
+        "source": page.source,
+        "confidence": page.confidence,
+        "rotation": page.rotation,
+        "text": page.text,
+        "error": page.error,
+    }
+
+
+def _page_heading(page: dict[str, Any]) -> str:
+    parts = [f"page {page['number']}", str(page["source"])]
+    if page["confidence"] is not None:
+        parts.append(f"confidence {page['confidence']:.0f}")
+    if page["rotation"]:
+        parts.append(f"rotated {page['rotation']}°")
+    return " · ".join(parts)
+
+
+@app.command()
+@handle_errors
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find; "quoted phrases" work.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    json_out: JsonOption = False,
+) -> None:
+    """Full-text search over page text, with document, page and a highlighted snippet."""
+    from storage.search import search_pages
+
+    with _session(_settings(db)) as session:
+        hits = search_pages(session, query=query, limit=limit)
+    if json_out:
+        print(json.dumps([hit.model_dump() for hit in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        console.print("no matches")
+        return
+    for hit in hits:
+        console.print(f"[bold]#{hit.document_id}[/] {escape(hit.path)} [dim]page {hit.page}[/]")
+        console.print("   " + _highlight(hit.snippet), highlight=False)
+
+
+def _highlight(snippet: str) -> str:
+    from storage.search import HIGHLIGHT_END, HIGHLIGHT_START
+
+    text = escape(snippet.replace("\n", " "))
+    return text.replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
+
+
+@app.command()
+@handle_errors
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into (created).")],
+    format: Annotated[str, typer.Option("--format", help="Export format: text.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """Export documents: `text` writes <input file stem>.txt per document, pages in order."""
+    from pantau.exports import export_text
+
+    if format != "text":
+        raise ConfigError(f"unknown export format {format!r}; supported: text.")
+    with _session(_settings(db)) as session:
+        written = export_text(session, out=out)
+    console.print(f"wrote {len(written)} files to {escape(str(out))}")
+
+
+@app.command()
+@handle_errors
+def runs(db: DbOption = None, limit: int = 10, json_out: JsonOption = False) -> None:
+    """List recent processing runs with their counts."""
+    from pantau.report import run_record
+    from storage import repository
+
+    with _session(_settings(db)) as session:
+        records = [run_record(r) for r in repository.list_runs(session, limit=limit)]
+    if json_out:
+        print(json.dumps(records, indent=2, default=str))
+        return
+    table = Table("run", "started", "status", "docs", "ok", "partial", "failed", "pages", "p/min")
+    for r in records:
+        table.add_row(
+            str(r["id"]),
+            str(r["started_at"])[:19],
+            r["status"],
+            str(r["documents_seen"]),
+            str(r["processed"]),
+            str(r["partial"]),
+            str(r["failed"]),
+            str(r["pages"]),
+            f"{r['pages_per_minute']:.1f}",
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def schedule(
+    inbox: Annotated[Path, typer.Argument(help="Folder that receives new scans.")],
+    cron: Annotated[str, typer.Option("--cron", help='Cron expression, e.g. "*/15 * * * *".')],
+    db: DbOption = None,
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "inbox",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
+) -> None:
+    """Serve the batch flow as a Prefect deployment that runs on a cron schedule."""
+    from flows.deploy import serve_inbox
+
+    settings = _settings(db)
+    if not inbox.is_dir():
+        raise ConfigError(f"{inbox}: not a folder. Create it or give the inbox folder's path.")
+    prepare_prefect(settings)
+    console.print(
+        f"serving deployment [bold]pantau-batch/{name}[/] on {escape(cron)} ({timezone}) over "
+        f"{escape(str(inbox.resolve()))}; Ctrl+C stops it."
+    )
+    serve_inbox(inbox=inbox.resolve(), cron=cron, settings=settings, name=name, timezone=timezone)
+
+
+def main() -> None:
+    """Console entry point that maps unexpected crashes to exit code 1 with a short message."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as e:  # last resort: never dump a traceback on an analyst
+        if os.environ.get("PANTAU_DEBUG"):
+            raise
+        errors.print(f"[bold red]internal error:[/] {escape(type(e).__name__)}: {escape(str(e))}")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,125 @@
+"""Run reports for the CLI: a live progress bar and the final summary of a run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+COUNT_FIELDS = (
+    "documents_seen",
+    "processed",
+    "partial",
+    "failed",
+    "duplicates",
+    "unchanged",
+    "pages",
+    "pages_ocr",
+    "pages_text_layer",
+)
+
+
+@contextmanager
+def progress_bar(console: Console) -> Iterator[None]:
+    """Show a progress bar (documents done of total, ETA) while a batch runs."""
+    from flows.batch import progress
+
+    bar = Progress(
+        TextColumn("[bold]processing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}", style="dim"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("batch", total=None, last="scanning inputs…")
+
+    def listen(event: str, payload: Any) -> None:
+        if event == "start":
+            bar.update(task, total=payload, last="")
+        elif event == "document":
+            name = payload.path.rsplit("/", 1)[-1]
+            bar.update(task, advance=1, last=f"{name}: {payload.status}")
+
+    unsubscribe = progress.subscribe(listen)
+    try:
+        with bar:
+            yield
+    finally:
+        unsubscribe()
+
+
+def run_record(run: Any) -> dict[str, Any]:
+    """A run row as plain data, with its throughput."""
+    record = {
+        "id": run.id,
+        "status": run.status,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "seconds": run.seconds or 0.0,
+        "inputs": run.inputs,
+        "failures_by_reason": dict(run.failures_by_reason or {}),
+    }
+    record.update({name: getattr(run, name) or 0 for name in COUNT_FIELDS})
+    minutes = record["seconds"] / 60
+    record["pages_per_minute"] = record["pages"] / minutes if minutes > 0 else 0.0
+    return record
+
+
+def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
+    """The report of one run, with the failed and partial documents it touched."""
+    from storage import repository
+
+    run = repository.get_run(session, run_id=run_id)
+    record = run_record(run)
+    record["problems"] = [
+        {
+            "id": d.id,
+            "path": d.path,
+            "status": d.status,
+            "error_code": d.error_code,
+            "error": d.error,
+        }
+        for d in repository.list_documents(session, run_id=run_id)
+        if d.status in ("failed", "partial", "pending")
+    ]
+    return record
+
+
+def print_report(console: Console, report: dict[str, Any]) -> None:
+    """Print the final run report: documents, pages, failures by reason, throughput."""
+    table = Table(title=f"Run {report['id']} ({report['status']})", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    rows = [
+        ("documents seen", report["documents_seen"]),
+        ("processed", report["processed"]),
+        ("partly processed", report["partial"]),
+        ("failed", report["failed"]),
+        ("duplicates skipped", report["duplicates"]),
+        ("already stored, unchanged", report["unchanged"]),
+        ("pages read", report["pages"]),
+        ("  by OCR", report["pages_ocr"]),
+        ("  from text layer", report["pages_text_layer"]),
+        ("time", f"{report['seconds']:.1f} s"),
+        ("pages per minute", f"{report['pages_per_minute']:.1f}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console.print(table)
+    if report["failures_by_reason"]:
+        reasons = Table("reason", "documents", title="Failures by reason")
+        for reason, count in sorted(report["failures_by_reason"].items()):
+            reasons.add_row(reason, str(count))
+        console.print(reasons)
+    for problem in report["problems"]:
+        console.print(
+            f"[{'red' if problem['status'] == 'failed' else 'yellow'}]{problem['status']}[/] "
+            f"#{problem['id']} {escape(problem['path'])}\n    {escape(problem['error'] or '')}"
+        )

@@ -1,0 +1,56 @@
+"""All of Pantau's settings in one place, read from the environment (prefix PANTAU_)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "pantau"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; every field can be set as PANTAU_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Where Pantau keeps its data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file in PANTAU_HOME"
+    )
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    dpi: int = Field(default=300, ge=100, le=600)
+    max_file_mb: int = Field(default=1024, ge=1)
+    max_pages: int = Field(default=2000, ge=1)
+    max_megapixels: int = Field(default=150, ge=1)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL to use: the configured one or the SQLite default."""
+        return self.database_url or f"sqlite:///{self.home / 'pantau.db'}"
+
+
+def prepare_prefect(settings: Settings) -> None:
+    """Configure Prefect's environment before it is imported: local, private, quiet.
+
+    Without PREFECT_API_URL Prefect runs an embedded temporary server; its state goes
+    under PANTAU_HOME. Telemetry is off so nothing leaves the machine.
+    """
+    defaults = {
+        "PREFECT_HOME": str(settings.home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    if not os.environ.get("PREFECT_API_URL"):
+        # The embedded server lives only as long as the command; its logs are not kept.
+        defaults["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)

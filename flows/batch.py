@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,14 +19,14 @@ from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
-from storage.engine import get_engine, session_for
-from storage.migrate import upgrade
 
 from extractors import intake
 from extractors.pipeline import ReadOptions, read_document
 from models.errors import StorageError
-from models.records import DocumentStatus, MediaType, PageSource
+from models.records import DocumentStatus, MediaType, PageSource, RunStatus
 from storage import repository
+from storage.engine import get_engine, session_for
+from storage.migrate import upgrade
 
 
 class BatchOptions(BaseModel):
@@ -139,8 +140,6 @@ def process_document(
         outcome = _read_outcome(path, document_id, claim, result)
         with session_for(engine) as session:
             repository.save_result(session, document_id=document_id, result=result)
-    with session_for(engine) as session:
-        repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
     progress.emit("document", outcome)
     return outcome
 
@@ -188,16 +187,16 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
         items, unreadable = _inspect_all(paths)
         progress.emit("start", len(items) + len(unreadable))
         for outcome in unreadable:
-            with session_for(engine) as session:
-                repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
-            progress.emit("document", outcome)
+            _count_without_document(outcome, run_id=run_id, options=options)
         _submit_all(items, run_id=run_id, options=options)
     except BaseException:
         with session_for(engine) as session:
-            repository.finish_run(session, run_id=run_id, status="crashed")
+            repository.finish_run(
+                session, run=repository.get_run(session, run_id=run_id), status=RunStatus.CRASHED
+            )
         raise
     with session_for(engine) as session:
-        repository.finish_run(session, run_id=run_id)
+        repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
     return run_id
 
 
@@ -261,8 +260,21 @@ def _record_crash(
         error=f"{item.path.name}: processing stopped unexpectedly ({type(error).__name__}: "
         f"{error}); it stays pending and the next run retries it.",
     )
-    with session_for(get_engine(options.database_url)) as session:
-        repository.record_outcome(session, run_id=run_id, outcome=outcome.model_dump())
+    _count_without_document(outcome, run_id=run_id, options=options, seen=0)
+
+
+def _count_without_document(
+    outcome: DocumentOutcome, *, run_id: int, options: BatchOptions, seen: int = 1
+) -> None:
+    """Count an outcome that has no stored result (unreadable file, crashed task)."""
+    with session_for(get_engine(options.database_url)) as session, repository.committing(session):
+        repository.add_to_run(
+            session,
+            run_id=run_id,
+            failures=Counter([outcome.error_code or "internal"]),
+            documents_seen=seen,
+            failed=int(outcome.status == DocumentStatus.FAILED.value),
+        )
     progress.emit("document", outcome)
 
 

@@ -54,3 +54,5 @@ def prepare_prefect(settings: Settings) -> None:
         defaults["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
+    # Prefect does not create missing parents of its home, and then cannot start.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

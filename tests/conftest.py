@@ -114,3 +114,171 @@ def merge_pdfs(parts: list[Path], target: Path) -> Path:
         merged.import_pages(pdfium.PdfDocument(part))
     merged.save(target)
     return target
+
+
+# --- storage: one SQLite and (when reachable) one PostgreSQL database per test ---
+
+PG_TEST_URL = os.environ.get("PANTAU_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pg_skip_reason() -> str:
+    import sqlalchemy as sa
+
+    url = sa.make_url(PG_TEST_URL)
+    return (
+        f"PostgreSQL not reachable at {url.host}:{url.port or 5432}; "
+        "set PANTAU_TEST_PG_URL to run the PostgreSQL storage tests"
+    )
+
+
+def pg_admin_conninfo() -> str:
+    """PANTAU_TEST_PG_URL as a libpq URI (without a SQLAlchemy driver suffix)."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(PG_TEST_URL).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A uniquely named PostgreSQL database for this test session (dropped afterwards).
+
+    Yields its URL, or None when the server cannot be reached.
+    """
+    import uuid
+
+    import psycopg
+    import sqlalchemy as sa
+
+    try:
+        admin = psycopg.connect(pg_admin_conninfo(), autocommit=True, connect_timeout=3)
+    except psycopg.Error:
+        yield None
+        return
+    name = f"pantau_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(pg_admin_conninfo()).set(database=name).render_as_string(False)
+    finally:
+        with psycopg.connect(pg_admin_conninfo(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'pantau.db'}"
+        return
+    database = request.getfixturevalue("pg_database")
+    if database is None:
+        pytest.skip(pg_skip_reason())
+    yield from fresh_pg_schema(database)
+
+
+def fresh_pg_schema(database: str):
+    """Create a schema, yield a URL whose search_path is that schema, then drop it."""
+    import uuid
+
+    import psycopg
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    url = sa.make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(database, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """The URL of a database migrated to the newest schema."""
+    from storage.engine import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(empty_db_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return empty_db_url
+
+
+@pytest.fixture
+def db_engine(db_url: str):
+    from storage.engine import make_engine
+
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(db_engine):
+    from storage.engine import session_for
+
+    with session_for(db_engine) as opened:
+        yield opened
+
+
+def document_result(
+    path: str,
+    sha256: str,
+    pages: list[str | None],
+    *,
+    status: str = "processed",
+    source: str = "text_layer",
+    error_code: str | None = None,
+):
+    """A DocumentResult whose pages hold `pages` (None makes a blank page with an error)."""
+    from models.records import DocumentResult, PageResult
+
+    results = []
+    for number, text in enumerate(pages, start=1):
+        if text is None:
+            results.append(
+                PageResult(number=number, error="page is blank", error_code="blank_page")
+            )
+            continue
+        page = fake_page(text).model_copy(update={"source": PageSource(source)})
+        results.append(PageResult(number=number, text=page))
+    return DocumentResult(
+        path=path,
+        sha256=sha256,
+        size=1000,
+        media_type="application/pdf",
+        status=status,
+        pages=results,
+        error="cannot be read" if status == "failed" else None,
+        error_code=error_code,
+    )
+
+
+@pytest.fixture
+def store_document(session):
+    """Claim and save a document in one step: `store(path, pages, run_id=None, ...)`."""
+    import hashlib
+
+    from storage import repository
+
+    def store(path: str, pages: list[str | None], run_id: int | None = None, **result_options):
+        if run_id is None:
+            run_id = repository.start_run(session, inputs=[path]).id
+        sha256 = hashlib.sha256("\n".join(map(str, pages)).encode()).hexdigest()
+        document, _ = repository.claim_document(
+            session,
+            path=path,
+            sha256=sha256,
+            size=1000,
+            media_type="application/pdf",
+            run_id=run_id,
+        )
+        result = document_result(path, sha256, pages, **result_options)
+        return repository.save_result(session, document_id=document.id, result=result)
+
+    return store

@@ -1,0 +1,197 @@
+"""Database tables (sqlmodel): documents, their pages, and batch runs.
+
+Each entity is a family: `*Base` holds the shared fields, the table class adds
+keys and bookkeeping, `*Public` is what leaves the storage layer for display.
+The schema itself is created by the Alembic migrations in `storage/migrations`;
+these classes must stay in step with them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import JSON, Field, SQLModel
+
+from models.records import DocumentStatus, PageSource, RunStatus
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, so values are written as UTC and tagged UTC on load.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamp {value!r} has no time zone; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class EnumText(sa.types.TypeDecorator[StrEnum]):
+    """A `StrEnum` stored as its plain string value (no native database enum)."""
+
+    impl = sa.String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        # Converting validates: an unknown value fails here, not in a report later.
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+# --- runs -------------------------------------------------------------------
+
+
+class RunBase(SQLModel):
+    """What a batch run was asked to do and what came of it."""
+
+    status: RunStatus = Field(default=RunStatus.RUNNING, sa_type=EnumText(RunStatus))
+    inputs: list[str] = Field(default_factory=list, sa_type=JSON)
+    documents_seen: int = 0
+    processed: int = 0
+    partial: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    unchanged: int = Field(default=0, description="Already stored by an earlier run; skipped")
+    pages: int = 0
+    pages_ocr: int = 0
+    pages_text_layer: int = 0
+    failures_by_reason: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    seconds: float = 0.0
+
+
+class Run(RunBase, table=True):
+    """One batch run; its counts grow as each document commits."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class RunPublic(RunBase):
+    """A run as shown in reports."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+
+
+# --- documents --------------------------------------------------------------
+
+
+class DocumentBase(SQLModel):
+    """One input file as Pantau saw it."""
+
+    sha256: str = Field(max_length=64, index=True)
+    path: str = Field(description="Absolute path of the original, as given")
+    name: str = Field(description="File name of the original")
+    media_type: str = Field(max_length=128)
+    size: int = Field(sa_type=sa.BigInteger, description="Bytes")
+    status: DocumentStatus = Field(default=DocumentStatus.PENDING, sa_type=EnumText(DocumentStatus))
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    error_code: str | None = Field(default=None, max_length=64)
+    page_count: int = 0
+    warnings: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="Notes for a person, e.g. a lying name"
+    )
+
+
+class Document(DocumentBase, table=True):
+    """A stored input; (sha256, path) identifies it, one original per sha256."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("sha256", "path", name="uq_document_sha256_path"),
+        # At most one original per content: concurrent claims of the same bytes at
+        # different paths cannot both become NEW.
+        sa.Index(
+            "uq_document_original_sha256",
+            "sha256",
+            unique=True,
+            sqlite_where=sa.text("duplicate_of IS NULL"),
+            postgresql_where=sa.text("duplicate_of IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    duplicate_of: int | None = Field(
+        default=None, foreign_key="document.id", ondelete="CASCADE", index=True
+    )
+    run_id: int = Field(foreign_key="run.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class DocumentPublic(DocumentBase):
+    """A document as shown to users."""
+
+    id: int
+    duplicate_of: int | None
+    run_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- pages ------------------------------------------------------------------
+
+
+class PageBase(SQLModel):
+    """The text of one page, or the error that stopped it."""
+
+    number: int = Field(description="1-based page number")
+    text: str = Field(default="", sa_type=sa.Text)
+    source: PageSource = Field(default=PageSource.NONE, sa_type=EnumText(PageSource))
+    confidence: float | None = None
+    rotation: int = 0
+    skew: float = 0.0
+    width: int = 0
+    height: int = 0
+    words: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSON, description="WordBox dicts"
+    )
+    steps: list[str] = Field(default_factory=list, sa_type=JSON)
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    error_code: str | None = Field(default=None, max_length=64)
+
+
+class Page(PageBase, table=True):
+    """One page of a stored document; indexed for full-text search."""
+
+    __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_page_document_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+
+
+class PagePublic(PageBase):
+    """A page as shown to users."""
+
+    id: int
+    document_id: int

@@ -1,0 +1,353 @@
+"""Data access for runs, documents and pages.
+
+Every function takes the session first and keyword-only arguments, and commits
+its own work in one transaction. Run counts are updated inside the same
+transaction as the document change they describe, so a crash mid-batch leaves
+counts that match exactly what was stored:
+
+- `claim_document` counts the document as seen (and as unchanged or duplicate,
+  which are final);
+- `save_result` counts its outcome (processed, partial or failed, its pages and
+  failure reasons) the first time a pending document gets a result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import PurePath
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models.errors import StorageError
+from models.records import DocumentResult, DocumentStatus, PageResult, PageSource, RunStatus
+from models.tables import Document, Page, Run, utc_now
+
+CLAIM_ATTEMPTS = 5
+RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
+FALLBACK_FAILURE_CODE = "error"
+
+
+class Claim(StrEnum):
+    """What a worker should do with a document it has just claimed."""
+
+    NEW = "new"  # first time this content is seen: process it
+    RESUME = "resume"  # still pending from an earlier attempt: process it again
+    UNCHANGED = "unchanged"  # this path and content already has a final state: skip
+    DUPLICATE = "duplicate"  # this content is stored under another path: nothing to do
+
+
+@contextmanager
+def committing(session: Session) -> Iterator[None]:
+    """Commit the work done in the block, or roll it back if the block raises."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+# --- runs -------------------------------------------------------------------
+
+
+def start_run(session: Session, *, inputs: Sequence[str]) -> Run:
+    """Record the start of a batch run over `inputs` (paths as given)."""
+    run = Run(inputs=list(inputs))
+    with committing(session):
+        session.add(run)
+    return run
+
+
+def finish_run(session: Session, *, run: Run, status: str = RunStatus.FINISHED) -> Run:
+    """Close `run` with `status`, stamping its end time and duration."""
+    stored = session.get(Run, run.id, populate_existing=True)
+    if stored is None:
+        raise StorageError(f"No run with id {run.id}; it may belong to another database.")
+    with committing(session):
+        stored.status = RunStatus(status)
+        stored.finished_at = utc_now()
+        stored.seconds = (stored.finished_at - stored.started_at).total_seconds()
+    return stored
+
+
+def mark_crashed_runs(session: Session) -> list[Run]:
+    """Turn runs still marked running (their process died) into crashed ones."""
+    runs = list(session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).all())
+    with committing(session):
+        for run in runs:
+            run.status = RunStatus.CRASHED
+    return runs
+
+
+def list_runs(session: Session, *, limit: int = 20) -> list[Run]:
+    """The most recent runs, newest first."""
+    statement = select(Run).order_by(col(Run.id).desc()).limit(limit)
+    return list(session.exec(statement.execution_options(populate_existing=True)).all())
+
+
+def get_run(session: Session, *, run_id: int) -> Run | None:
+    """One run with its current counts, or None."""
+    return session.get(Run, run_id, populate_existing=True)
+
+
+def add_to_run(session: Session, *, run_id: int, failures: Counter[str], **counts: int) -> None:
+    """Add to a run's counters atomically, inside the caller's transaction."""
+    increments = {name: getattr(Run, name) + n for name, n in counts.items() if n}
+    if increments:
+        session.exec(
+            sa.update(Run)
+            .where(col(Run.id) == run_id)
+            .values(increments)
+            .execution_options(synchronize_session=False)
+        )
+    if failures:
+        add_failures(session, run_id=run_id, failures=failures)
+
+
+def add_failures(session: Session, *, run_id: int, failures: Counter[str]) -> None:
+    """Merge failure counts into the run's JSON tally.
+
+    Called after the counter update, so the run row is already locked by this
+    transaction (PostgreSQL) or the database is (SQLite): no lost updates.
+    """
+    current = session.exec(select(Run.failures_by_reason).where(Run.id == run_id)).one()
+    merged = Counter(current or {})
+    merged.update(failures)
+    session.exec(
+        sa.update(Run)
+        .where(col(Run.id) == run_id)
+        .values(failures_by_reason=dict(sorted(merged.items())))
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- documents --------------------------------------------------------------
+
+
+def claim_document(
+    session: Session, *, path: str, sha256: str, size: int, media_type: str, run_id: int
+) -> tuple[Document, Claim]:
+    """Register an input for `run_id` and say whether it needs processing.
+
+    Safe when several workers claim the same content at once: the unique
+    constraints decide, and the loser retries and sees the winner's row.
+    """
+    for _ in range(CLAIM_ATTEMPTS):
+        try:
+            return claim_once(
+                session, path=path, sha256=sha256, size=size, media_type=media_type, run_id=run_id
+            )
+        except sa.exc.IntegrityError:
+            continue
+    raise StorageError(
+        f"Could not claim {path}: other workers kept claiming the same content. "
+        "Run the batch again; finished documents are skipped."
+    )
+
+
+def claim_once(
+    session: Session, *, path: str, sha256: str, size: int, media_type: str, run_id: int
+) -> tuple[Document, Claim]:
+    """One claim attempt; raises IntegrityError when another worker won a race."""
+    existing = find_document(session, sha256=sha256, path=path)
+    if existing is not None:
+        return reclaim(session, document=existing, run_id=run_id)
+    original = find_original(session, sha256=sha256)
+    document = Document(
+        sha256=sha256,
+        path=path,
+        name=PurePath(path).name,
+        size=size,
+        media_type=str(media_type),
+        run_id=run_id,
+    )
+    claim = Claim.NEW
+    if original is not None:
+        claim = Claim.DUPLICATE
+        document.status = DocumentStatus.DUPLICATE
+        document.duplicate_of = original.id
+    with committing(session):
+        session.add(document)
+        session.flush()  # a lost race fails here, before anything is counted
+        add_to_run(
+            session,
+            run_id=run_id,
+            failures=Counter(),
+            documents_seen=1,
+            duplicates=int(claim is Claim.DUPLICATE),
+        )
+    return document, claim
+
+
+def reclaim(session: Session, *, document: Document, run_id: int) -> tuple[Document, Claim]:
+    """Claim a path and content that is already stored."""
+    # Seen again by the run that last touched it (a retried task): count nothing twice.
+    counted = document.run_id == run_id
+    pending = document.status == DocumentStatus.PENDING
+    with committing(session):
+        if pending:
+            document.run_id = run_id
+            document.updated_at = utc_now()
+        if not counted:
+            add_to_run(
+                session,
+                run_id=run_id,
+                failures=Counter(),
+                documents_seen=1,
+                unchanged=int(not pending),
+            )
+    return document, Claim.RESUME if pending else Claim.UNCHANGED
+
+
+def find_document(session: Session, *, sha256: str, path: str) -> Document | None:
+    """The document stored for this content at this path, if any."""
+    statement = select(Document).where(Document.sha256 == sha256, Document.path == path)
+    return session.exec(statement.execution_options(populate_existing=True)).first()
+
+
+def find_original(session: Session, *, sha256: str) -> Document | None:
+    """The first document stored with this content (not a duplicate), if any."""
+    statement = select(Document).where(
+        Document.sha256 == sha256, col(Document.duplicate_of).is_(None)
+    )
+    return session.exec(statement).first()
+
+
+def save_result(session: Session, *, document_id: int, result: DocumentResult) -> Document:
+    """Store a document's result, replacing any pages saved before; one transaction.
+
+    Saving the same result again leaves the same state. The run that claimed
+    the document is counted only when it goes from pending to a result.
+    """
+    if result.status not in RESULT_STATUSES:
+        raise ValueError(f"A result must be processed, partial or failed, not {result.status}")
+    document = session.get(Document, document_id, populate_existing=True)
+    if document is None:
+        raise StorageError(f"No document with id {document_id}; claim it before saving.")
+    with committing(session):
+        first_result = leave_pending(session, document_id=document_id, status=result.status)
+        session.exec(sa.delete(Page).where(col(Page.document_id) == document_id))
+        pages = [page_from_result(document_id, page) for page in result.pages]
+        session.add_all(pages)
+        document.status = result.status
+        document.error = result.error
+        document.error_code = result.error_code
+        document.page_count = len(pages)
+        document.warnings = list(result.warnings)
+        document.media_type = str(result.media_type)
+        document.updated_at = utc_now()
+        if first_result:
+            count_result(session, run_id=document.run_id, result=result)
+    return document
+
+
+def leave_pending(session: Session, *, document_id: int, status: DocumentStatus) -> bool:
+    """Move a pending document to `status`; True if it was pending (atomic test-and-set)."""
+    moved = session.exec(
+        sa.update(Document)
+        .where(col(Document.id) == document_id, col(Document.status) == DocumentStatus.PENDING)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    )
+    return moved.rowcount == 1
+
+
+def page_from_result(document_id: int, page: PageResult) -> Page:
+    """Turn one page of a result into a row."""
+    stored = Page(
+        document_id=document_id, number=page.number, error=page.error, error_code=page.error_code
+    )
+    if page.text is not None:
+        stored.text = page.text.text
+        stored.source = page.text.source
+        stored.confidence = page.text.confidence
+        stored.rotation = page.text.rotation
+        stored.skew = page.text.skew
+        stored.width = page.text.width
+        stored.height = page.text.height
+        stored.words = [word.model_dump() for word in page.text.words]
+        stored.steps = list(page.text.steps)
+    return stored
+
+
+def count_result(session: Session, *, run_id: int, result: DocumentResult) -> None:
+    """Add one document's outcome and pages to its run."""
+    sources = Counter(page.text.source for page in result.pages if page.text is not None)
+    add_to_run(
+        session,
+        run_id=run_id,
+        failures=failure_codes(result),
+        **{str(result.status): 1},
+        pages=len(result.pages),
+        pages_ocr=sources[PageSource.OCR],
+        pages_text_layer=sources[PageSource.TEXT_LAYER],
+    )
+
+
+def failure_codes(result: DocumentResult) -> Counter[str]:
+    """Reasons to report: a failed document's code, or each failed page's code."""
+    page_codes = [page.error_code or FALLBACK_FAILURE_CODE for page in result.pages if page.error]
+    if result.status == DocumentStatus.FAILED:
+        code = result.error_code or (page_codes[0] if page_codes else FALLBACK_FAILURE_CODE)
+        return Counter([code])
+    return Counter(page_codes)
+
+
+def reset_failed(session: Session, *, document_ids: Sequence[int] | None = None) -> list[Document]:
+    """Set failed documents (or the given ones) back to pending so a run retries them.
+
+    Duplicates are left alone: their original is what gets processed.
+    """
+    statement = select(Document).where(col(Document.duplicate_of).is_(None))
+    if document_ids is None:
+        statement = statement.where(Document.status == DocumentStatus.FAILED)
+    else:
+        statement = statement.where(
+            col(Document.id).in_(list(document_ids)), Document.status != DocumentStatus.PENDING
+        )
+    documents = list(session.exec(statement.execution_options(populate_existing=True)).all())
+    with committing(session):
+        for document in documents:
+            document.status = DocumentStatus.PENDING
+            document.error = None
+            document.error_code = None
+            document.updated_at = utc_now()
+    return documents
+
+
+def delete_document(session: Session, *, document_id: int) -> bool:
+    """Forget a document, its pages and its duplicates; False if there was none."""
+    with committing(session):
+        deleted = session.exec(
+            sa.delete(Document)
+            .where(col(Document.id) == document_id)
+            .execution_options(synchronize_session=False)
+        )
+    return deleted.rowcount == 1
+
+
+def list_documents(
+    session: Session, *, status: DocumentStatus | None = None, run_id: int | None = None
+) -> list[Document]:
+    """All documents (or those with `status`, or last touched by `run_id`), oldest first."""
+    statement = select(Document).order_by(col(Document.id))
+    if status is not None:
+        statement = statement.where(Document.status == status)
+    if run_id is not None:
+        statement = statement.where(Document.run_id == run_id)
+    return list(session.exec(statement.execution_options(populate_existing=True)).all())
+
+
+def get_document(session: Session, *, document_id: int) -> Document | None:
+    """One document, or None."""
+    return session.get(Document, document_id, populate_existing=True)
+
+
+def get_pages(session: Session, *, document_id: int) -> list[Page]:
+    """A document's pages in page order."""
+    statement = select(Page).where(Page.document_id == document_id).order_by(col(Page.number))
+    return list(session.exec(statement.execution_options(populate_existing=True)).all())

@@ -1,0 +1,182 @@
+"""Full-text search over page text, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.records import HIGHLIGHT_END, HIGHLIGHT_START
+from storage import repository
+from storage.search import query_terms, quote_terms, search_pages
+
+LAPORAN = [
+    "Tim Pengawasan Orang Asing melaksanakan operasi gabungan di kawasan pelabuhan "
+    "pada Selasa malam bersama aparat kepolisian dan petugas bea cukai.",
+    "Dalam operasi itu petugas mendapati dua warga negara asing bekerja di sebuah kafé "
+    "di tepi pantai tanpa izin kerja. Keduanya dibawa ke kantor imigrasi untuk diperiksa.",
+]
+NOTULEN = [
+    "Rapat koordinasi membahas pendataan tenaga kerja asing di kabupaten dan rencana "
+    "sosialisasi kepada pemilik penginapan.",
+    "Peserta rapat mencatat seorang pria bernama Nguyễn Văn Hòa yang izin tinggalnya "
+    "sudah berakhir; kantor imigrasi akan memanggilnya pekan depan.",
+]
+BERITA = [
+    "Imigrasi, imigrasi dan sekali lagi imigrasi: kantor imigrasi kota membuka layanan "
+    "pengaduan baru bagi warga yang melihat orang asing mencurigakan.",
+]
+HOSTILE_QUERIES = [
+    '"',
+    '""',
+    "*",
+    "OR (",
+    "NEAR(",
+    "NEAR(imigrasi kafe, 2)",
+    "-",
+    "- imigrasi",
+    "imigrasi OR (",
+    "AND",
+    "NOT imigrasi",
+    "^kafe",
+    "text:imigrasi",
+    "(((",
+    "'; DROP TABLE page; --",
+    '"operasi gabungan',
+    "kafe*",
+    "a\\b",
+    "imigrasi\x00kafe",
+    "   ",
+    "",
+    "🙂",
+    "{imigrasi}",
+    "@@ ::tsquery",
+]
+
+
+@pytest.fixture
+def archive(store_document):
+    """Three stored documents with Indonesian page text."""
+    return {
+        "laporan": store_document("/arsip/laporan-operasi.pdf", LAPORAN, source="ocr"),
+        "notulen": store_document("/arsip/notulen-rapat.pdf", NOTULEN),
+        "berita": store_document("/arsip/berita-imigrasi.html", BERITA),
+    }
+
+
+def hits_of(session, query):
+    return {(hit.path, hit.page) for hit in search_pages(session, query=query)}
+
+
+def test_search_finds_words_across_pages_with_highlights(session, archive):
+    hits = search_pages(session, query="kantor imigrasi")
+    assert {(h.document_id, h.page) for h in hits} == {
+        (archive["laporan"].id, 2),
+        (archive["notulen"].id, 2),
+        (archive["berita"].id, 1),
+    }
+    for hit in hits:
+        assert f"{HIGHLIGHT_START}imigrasi{HIGHLIGHT_END}" in hit.snippet.lower()
+        assert f"{HIGHLIGHT_START}kantor{HIGHLIGHT_END}" in hit.snippet.lower()
+    assert hits[0].path == "/arsip/berita-imigrasi.html"  # the word four times, a short page
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("kafe", ("/arsip/laporan-operasi.pdf", 2)),
+        ("KAFÉ", ("/arsip/laporan-operasi.pdf", 2)),
+        ("nguyen hoa", ("/arsip/notulen-rapat.pdf", 2)),
+        ("Nguyễn Văn Hòa", ("/arsip/notulen-rapat.pdf", 2)),
+        ("pelabuhán", ("/arsip/laporan-operasi.pdf", 1)),
+    ],
+)
+def test_search_ignores_case_and_diacritics(session, archive, query, page):
+    assert hits_of(session, query) == {page}
+
+
+def test_search_diacritic_hit_is_highlighted(session, archive):
+    [hit] = search_pages(session, query="nguyen")
+    assert f"{HIGHLIGHT_START}Nguyễn{HIGHLIGHT_END}" in hit.snippet
+
+
+def test_search_hostile_queries_never_raise(session, archive):
+    # One database for all queries: each must leave the session usable for the next.
+    for query in HOSTILE_QUERIES:
+        try:
+            hits = search_pages(session, query=query)
+        except Exception as e:
+            pytest.fail(f"query {query!r} raised {e!r}")
+        assert isinstance(hits, list)
+    assert len(search_pages(session, query="imigrasi")) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kafe*", {("/arsip/laporan-operasi.pdf", 2)}),
+        ("NOT imigrasi", set()),  # "not" is a plain word, and no page holds it
+        ('"operasi gabungan', {("/arsip/laporan-operasi.pdf", 1)}),  # unclosed phrase
+        ("imigrasi\x00kafe", {("/arsip/laporan-operasi.pdf", 2)}),
+    ],
+)
+def test_search_hostile_queries_read_as_plain_words(session, archive, query, expected):
+    assert hits_of(session, query) == expected
+
+
+def test_search_quoted_phrase_needs_the_words_in_order(session, archive):
+    assert hits_of(session, '"operasi gabungan"') == {("/arsip/laporan-operasi.pdf", 1)}
+    assert hits_of(session, '"gabungan operasi"') == set()
+    assert hits_of(session, "gabungan operasi") == {("/arsip/laporan-operasi.pdf", 1)}
+    assert hits_of(session, '"warga negara asing" kafe') == {("/arsip/laporan-operasi.pdf", 2)}
+
+
+def test_search_every_word_must_match(session, archive):
+    assert hits_of(session, "imigrasi pantai") == {("/arsip/laporan-operasi.pdf", 2)}
+    assert hits_of(session, "imigrasi kapal") == set()
+
+
+def test_search_limit_keeps_the_best_hits(session, archive):
+    everything = search_pages(session, query="imigrasi")
+    assert search_pages(session, query="imigrasi", limit=2) == everything[:2]
+    assert search_pages(session, query="imigrasi", limit=0) == []
+
+
+def test_search_deleted_document_leaves_the_index(session, archive):
+    repository.delete_document(session, document_id=archive["laporan"].id)
+    assert hits_of(session, "kafe") == set()
+    assert hits_of(session, "operasi") == set()
+    assert hits_of(session, "imigrasi") == {
+        ("/arsip/notulen-rapat.pdf", 2),
+        ("/arsip/berita-imigrasi.html", 1),
+    }
+
+
+def test_search_replaced_pages_replace_the_index(session, archive):
+    from conftest import document_result
+
+    berita = archive["berita"]
+    replacement = ["Pelabuhan ramai oleh wisatawan mancanegara menjelang libur panjang."]
+    result = document_result(berita.path, berita.sha256, replacement)
+    repository.save_result(session, document_id=berita.id, result=result)
+    assert ("/arsip/berita-imigrasi.html", 1) not in hits_of(session, "pengaduan")
+    assert hits_of(session, "wisatawan") == {("/arsip/berita-imigrasi.html", 1)}
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("kantor imigrasi", ["kantor", "imigrasi"]),
+        ('"warga negara"  asing', ["warga negara", "asing"]),
+        ('"warga   negara', ["warga negara"]),
+        ("OR ( - * NEAR(", ["OR", "NEAR("]),
+        ('say "hi"there', ["say", "hi", "there"]),
+        ("\x00\x07 kafé", ["kafé"]),
+        ("", []),
+    ],
+)
+def test_search_query_terms_split_words_and_phrases(query, terms):
+    assert query_terms(query) == terms
+
+
+def test_search_quote_terms_quotes_every_term():
+    assert quote_terms(["warga negara", "NEAR("]) == '"warga negara" "NEAR("'

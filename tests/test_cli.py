@@ -1,0 +1,216 @@
+"""End to end through the `pantau` CLI: real Prefect (embedded), real OCR, real SQLite."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from typer.testing import CliRunner
+
+from conftest import NOTULEN_TEXT, SURAT_TEXT, font_path, write_text_pdf
+from pantau.cli import app
+
+pytestmark = pytest.mark.slow
+
+SCAN_TEXT = "Operasi gabungan Timpora menemukan paspor palsu di Pelabuhan Benoa."
+
+
+def _scan(text: str) -> Image.Image:
+    """A clean 300 dpi scan of one line of text, as a scanner would deliver it."""
+    image = Image.new("L", (2480, 900), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(font_path(), 48)
+    draw.text((150, 300), text, font=font, fill=0)
+    return image
+
+
+def _docx(path: Path) -> Path:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Notulen rapat koordinasi pengawasan orang asing di Kupang.")
+    document.save(str(path))
+    return path
+
+
+def _inbox(root: Path) -> dict[str, Path]:
+    """A realistic inbox: good files of every kind, a duplicate, and broken files."""
+    (root / "masuk-lagi" / "lama").mkdir(parents=True)
+    files = {
+        "surat": write_text_pdf(root / "surat-kanim.pdf", [SURAT_TEXT, NOTULEN_TEXT]),
+        "notulen": _docx(root / "notulen.docx"),
+        "berita": root / "berita.html",
+        "catatan": root / "catatan.txt",
+        "pindai": root / "pindai.png",
+        "salinan": root / "masuk-lagi" / "lama" / "catatan-salinan.txt",
+        "kosong": root / "kosong.pdf",
+        "sampah": root / "sampah.txt",
+        "terpotong": root / "terpotong.png",
+    }
+    files["berita"].write_text(
+        "<html><body><h1>Razia</h1><p>Petugas imigrasi mendeportasi dua WNA.</p></body></html>"
+    )
+    files["catatan"].write_text("Catatan: WNA asal Korea Selatan melapor ke Kanim Kupang.")
+    files["salinan"].write_bytes(files["catatan"].read_bytes())
+    _scan(SCAN_TEXT).save(files["pindai"], dpi=(300, 300))
+    files["kosong"].write_bytes(b"")
+    files["sampah"].write_bytes(bytes(range(256)) * 30)
+    buffer = io.BytesIO()
+    _scan("halaman terpotong").save(buffer, format="PNG")
+    files["terpotong"].write_bytes(buffer.getvalue()[:4000])
+    return files
+
+
+def _fingerprints(files: dict[str, Path]) -> dict[str, tuple[str, int]]:
+    return {
+        key: (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+        for key, path in files.items()
+    }
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def processed_inbox(tmp_path: Path, prefect_home: Path) -> tuple[dict[str, Path], str, dict]:
+    files = _inbox(tmp_path / "inbox")
+    db = f"sqlite:///{tmp_path / 'pantau.db'}"
+    before = _fingerprints(files)
+    code, out = _invoke("run", str(tmp_path / "inbox"), "--db", db, "--json")
+    assert code == 3, out  # some inputs are broken on purpose
+    report = json.loads(out)
+    assert _fingerprints(files) == before, "originals must stay byte-for-byte unchanged"
+    return files, db, report
+
+
+def test_cli_run_records_every_input_with_a_state(processed_inbox) -> None:
+    files, db, report = processed_inbox
+    code, out = _invoke("docs", "--db", db, "--json")
+    assert code == 0
+    by_name = {Path(record["path"]).name: record for record in json.loads(out)}
+    assert set(by_name) == {path.name for path in files.values()}
+    expected = {
+        "surat-kanim.pdf": ("processed", 2),
+        "notulen.docx": ("processed", 1),
+        "berita.html": ("processed", 1),
+        "pindai.png": ("processed", 1),
+        "kosong.pdf": ("failed", 0),
+        "sampah.txt": ("failed", 0),
+        "terpotong.png": ("failed", 0),
+    }
+    copies = [by_name.pop("catatan.txt"), by_name.pop("catatan-salinan.txt")]
+    assert {name: (r["status"], r["pages"]) for name, r in by_name.items()} == expected
+    # Same content at two paths: the first found is read, the other points at it.
+    original, duplicate = sorted(copies, key=lambda record: record["id"])
+    assert (original["status"], duplicate["status"]) == ("processed", "duplicate")
+    assert duplicate["duplicate_of"] == original["id"] and duplicate["pages"] == 0
+    assert "0 bytes" in by_name["kosong.pdf"]["error"]
+    assert "binary" in by_name["sampah.txt"]["error"]
+    assert "truncated" in by_name["terpotong.png"]["error"]
+    assert all(len(record["sha256"]) == 64 for record in by_name.values())
+    assert report["processed"] == 5 and report["failed"] == 3 and report["duplicates"] == 1
+    assert report["pages_ocr"] == 1 and report["pages_text_layer"] == 5
+    assert report["failures_by_reason"] == {"corrupt": 1, "empty_file": 1, "not_text": 1}
+
+
+def test_cli_second_run_processes_nothing(processed_inbox, tmp_path: Path) -> None:
+    files, db, _ = processed_inbox
+    before = _fingerprints(files)
+    code, out = _invoke("run", str(tmp_path / "inbox"), "--db", db, "--json")
+    report = json.loads(out)
+    assert code == 0, out
+    assert report["processed"] == report["failed"] == report["pages"] == 0
+    assert report["unchanged"] == len(files)
+    code, out = _invoke("docs", "--db", db, "--json")
+    assert len(json.loads(out)) == len(files), "a re-run must not add records"
+    assert _fingerprints(files) == before
+
+
+def test_cli_search_show_and_export(processed_inbox, tmp_path: Path) -> None:
+    files, db, _ = processed_inbox
+    code, out = _invoke("search", "paspor palsu", "--db", db, "--json")
+    hits = json.loads(out)
+    assert code == 0 and len(hits) == 1
+    assert hits[0]["path"].endswith("pindai.png") and hits[0]["page"] == 1
+    code, out = _invoke("search", '"operasi gabungan"', "--db", db, "--json")
+    assert {Path(hit["path"]).name for hit in json.loads(out)} >= {"surat-kanim.pdf"}
+    for hostile in ('"', "*", "OR (", "NEAR("):
+        code, _ = _invoke("search", hostile, "--db", db)
+        assert code == 0
+
+    document_id = hits[0]["document_id"]
+    code, out = _invoke("show", str(document_id), "--db", db)
+    assert code == 0 and "ocr" in out and "Benoa" in out
+
+    out_dir = tmp_path / "ekspor"
+    code, _ = _invoke("export", "--format", "text", "--out", str(out_dir), "--db", db)
+    assert code == 0
+    names = sorted(path.name for path in out_dir.iterdir())
+    assert names == ["berita.txt", "catatan.txt", "notulen.txt", "pindai.txt", "surat-kanim.txt"]
+    surat = (out_dir / "surat-kanim.txt").read_text(encoding="utf-8")
+    first, second = surat.split("\f")
+    assert "Kabupaten Badung" in first and "operasi gabungan" in second
+
+
+def test_cli_unknown_document_and_bad_path_exit_2(prefect_home: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'pantau.db'}"
+    assert _invoke("show", "999", "--db", db)[0] == 2
+    assert _invoke("run", str(tmp_path / "tidak-ada"), "--db", db)[0] == 2
+
+
+def test_cli_resumes_after_a_crash_without_redoing_work(tmp_path: Path, prefect_home: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for number in range(8):
+        _scan(f"Laporan nomor {number} tentang pengawasan WNA di Batam.").save(
+            inbox / f"laporan-{number}.png", dpi=(300, 300)
+        )
+    db = f"sqlite:///{tmp_path / 'pantau.db'}"
+    command = [sys.executable, "-m", "pantau", "run", str(inbox), "--db", db, "--workers", "1"]
+    env = {**os.environ, "PANTAU_HOME": str(prefect_home)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_for_processed(tmp_path / "pantau.db", at_least=2, process=process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    code, out = _invoke("run", str(inbox), "--db", db, "--json")
+    report = json.loads(out)
+    assert code == 0, out
+    assert report["unchanged"] >= 2, "documents finished before the crash are not redone"
+    assert report["processed"] + report["unchanged"] == 8
+    code, out = _invoke("docs", "--db", db, "--json")
+    records = json.loads(out)
+    assert len(records) == 8 and {r["status"] for r in records} == {"processed"}
+    assert all(record["pages"] == 1 for record in records)
+
+
+def _wait_for_processed(database: Path, *, at_least: int, process: subprocess.Popen) -> None:
+    import sqlite3
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"pantau run ended early: {process.stderr.read().decode()[-2000:]}")
+        if database.exists():
+            try:
+                with sqlite3.connect(database) as connection:
+                    done = connection.execute(
+                        "select count(*) from document where status = 'processed'"
+                    ).fetchone()[0]
+            except sqlite3.Error:
+                done = 0
+            if done >= at_least:
+                return
+        time.sleep(0.2)
+    pytest.fail("pantau run processed nothing within 5 minutes")

@@ -4,7 +4,6 @@ Each document is claimed by content hash, read, and committed on its own, so a
 crash mid-batch loses nothing already done and a re-run resumes where it stopped.
 """
 
-from __future__ import annotations
 
 import os
 import threading
@@ -87,7 +86,20 @@ class Progress:
             listener(event, payload)
 
 
-progress = Progress()
+_progress = Progress()
+
+
+# Flow and task functions reach shared state only through module functions: Prefect
+# pickles a served flow by value, and a lock in its globals cannot be pickled.
+def subscribe(listener: Listener) -> Callable[[], None]:
+    """Observe this process's batches: `listener(event, payload)`; returns an unsubscribe."""
+    return _progress.subscribe(listener)
+
+
+def emit(event: str, payload: object) -> None:
+    """Tell this process's observers about a batch event."""
+    _progress.emit(event, payload)
+
 
 _pool_lock = threading.Lock()
 _pools: dict[int, ThreadPoolExecutor] = {}
@@ -140,7 +152,7 @@ def process_document(
         outcome = _read_outcome(path, document_id, claim, result)
         with session_for(engine) as session:
             repository.save_result(session, document_id=document_id, result=result)
-    progress.emit("document", outcome)
+    emit("document", outcome)
     return outcome
 
 
@@ -185,7 +197,7 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
         run_id = repository.start_run(session, inputs=paths).id
     try:
         items, unreadable = _inspect_all(paths)
-        progress.emit("start", len(items) + len(unreadable))
+        emit("start", len(items) + len(unreadable))
         for outcome in unreadable:
             _count_without_document(outcome, run_id=run_id, options=options)
         _submit_all(items, run_id=run_id, options=options)
@@ -275,7 +287,7 @@ def _count_without_document(
             documents_seen=seen,
             failed=int(outcome.status == DocumentStatus.FAILED.value),
         )
-    progress.emit("document", outcome)
+    emit("document", outcome)
 
 
 def run_batch(paths: list[str], options: BatchOptions) -> int:
@@ -284,4 +296,4 @@ def run_batch(paths: list[str], options: BatchOptions) -> int:
     return process_batch.with_options(task_runner=runner)(paths=paths, options=options)
 
 
-__all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "progress", "run_batch"]
+__all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "run_batch", "subscribe"]

@@ -8,6 +8,7 @@ were only partly read; 4 a required program is missing (tesseract);
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -307,18 +308,32 @@ def schedule(
     name: Annotated[str, typer.Option(help="Deployment name.")] = "inbox",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
 ) -> None:
-    """Serve the batch flow as a Prefect deployment that runs on a cron schedule."""
-    from flows.deploy import serve_inbox
+    """Serve the batch flow as a Prefect deployment that runs on a cron schedule.
 
+    Without PREFECT_API_URL a private Prefect server is started on 127.0.0.1 for as
+    long as this command runs; its UI shows the scheduled runs.
+    """
     settings = _settings(db)
     if not inbox.is_dir():
         raise ConfigError(f"{inbox}: not a folder. Create it or give the inbox folder's path.")
     prepare_prefect(settings)
-    console.print(
-        f"serving deployment [bold]pantau-batch/{name}[/] on {escape(cron)} ({timezone}) over "
-        f"{escape(str(inbox.resolve()))}; Ctrl+C stops it."
-    )
-    serve_inbox(inbox=inbox.resolve(), cron=cron, settings=settings, name=name, timezone=timezone)
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("PREFECT_API_URL"):
+            from pantau.prefect_server import local_server
+
+            log_path = settings.home / "prefect-server.log"
+            console.print(f"starting a local Prefect server (log: {escape(str(log_path))})…")
+            api_url = stack.enter_context(local_server(log_path=log_path))
+            console.print(f"Prefect UI: [bold]{escape(api_url.removesuffix('/api'))}[/]")
+        from flows.deploy import serve_inbox
+
+        console.print(
+            f"serving deployment [bold]pantau-batch/{name}[/] on {escape(cron)} ({timezone}) "
+            f"over {escape(str(inbox.resolve()))}; Ctrl+C stops it."
+        )
+        serve_inbox(
+            inbox=inbox.resolve(), cron=cron, settings=settings, name=name, timezone=timezone
+        )
 
 
 def main() -> None:

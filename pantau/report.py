@@ -27,7 +27,7 @@ COUNT_FIELDS = (
 @contextmanager
 def progress_bar(console: Console) -> Iterator[None]:
     """Show a progress bar (documents done of total, ETA) while a batch runs."""
-    from flows.batch import progress
+    from flows.batch import subscribe
 
     bar = Progress(
         TextColumn("[bold]processing"),
@@ -47,7 +47,7 @@ def progress_bar(console: Console) -> Iterator[None]:
             name = payload.path.rsplit("/", 1)[-1]
             bar.update(task, advance=1, last=f"{name}: {payload.status}")
 
-    unsubscribe = progress.subscribe(listen)
+    unsubscribe = subscribe(listen)
     try:
         with bar:
             yield

@@ -282,3 +282,36 @@ def store_document(session):
         return repository.save_result(session, document_id=document.id, result=result)
 
     return store
+
+
+# --- OCR: own Indonesian documents rendered and damaged with tools.scansim ---
+
+OCR_TEXT_DIR = Path(__file__).parent / "data" / "ocr"
+
+
+@pytest.fixture(scope="session")
+def ocr_texts() -> dict[str, str]:
+    """The marked-up test documents (letter, minutes, news) by name."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(OCR_TEXT_DIR.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def scan_page(ocr_texts: dict[str, str]):
+    """`scan_page(name, profile, rotate=0, seed=7)` -> (damaged one-page scan, ground truth).
+
+    Cached for the session: several tests read the same page.
+    """
+    from tools import scansim
+
+    cache: dict[tuple, tuple[Image.Image, str]] = {}
+
+    def make(name: str, profile, rotate: int = 0, seed: int = 7) -> tuple[Image.Image, str]:
+        key = (name, profile, rotate, seed)
+        if key not in cache:
+            pages = scansim.render_pages(ocr_texts[name])
+            assert len(pages) == 1, f"{name} should fit on one page"
+            image = scansim.degrade(pages[0], profile, rotate=rotate, seed=seed)
+            cache[key] = (image, scansim.plain_text(ocr_texts[name]))
+        return cache[key]
+
+    return make

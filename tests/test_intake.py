@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SURAT_TEXT, write_text_pdf
 from PIL import Image
 
-from conftest import SURAT_TEXT, write_text_pdf
 from extractors import intake
 from models.errors import ConfigError
 from models.records import MediaType
@@ -40,7 +40,7 @@ def _docx_bytes() -> bytes:
         ("laporan.docx", _docx_bytes, MediaType.DOCX),
         ("berita.html", lambda: b"<!DOCTYPE html><html><body><p>Berita</p></body></html>",
          MediaType.HTML),
-        ("catatan.txt", lambda: "Rapat Timpora di Mataram, Senin.".encode(), MediaType.TEXT),
+        ("catatan.txt", lambda: b"Rapat Timpora di Mataram, Senin.", MediaType.TEXT),
         # Names that lie: the content decides.
         ("surat.pdf", lambda: _image_bytes("PNG"), MediaType.PNG),
         ("gambar.txt", lambda: _image_bytes("JPEG"), MediaType.JPEG),

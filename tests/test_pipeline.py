@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import NOTULEN_TEXT, SURAT_TEXT, FakeOcr, merge_pdfs, write_text_pdf
 from PIL import Image
 
-from conftest import NOTULEN_TEXT, SURAT_TEXT, FakeOcr, merge_pdfs, write_text_pdf
 from extractors import intake
 from extractors.pipeline import ReadOptions, read_document
 from models.records import DocumentStatus, PageSource
@@ -119,9 +119,8 @@ def test_pipeline_truncated_pdf_is_reported(tmp_path: Path, fake_ocr: FakeOcr) -
 def test_pipeline_encrypted_pdf_asks_for_unprotected_copy(
     tmp_path: Path, fake_ocr: FakeOcr
 ) -> None:
-    from fpdf import FPDF
-
     from conftest import font_path
+    from fpdf import FPDF
 
     document = FPDF()
     document.set_encryption(owner_password="pemilik", user_password="rahasia")

@@ -1,0 +1,179 @@
+"""The one wrapper around the tesseract program (through pytesseract).
+
+Every tesseract process runs with ``OMP_THREAD_LIMIT=1``: Pantau runs one tesseract per
+core, and OpenMP threads inside each process make a page several times slower.
+
+Images are handed over as an uncompressed PGM/PBM file in a temporary folder, because
+compressing a 300 dpi page to PNG costs a sizeable fraction of the OCR time itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytesseract
+from PIL import Image
+
+from models.errors import OcrError, SetupError
+
+DEFAULT_LANG = "ind+eng"
+TIMEOUT_SECONDS = 300
+LANGUAGE_PACKAGES = {"ind": "tesseract-ocr-ind", "eng": "tesseract-ocr-eng",
+                     "osd": "tesseract-ocr-osd"}
+
+
+@dataclass(frozen=True)
+class TessWord:
+    """One word from tesseract's TSV output; `line_key` identifies its line on the page."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    block: int
+    par: int
+    line: int
+
+    @property
+    def line_key(self) -> tuple[int, int, int]:
+        return (self.block, self.par, self.line)
+
+
+def limit_threads() -> None:
+    """Make every tesseract child process single-threaded.
+
+    pytesseract starts tesseract with this process's environment and offers no other way
+    to pass variables, so the limit is set here.
+    """
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+limit_threads()
+
+
+@cache
+def _installed_languages() -> frozenset[str]:
+    """Languages tesseract can load (asked once per process)."""
+    try:
+        pytesseract.get_tesseract_version()
+    except pytesseract.TesseractNotFoundError as e:
+        raise SetupError(
+            "The tesseract program was not found. Install it with: "
+            "apt-get install -y tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
+        ) from e
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError) as e:
+        raise SetupError(f"tesseract cannot list its languages: {e}") from e
+
+
+def check_tesseract(langs: tuple[str, ...] = ("ind", "eng")) -> None:
+    """Raise `SetupError` naming the Debian package to install if tesseract or a language
+    pack is missing."""
+    missing = [lang for lang in langs if lang not in _installed_languages()]
+    if missing:
+        packages = " ".join(LANGUAGE_PACKAGES.get(lang, f"tesseract-ocr-{lang}")
+                            for lang in missing)
+        raise SetupError(
+            f"tesseract has no language pack for {', '.join(missing)}. "
+            f"Install it with: apt-get install -y {packages}"
+        )
+
+
+def _split_lang(lang: str) -> tuple[str, ...]:
+    return tuple(part for part in lang.split("+") if part)
+
+
+@contextmanager
+def _image_file(image: Image.Image) -> Iterator[str]:
+    """Write `image` to a fast-to-encode temporary file and yield its path."""
+    if image.mode not in ("1", "L"):
+        image = image.convert("L")
+    suffix = ".pbm" if image.mode == "1" else ".pgm"
+    folder = tempfile.mkdtemp(prefix="pantau-ocr-")
+    try:
+        path = str(Path(folder) / f"page{suffix}")
+        image.save(path, format="PPM")
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(func: Callable[..., Any], image: Image.Image, **kwargs: Any) -> Any:
+    """Call a pytesseract function on `image`, turning its failures into `OcrError`."""
+    try:
+        with _image_file(image) as path:
+            return func(path, timeout=TIMEOUT_SECONDS, **kwargs)
+    except pytesseract.TesseractNotFoundError as e:
+        raise SetupError(
+            "The tesseract program was not found. Install it with: "
+            "apt-get install -y tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
+        ) from e
+    except pytesseract.TesseractError as e:
+        raise OcrError(f"tesseract failed (exit {e.status}): {e.message}".strip()) from e
+    except RuntimeError as e:  # pytesseract's timeout
+        raise OcrError(f"tesseract took longer than {TIMEOUT_SECONDS} s on one page") from e
+    except OSError as e:
+        raise OcrError(f"tesseract could not be run: {e}") from e
+
+
+def _parse_words(data: dict[str, list]) -> list[TessWord]:
+    words = []
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        text = str(text).strip()
+        if conf < 0 or not text:
+            continue
+        words.append(TessWord(
+            text=text, left=int(data["left"][i]), top=int(data["top"][i]),
+            width=int(data["width"][i]), height=int(data["height"][i]), conf=conf,
+            block=int(data["block_num"][i]), par=int(data["par_num"][i]),
+            line=int(data["line_num"][i]),
+        ))
+    return words
+
+
+def image_to_data(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
+                  dpi: int = 300) -> list[TessWord]:
+    """Recognise the words of `image` (grey or bilevel preferred) in reading order."""
+    check_tesseract(_split_lang(lang))
+    data = _run(pytesseract.image_to_data, image, lang=lang,
+                config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT)
+    return _parse_words(data)
+
+
+def image_to_string(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
+                    dpi: int | None = None) -> str:
+    """Plain text of `image` as tesseract gives it, without any preprocessing."""
+    check_tesseract(_split_lang(lang))
+    config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
+    return _run(pytesseract.image_to_string, image, lang=lang, config=config)
+
+
+def detect_orientation(image: Image.Image, *, dpi: int = 300) -> tuple[int, float]:
+    """Clockwise degrees (0/90/180/270) that make the page upright, and tesseract's confidence.
+
+    Returns (0, 0.0) when the page has too little text to tell.
+    """
+    check_tesseract(("osd",))
+    try:
+        osd = _run(pytesseract.image_to_osd, image, config=f"--psm 0 --dpi {dpi}",
+                   output_type=pytesseract.Output.DICT)
+    except OcrError as e:
+        # Tesseract refuses OSD on pages with little text; that is an answer, not a failure.
+        if "Too few characters" in str(e):
+            return 0, 0.0
+        raise
+    if "rotate" not in osd:
+        return 0, 0.0
+    return int(osd["rotate"]) % 360, float(osd["orientation_conf"])

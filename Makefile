@@ -47,6 +47,7 @@ test: setup lint
 lint:
 	@$(UV) run ruff check .
 	@$(UV) run lint-imports
+	@$(UV) run mypy
 
 samples: setup
 	@$(UV) run python -m tools.make_samples --out samples

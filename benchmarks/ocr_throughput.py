@@ -142,9 +142,8 @@ def main() -> None:
         print(f"raw tesseract      : {raw:7.1f} s  {raw_ppm:6.1f} pages/min")
         print(f"pantau run (total) : {seconds:7.1f} s  {pantau_ppm:6.1f} pages/min")
         print(f"pantau batch only  : {report['seconds']:7.1f} s  {batch_ppm:6.1f} pages/min")
-        print(
-            f"ratio pantau/raw   : {pantau_ppm / raw_ppm:.2f} (batch only {batch_ppm / raw_ppm:.2f})"
-        )
+        ratio, batch_ratio = pantau_ppm / raw_ppm, batch_ppm / raw_ppm
+        print(f"ratio pantau/raw   : {ratio:.2f} (batch only {batch_ratio:.2f})")
         print(f"pantau peak memory : {peak / 2**20:.0f} MiB (process tree, RSS)")
         print(f"pages OCR'd        : {report['pages_ocr']} of {report['pages']}")
     finally:

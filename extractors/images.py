@@ -54,12 +54,11 @@ class _guarded:  # noqa: N801 - used like a function in a with statement
         # Our own pixel limit decides; Pillow's softer warning would only be noise.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
-    def __exit__(self, *exc_info: object) -> bool:
+    def __exit__(self, *exc_info: object) -> None:
         self._warnings.__exit__(None, None, None)
         error = exc_info[1]
         if isinstance(error, Image.DecompressionBombError):
             raise _too_large(self.path, detail=str(error)) from error
-        return False
 
 
 def _check_size(path: Path, frame: Image.Image, *, max_pixels: int) -> None:

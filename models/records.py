@@ -111,8 +111,10 @@ class DocumentResult(BaseModel):
     seconds: float = 0.0
 
 
-HIGHLIGHT_START = "["
-HIGHLIGHT_END = "]"
+# Marks around matched words in search snippets; rare in Indonesian official text,
+# unlike brackets, and safe in JSON and terminals.
+HIGHLIGHT_START = "«"
+HIGHLIGHT_END = "»"
 
 
 class SearchHit(BaseModel):

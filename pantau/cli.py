@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
@@ -145,13 +147,13 @@ def docs(
     if json_out:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    table = Table("id", "status", "pages", "path", "error", show_lines=False)
+    table = Table("id", "status", "pages", "file", "error", show_lines=False)
     for record in records:
         table.add_row(
             str(record["id"]),
             _status_text(record["status"]),
             str(record["pages"]),
-            escape(record["path"]),
+            escape(Path(record["path"]).name),
             escape(record["error"] or ""),
         )
     console.print(table)
@@ -251,6 +253,7 @@ def _highlight(snippet: str) -> str:
     from storage.search import HIGHLIGHT_END, HIGHLIGHT_START
 
     text = escape(snippet.replace("\n", " "))
+    # Markers are not markup characters, so they survive escaping untouched.
     return text.replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
 
 
@@ -316,6 +319,7 @@ def schedule(
     settings = _settings(db)
     if not inbox.is_dir():
         raise ConfigError(f"{inbox}: not a folder. Create it or give the inbox folder's path.")
+    check_schedule(cron, timezone)
     prepare_prefect(settings)
     with contextlib.ExitStack() as stack:
         if not os.environ.get("PREFECT_API_URL"):
@@ -334,6 +338,29 @@ def schedule(
         serve_inbox(
             inbox=inbox.resolve(), cron=cron, settings=settings, name=name, timezone=timezone
         )
+
+
+_CRON_ATOM = r"(\*|\d+(-\d+)?|[A-Za-z]{3}(-[A-Za-z]{3})?)(/\d+)?"
+_CRON_FIELD = re.compile(rf"^{_CRON_ATOM}(,{_CRON_ATOM})*$")
+
+
+def check_schedule(cron: str, timezone: str) -> None:
+    """Refuse a malformed cron expression or time zone before anything starts."""
+    fields = cron.split()
+    valid = cron.startswith("@") or (
+        len(fields) == 5 and all(_CRON_FIELD.match(field) for field in fields)
+    )
+    if not valid:
+        raise ConfigError(
+            f"invalid schedule {cron!r}: use five cron fields (minute hour day month weekday), "
+            "e.g. '*/15 * * * *' for every 15 minutes or '0 7 * * 1-5' for 07:00 on weekdays."
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(
+            f"unknown time zone {timezone!r}; use a name such as 'Asia/Jakarta' or 'UTC'."
+        ) from e
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import NOTULEN_TEXT, SURAT_TEXT, font_path, write_text_pdf
 from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
-from conftest import NOTULEN_TEXT, SURAT_TEXT, font_path, write_text_pdf
 from pantau.cli import app
 
 pytestmark = pytest.mark.slow

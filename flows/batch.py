@@ -4,17 +4,19 @@ Each document is claimed by content hash, read, and committed on its own, so a
 crash mid-batch loses nothing already done and a re-run resumes where it stopped.
 """
 
-
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, wait
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
@@ -38,6 +40,19 @@ class BatchOptions(BaseModel):
     max_pages: int = 2000
     max_megapixels: int = 150
     retry_failed: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> "BatchOptions":
+        """Options from Pantau's settings object (any object with the same attributes)."""
+        values = {
+            "database_url": settings.resolved_database_url,
+            "workers": settings.workers,
+            "dpi": settings.dpi,
+            "max_file_mb": settings.max_file_mb,
+            "max_pages": settings.max_pages,
+            "max_megapixels": settings.max_megapixels,
+        }
+        return cls(**{**values, **overrides})
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(
@@ -290,10 +305,26 @@ def _count_without_document(
     emit("document", outcome)
 
 
-def run_batch(paths: list[str], options: BatchOptions) -> int:
-    """Run the batch flow with one task worker per configured worker; returns the run id."""
+def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = None) -> int:
+    """Run the batch flow now, in this process; returns the run id.
+
+    `api_url` points Prefect at a given API server (e.g. one this command started);
+    by default Prefect uses PREFECT_API_URL or its own temporary server.
+    """
     runner = ThreadPoolTaskRunner(max_workers=2 * options.workers)
-    return process_batch.with_options(task_runner=runner)(paths=paths, options=options)
+    flow_with_runner = process_batch.with_options(task_runner=runner)
+    with using_api(api_url):
+        return flow_with_runner(paths=paths, options=options)
+
+
+@contextmanager
+def using_api(api_url: str | None) -> Iterator[None]:
+    """Point Prefect at `api_url` for the block (no change when None)."""
+    if api_url is None:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield
 
 
 __all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "run_batch", "subscribe"]

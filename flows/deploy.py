@@ -7,20 +7,8 @@ from typing import Any
 
 from prefect.client.schemas.schedules import CronSchedule
 
-from flows.batch import BatchOptions, process_batch
+from flows.batch import BatchOptions, process_batch, using_api
 from models.errors import ConfigError
-
-
-def inbox_options(*, settings: Any) -> BatchOptions:
-    """Batch options for scheduled runs, taken from Pantau's settings."""
-    return BatchOptions(
-        database_url=settings.resolved_database_url,
-        workers=settings.workers,
-        dpi=settings.dpi,
-        max_file_mb=settings.max_file_mb,
-        max_pages=settings.max_pages,
-        max_megapixels=settings.max_megapixels,
-    )
 
 
 def inbox_schedule(cron: str, *, timezone: str = "UTC") -> CronSchedule:
@@ -34,14 +22,21 @@ def inbox_schedule(cron: str, *, timezone: str = "UTC") -> CronSchedule:
         ) from e
 
 
-def serve_inbox(*, inbox: Path, cron: str, settings: Any, name: str, timezone: str) -> None:
+def serve_inbox(
+    *, inbox: Path, cron: str, settings: Any, name: str, timezone: str, api_url: str | None = None
+) -> None:
     """Register the deployment and run its schedule until interrupted.
 
     Each scheduled run processes the inbox; content already stored is skipped by hash,
     so only new files are read.
     """
     schedule = inbox_schedule(cron, timezone=timezone)
-    options = inbox_options(settings=settings)
+    options = BatchOptions.from_settings(settings)
+    with using_api(api_url):
+        _serve(inbox=inbox, name=name, schedule=schedule, options=options)
+
+
+def _serve(*, inbox: Path, name: str, schedule: CronSchedule, options: BatchOptions) -> None:
     process_batch.serve(
         name=name,
         schedules=[schedule],

@@ -101,25 +101,21 @@ def run(
         settings.workers = max(1, workers)
     check_tesseract()
     prepare_prefect(settings)
-    from flows.batch import BatchOptions, run_batch
-
-    options = BatchOptions(
-        database_url=settings.resolved_database_url,
-        workers=settings.workers,
-        dpi=settings.dpi,
-        max_file_mb=settings.max_file_mb,
-        max_pages=settings.max_pages,
-        max_megapixels=settings.max_megapixels,
-        retry_failed=retry_failed,
-    )
     inputs = [str(path) for path in paths]
-    if json_out:
-        run_id = run_batch(inputs, options)
-    else:
-        from pantau.report import progress_bar
+    with contextlib.ExitStack() as stack:
+        # Boot the Prefect API first, so it starts while the rest of Pantau loads.
+        server = _start_prefect_api(stack, settings)
+        from flows.batch import BatchOptions, run_batch
 
-        with progress_bar(console):
-            run_id = run_batch(inputs, options)
+        options = BatchOptions.from_settings(settings, retry_failed=retry_failed)
+        api_url = server.wait_ready() if server else None
+        if json_out:
+            run_id = run_batch(inputs, options, api_url=api_url)
+        else:
+            from pantau.report import progress_bar
+
+            with progress_bar(console):
+                run_id = run_batch(inputs, options, api_url=api_url)
     from pantau.report import load_run, print_report
 
     with _session(settings) as session:
@@ -157,6 +153,15 @@ def docs(
             escape(record["error"] or ""),
         )
     console.print(table)
+
+
+def _start_prefect_api(stack: contextlib.ExitStack, settings: Settings) -> Any:
+    """A private temporary Prefect API for this command, unless PREFECT_API_URL is set."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    from pantau.prefect_server import local_server
+
+    return stack.enter_context(local_server(log_path=settings.home / "prefect-server.log"))
 
 
 def _doc_record(document: Any) -> dict[str, Any]:
@@ -322,12 +327,15 @@ def schedule(
     check_schedule(cron, timezone)
     prepare_prefect(settings)
     with contextlib.ExitStack() as stack:
+        api_url = None
         if not os.environ.get("PREFECT_API_URL"):
             from pantau.prefect_server import local_server
 
             log_path = settings.home / "prefect-server.log"
             console.print(f"starting a local Prefect server (log: {escape(str(log_path))})…")
-            api_url = stack.enter_context(local_server(log_path=log_path))
+            api_url = stack.enter_context(local_server(log_path=log_path, full=True)).wait_ready()
+            # This process only serves from here on; flow runs it starts inherit the URL.
+            os.environ["PREFECT_API_URL"] = api_url
             console.print(f"Prefect UI: [bold]{escape(api_url.removesuffix('/api'))}[/]")
         from flows.deploy import serve_inbox
 
@@ -336,7 +344,12 @@ def schedule(
             f"over {escape(str(inbox.resolve()))}; Ctrl+C stops it."
         )
         serve_inbox(
-            inbox=inbox.resolve(), cron=cron, settings=settings, name=name, timezone=timezone
+            inbox=inbox.resolve(),
+            cron=cron,
+            settings=settings,
+            name=name,
+            timezone=timezone,
+            api_url=api_url,
         )
 
 

@@ -324,7 +324,23 @@ def using_api(api_url: str | None) -> Iterator[None]:
         yield
         return
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        yield
+        try:
+            yield
+        finally:
+            _flush_to_api()
+
+
+def _flush_to_api(timeout: float = 30) -> None:
+    """Send queued events and logs now, while the API they go to is still up.
+
+    Otherwise Prefect flushes them at interpreter exit, after a temporary API server
+    is gone, and the process hangs retrying.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (EventsWorker, APILogWorker):
+        worker.drain_all(timeout=timeout)
 
 
 __all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "run_batch", "subscribe"]

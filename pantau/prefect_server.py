@@ -11,7 +11,9 @@ runs can be watched), which Prefect's temporary server does not offer.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from pathlib import Path
 from models.errors import SetupError
 
 STARTUP_SECONDS = 180
+PR_SET_PDEATHSIG = 1
 
 
 class ServerProcess:
@@ -42,6 +45,7 @@ class ServerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **extra_env},
+            preexec_fn=_die_with_parent,
         )
 
     def wait_ready(self) -> str:
@@ -100,6 +104,15 @@ def _full_command(port: int) -> tuple[list[str], dict[str, str]]:
     executable = Path(sys.executable).with_name("prefect")
     prefect = str(executable) if executable.exists() else "prefect"
     return [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], {}
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when Pantau dies, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the server then outlives a killed parent
 
 
 def _free_port() -> int:

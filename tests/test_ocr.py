@@ -223,6 +223,24 @@ def test_ocr_raw_tesseract_fails_where_pipeline_reads(scan_page, name: str) -> N
 
 
 @pytest.mark.slow
+def test_ocr_hard_set_pipeline_under_3_percent_raw_over_20(scan_page) -> None:
+    """Over the whole hard set: Pantau's CER is at most 3%, plain tesseract's 20% or worse."""
+    from tools.cer import edit_distance, normalize_whitespace
+
+    errors = {"pantau": 0, "raw": 0}
+    characters = 0
+    for name, *_ in HARD_CASES:
+        image, truth = scan_page(*case(name))
+        reference = normalize_whitespace(truth)
+        characters += len(reference)
+        errors["pantau"] += edit_distance(normalize_whitespace(ocr_image(image).text), reference)
+        raw = tesseract.image_to_string(image)
+        errors["raw"] += edit_distance(normalize_whitespace(raw), reference)
+    assert errors["pantau"] / characters <= MAX_CER
+    assert errors["raw"] / characters >= 0.20
+
+
+@pytest.mark.slow
 def test_ocr_office_page_costs_one_tesseract_call(scan_page,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []

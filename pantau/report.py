@@ -78,6 +78,7 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
 
     run = repository.get_run(session, run_id=run_id)
     record = run_record(run)
+    documents = repository.list_documents(session, run_id=run_id)
     record["problems"] = [
         {
             "id": d.id,
@@ -86,8 +87,11 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
             "error_code": d.error_code,
             "error": d.error,
         }
-        for d in repository.list_documents(session, run_id=run_id)
+        for d in documents
         if d.status in ("failed", "partial", "pending")
+    ]
+    record["notes"] = [
+        {"id": d.id, "path": d.path, "note": note} for d in documents for note in d.warnings or []
     ]
     return record
 
@@ -118,6 +122,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         for reason, count in sorted(report["failures_by_reason"].items()):
             reasons.add_row(reason, str(count))
         console.print(reasons)
+    for note in report["notes"]:
+        console.print(f"[cyan]note[/] #{note['id']} {escape(note['note'])}")
     for problem in report["problems"]:
         console.print(
             f"[{'red' if problem['status'] == 'failed' else 'yellow'}]{problem['status']}[/] "

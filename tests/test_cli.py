@@ -51,6 +51,7 @@ def _inbox(root: Path) -> dict[str, Path]:
         "berita": root / "berita.html",
         "catatan": root / "catatan.txt",
         "pindai": root / "pindai.png",
+        "menyamar": root / "foto-surat.pdf",
         "salinan": root / "masuk-lagi" / "lama" / "catatan-salinan.txt",
         "kosong": root / "kosong.pdf",
         "sampah": root / "sampah.txt",
@@ -62,6 +63,7 @@ def _inbox(root: Path) -> dict[str, Path]:
     files["catatan"].write_text("Catatan: WNA asal Korea Selatan melapor ke Kanim Kupang.")
     files["salinan"].write_bytes(files["catatan"].read_bytes())
     _scan(SCAN_TEXT).save(files["pindai"], dpi=(300, 300))
+    _scan("Surat ini sebenarnya gambar PNG.").save(files["menyamar"], format="PNG")
     files["kosong"].write_bytes(b"")
     files["sampah"].write_bytes(bytes(range(256)) * 30)
     buffer = io.BytesIO()
@@ -105,6 +107,7 @@ def test_cli_run_records_every_input_with_a_state(processed_inbox) -> None:
         "notulen.docx": ("processed", 1),
         "berita.html": ("processed", 1),
         "pindai.png": ("processed", 1),
+        "foto-surat.pdf": ("processed", 1),
         "kosong.pdf": ("failed", 0),
         "sampah.txt": ("failed", 0),
         "terpotong.png": ("failed", 0),
@@ -119,8 +122,10 @@ def test_cli_run_records_every_input_with_a_state(processed_inbox) -> None:
     assert "binary" in by_name["sampah.txt"]["error"]
     assert "truncated" in by_name["terpotong.png"]["error"]
     assert all(len(record["sha256"]) == 64 for record in by_name.values())
-    assert report["processed"] == 5 and report["failed"] == 3 and report["duplicates"] == 1
-    assert report["pages_ocr"] == 1 and report["pages_text_layer"] == 5
+    assert report["processed"] == 6 and report["failed"] == 3 and report["duplicates"] == 1
+    assert report["pages_ocr"] == 2 and report["pages_text_layer"] == 5
+    notes = [note["note"] for note in report["notes"]]
+    assert len(notes) == 1 and "foto-surat.pdf" in notes[0] and "PNG" in notes[0]
     assert report["failures_by_reason"] == {"corrupt": 1, "empty_file": 1, "not_text": 1}
 
 
@@ -157,7 +162,14 @@ def test_cli_search_show_and_export(processed_inbox, tmp_path: Path) -> None:
     code, _ = _invoke("export", "--format", "text", "--out", str(out_dir), "--db", db)
     assert code == 0
     names = sorted(path.name for path in out_dir.iterdir())
-    assert names == ["berita.txt", "catatan.txt", "notulen.txt", "pindai.txt", "surat-kanim.txt"]
+    assert names == [
+        "berita.txt",
+        "catatan.txt",
+        "foto-surat.txt",
+        "notulen.txt",
+        "pindai.txt",
+        "surat-kanim.txt",
+    ]
     surat = (out_dir / "surat-kanim.txt").read_text(encoding="utf-8")
     first, second = surat.split("\f")
     assert "Kabupaten Badung" in first and "operasi gabungan" in second

@@ -315,3 +315,65 @@ def scan_page(ocr_texts: dict[str, str]):
         return cache[key]
 
     return make
+
+
+@pytest.fixture(scope="module")
+def dates_nlp():
+    """A blank Indonesian pipeline with only the date component."""
+    import spacy
+
+    import extractors.nlp.dates  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_dates")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def identifiers_nlp():
+    """A blank Indonesian pipeline with only the identifier component."""
+    import spacy
+
+    import extractors.nlp.identifiers  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_identifiers")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nationality_nlp():
+    """A blank Indonesian pipeline with only the nationality component."""
+    import spacy
+
+    import extractors.nlp.nationality  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_nationality")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def places_nlp():
+    """A blank Indonesian pipeline with only the place component."""
+    import spacy
+
+    import extractors.nlp.places  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_places")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def organisations_nlp():
+    """A blank Indonesian pipeline with places then organisations (tails end at the place)."""
+    import spacy
+
+    import extractors.nlp.organisations  # noqa: F401  (registers the factory)
+    import extractors.nlp.places  # noqa: F401
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_places")
+    nlp.add_pipe("pantau_organisations")
+    return nlp

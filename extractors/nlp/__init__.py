@@ -1,0 +1,1 @@
+"""Indonesian extraction: spaCy components and the shipped NER model."""

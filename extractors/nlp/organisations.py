@@ -1,0 +1,120 @@
+"""Organisations: ``doc.spans["org"]`` with ``span._.org_kind`` and ``span._.expansion``.
+
+Data: ``data/organisations.jsonl`` (hand-maintained). Records without a ``type`` are
+organisations: ``id``, ``kind`` (immigration, police, military, intelligence, prosecutor,
+regional_government, customs, manpower, un_agency, company, media, other), a spaCy Matcher
+``pattern`` for the head ("Polres", "Kantor Imigrasi Kelas I TPI"), an optional ``tail`` (the
+name of a ``type: tail`` record: capitalised words that follow the head, such as the place in
+"Polres Lombok Utara" or a company name), ``tail_required`` and ``expansions`` (lower-cased
+abbreviation of one or two words -> full form, used for ``span._.expansion``). A
+``type: keep_after_place`` record lists words kept after a place ("Polres Bima Kota").
+
+Patterns run on the Doc without whitespace tokens, so a name broken across a line is one span.
+When ``doc.spans["place"]`` is present (``pantau_places`` earlier in the pipeline), a place tail
+is cut after the place it names, so "Polres Lombok Utara Gelar Razia" stops at "Utara".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+
+Span.set_extension("org_kind", default=None, force=True)
+Span.set_extension("expansion", default=None, force=True)
+
+MAX_ABBREVIATION_WORDS = 2
+
+
+@Language.factory(
+    "pantau_organisations",
+    default_config={"spans_key": "org", "places_key": "place", "patterns": None},
+    assigns=["doc.spans"],
+)
+def make_organisations(
+    nlp: Language, name: str, spans_key: str, places_key: str, patterns: str | None
+) -> OrganisationMatcher:
+    """Build the organisation matcher (the pattern path defaults to the shipped file)."""
+    return OrganisationMatcher(
+        nlp,
+        spans_key=spans_key,
+        places_key=places_key,
+        patterns=Path(patterns) if patterns else data_path("organisations.jsonl"),
+    )
+
+
+class OrganisationMatcher:
+    """Finds agencies, units, companies and media outlets with token patterns."""
+
+    def __init__(self, nlp: Language, *, spans_key: str, places_key: str, patterns: Path) -> None:
+        self.spans_key = spans_key
+        self.places_key = places_key
+        records = list(read_jsonl(patterns))
+        tails = {r["name"]: r["pattern"] for r in records if r.get("type") == "tail"}
+        self.keep_after_place = frozenset(
+            w for r in records if r.get("type") == "keep_after_place" for w in r["words"]
+        )
+        self.orgs = {r["id"]: r for r in records if "type" not in r}
+        self.matcher = Matcher(nlp.vocab)
+        for org in self.orgs.values():
+            self.matcher.add(org["id"], org_patterns(org, tails), greedy="LONGEST")
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Doc:
+        compact = CompactDoc(doc)
+        found = {}
+        for match_id, start, end in self.matcher(compact.doc):
+            org = self.orgs[self.strings[match_id]]
+            span = compact.span(start, end)
+            if org.get("tail") == "place":
+                span = self.cut_after_place(doc, span)
+            found[(span.start, span.end)] = org
+        spans = []
+        for span in filter_spans([doc[s:e] for s, e in found]):
+            org = found[(span.start, span.end)]
+            span = Span(doc, span.start, span.end, label="ORG")
+            span._.org_kind = org["kind"]
+            span._.expansion = expand(span, org.get("expansions"))
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def cut_after_place(self, doc: Doc, span: Span) -> Span:
+        """End a place tail with the first place inside it (plus words such as "Kota")."""
+        if self.places_key not in doc.spans:
+            return span
+        inside = [p for p in doc.spans[self.places_key] if span.start < p.end <= span.end]
+        if not inside:
+            return span
+        end = min(inside, key=lambda p: p.start).end
+        while end < span.end and (doc[end].is_space or doc[end].lower_ in self.keep_after_place):
+            end += 1
+        while doc[end - 1].is_space:
+            end -= 1
+        return doc[span.start : end]
+
+
+def org_patterns(org: dict, tails: dict[str, list[dict]]) -> list[list[dict]]:
+    """Matcher patterns of one organisation record: the head, and the head with its tail."""
+    head = org["pattern"]
+    if "tail" not in org:
+        return [head]
+    with_tail = head + tails[org["tail"]]
+    return [with_tail] if org.get("tail_required") else [head, with_tail]
+
+
+def expand(span: Span, expansions: dict[str, str] | None) -> str | None:
+    """The span with its leading abbreviation written out, or None if it has none."""
+    if not expansions:
+        return None
+    words = span.text.split()
+    for n in range(min(MAX_ABBREVIATION_WORDS, len(words)), 0, -1):
+        full = expansions.get(" ".join(words[:n]).lower())
+        if full is not None:
+            return " ".join([full, *words[n:]])
+    return None

@@ -377,3 +377,24 @@ def organisations_nlp():
     nlp.add_pipe("pantau_places")
     nlp.add_pipe("pantau_organisations")
     return nlp
+
+
+@pytest.fixture(scope="session")
+def ner_nlp():
+    """The shipped Indonesian NER model (tokenizer, tok2vec, ner), loaded once."""
+    from extractors.nlp.ner import load_ner
+
+    return load_ner()
+
+
+@pytest.fixture(scope="module")
+def incidents_nlp():
+    """A blank Indonesian pipeline with a sentencizer and the incident component."""
+    import spacy
+
+    import extractors.nlp.incidents  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("pantau_incidents")
+    return nlp

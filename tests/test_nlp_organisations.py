@@ -21,8 +21,8 @@ def found(nlp, text: str) -> list[tuple[str, str]]:
             [("Kantor Imigrasi Kelas I TPI Denpasar", "immigration")],
         ),
         (
-            "Kantor Imigrasi Kelas II Non TPI\nMuara Enim menerima laporan.",
-            [("Kantor Imigrasi Kelas II Non TPI Muara Enim", "immigration")],
+            "Kantor Imigrasi Kelas II Non TPI\nTanjung Balai Karimun menerima laporan.",
+            [("Kantor Imigrasi Kelas II Non TPI Tanjung Balai Karimun", "immigration")],
         ),
         (
             "KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN\nKANTOR IMIGRASI KELAS I TPI MATARAM\n"

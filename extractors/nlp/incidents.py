@@ -1,0 +1,325 @@
+"""Incidents: ``doc.spans["incident"]`` with a label and a status for each cue.
+
+Each span covers the cue words ("dideportasi", "operasi gabungan", "izin tinggal habis") and
+carries ``span._.incident`` (one of ``LABELS``), ``span._.status`` (``reported``, ``planned``,
+``hypothetical`` or ``negated``), ``span._.status_cue`` (the words that decided the status, or
+None when nothing did) and ``span._.sentence_index``. Character offsets are the span's own
+``start_char``/``end_char``.
+
+Data: ``data/incident_cues.jsonl`` holds one record per cue (``label``, a spaCy Matcher
+``pattern``, ``notes``, and optional ``check: person_object``, ``not_preceded_by``,
+``not_followed_by``), ``type: lexicon`` word lists (``person``, ``goods``) and ``type:
+suppress`` records (cue patterns that cancel labels in their sentence, such as refusal of
+entry). ``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``,
+``scope`` (``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``),
+``window`` (maximum distance in words), optional ``labels``; plus the ``clause_break`` words
+and ``status_override`` records (a planned operation counts as hypothetical).
+
+The status is the strongest that applies: hypothetical, then negated, then planned, else
+reported. Matching runs on the Doc without whitespace tokens, so cues broken across lines match.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+
+LABELS = (
+    "overstay",
+    "permit_misuse",
+    "illegal_work",
+    "illegal_entry",
+    "document_fraud",
+    "arrest",
+    "detention",
+    "deportation",
+    "blacklist",
+    "criminal",
+    "public_order",
+    "refugee",
+    "joint_operation",
+)
+# Strongest first: a conditional or an appeal ("diimbau tidak ...") outranks its negation.
+STATUSES = ("hypothetical", "negated", "planned", "reported")
+COUNTED = frozenset({"reported", "planned"})
+SUFFIXES = ("nya", "mu", "ku")
+PASSIVE_PREFIXES = ("di", "ter")
+OBJECT_AFTER_WINDOW = 4
+
+Span.set_extension("incident", default=None, force=True)
+Span.set_extension("status", default=None, force=True)
+Span.set_extension("status_cue", default=None, force=True)
+Span.set_extension("sentence_index", default=None, force=True)
+
+
+@Language.factory(
+    "pantau_incidents",
+    default_config={"spans_key": "incident", "cues": None, "modality": None},
+    assigns=["doc.spans"],
+)
+def make_incidents(
+    nlp: Language, name: str, spans_key: str, cues: str | None, modality: str | None
+) -> IncidentMatcher:
+    """Build the incident matcher (data paths default to the shipped files)."""
+    return IncidentMatcher(
+        nlp,
+        spans_key=spans_key,
+        cues=Path(cues) if cues else data_path("incident_cues.jsonl"),
+        modality=Path(modality) if modality else data_path("incident_modality.jsonl"),
+    )
+
+
+def document_incidents(doc: Doc, spans_key: str = "incident") -> list[str]:
+    """Sorted labels of the incidents that count for the document (reported or planned)."""
+    spans = doc.spans.get(spans_key, [])
+    return sorted({s._.incident for s in spans if s._.status in COUNTED})
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """One status cue: where it must stand relative to the incident cue."""
+
+    status: str
+    scope: str
+    position: str
+    window: int
+    labels: frozenset[str] | None
+
+
+@dataclass
+class Layout:
+    """Sentence and clause numbers of the compact tokens of one Doc."""
+
+    sentence: list[int]
+    clause: list[int]
+    sentence_starts: list[int] = field(default_factory=list)
+
+
+class IncidentMatcher:
+    """Finds incident cues and decides whether each happened, is planned, or is not real."""
+
+    def __init__(self, nlp: Language, *, spans_key: str, cues: Path, modality: Path) -> None:
+        self.spans_key = spans_key
+        self.strings = nlp.vocab.strings
+        self.cue_matcher = Matcher(nlp.vocab)
+        self.cues: dict[str, dict] = {}
+        self.lexicon: dict[str, frozenset[str]] = {}
+        self.suppress: dict[str, frozenset[str]] = {}
+        self.load_cues(list(read_jsonl(cues)))
+        self.modality_matcher = Matcher(nlp.vocab)
+        self.rules: dict[str, StatusRule] = {}
+        self.clause_breaks: frozenset[str] = frozenset()
+        self.overrides: dict[tuple[str, str], str] = {}
+        self.load_modality(list(read_jsonl(modality)))
+
+    def load_cues(self, records: list[dict]) -> None:
+        """Register cue patterns, lexicons and suppressing patterns."""
+        for n, record in enumerate(records):
+            kind = record.get("type")
+            if kind == "lexicon":
+                self.lexicon[record["name"]] = frozenset(record["words"])
+            elif kind == "suppress":
+                key = f"suppress_{n}"
+                self.suppress[key] = frozenset(record["labels"])
+                self.cue_matcher.add(key, record["patterns"])
+            else:
+                if record["label"] not in LABELS:
+                    raise ValueError(f"unknown incident label {record['label']!r}")
+                key = f"cue_{n}"
+                self.cues[key] = record
+                self.cue_matcher.add(key, [record["pattern"]], greedy="LONGEST")
+
+    def load_modality(self, records: list[dict]) -> None:
+        """Register status cue patterns, clause breaks and status overrides."""
+        for n, record in enumerate(records):
+            kind = record.get("type")
+            if kind == "clause_break":
+                self.clause_breaks = frozenset(record["words"])
+            elif kind == "status_override":
+                for label in record["labels"]:
+                    self.overrides[(label, record["from"])] = record["to"]
+            else:
+                if record["status"] not in STATUSES:
+                    raise ValueError(f"unknown incident status {record['status']!r}")
+                key = f"status_{n}"
+                labels = record.get("labels")
+                self.rules[key] = StatusRule(
+                    status=record["status"],
+                    scope=record["scope"],
+                    position=record["position"],
+                    window=int(record["window"]),
+                    labels=frozenset(labels) if labels else None,
+                )
+                self.modality_matcher.add(key, record["patterns"], greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        compact = CompactDoc(doc)
+        layout = self.layout(doc, compact)
+        cues, suppressed = self.find_cues(compact, layout)
+        modals = [
+            (self.rules[self.strings[key]], start, end)
+            for key, start, end in self.modality_matcher(compact.doc)
+        ]
+        spans = []
+        for record, start, end in cues:
+            label = record["label"]
+            if label in suppressed.get(layout.sentence[start], ()):
+                continue
+            status, cue = self.decide_status(label, start, end, modals, layout)
+            status = self.overrides.get((label, status), status)
+            span = compact.span(start, end)
+            span = Span(doc, span.start, span.end, label=label)
+            span._.incident = label
+            span._.status = status
+            span._.status_cue = compact.span(*cue).text if cue else None
+            span._.sentence_index = layout.sentence[start]
+            spans.append(span)
+        doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
+        return doc
+
+    def layout(self, doc: Doc, compact: CompactDoc) -> Layout:
+        """Sentence and clause number of every compact token."""
+        starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        sentence, clause = [], []
+        current = 0
+        for j, i in enumerate(compact.index):
+            sent = bisect_right(starts, i) - 1
+            if sentence and sent != sentence[-1]:
+                current += 1
+            token = compact.doc[j]
+            if token.lower_ in self.clause_breaks:
+                current += 1
+            sentence.append(sent)
+            clause.append(current)
+        return Layout(sentence=sentence, clause=clause, sentence_starts=starts)
+
+    def find_cues(
+        self, compact: CompactDoc, layout: Layout
+    ) -> tuple[list[tuple[dict, int, int]], dict[int, set[str]]]:
+        """Cue matches that pass their checks, and the labels cancelled per sentence."""
+        found: dict[tuple[str, int, int], dict] = {}
+        suppressed: dict[int, set[str]] = {}
+        for key_id, start, end in self.cue_matcher(compact.doc):
+            key = self.strings[key_id]
+            if key in self.suppress:
+                suppressed.setdefault(layout.sentence[start], set()).update(self.suppress[key])
+                continue
+            record = self.cues[key]
+            if self.accepts(record, compact.doc, start, end, layout):
+                found[(record["label"], start, end)] = record
+        return longest_per_label(found), suppressed
+
+    def accepts(self, record: dict, doc: Doc, start: int, end: int, layout: Layout) -> bool:
+        """Apply a cue's extra conditions (neighbouring words, who was secured)."""
+        before = record.get("not_preceded_by")
+        if before and start > 0 and doc[start - 1].lower_ in before:
+            return False
+        after = record.get("not_followed_by")
+        if after and end < len(doc) and doc[end].lower_ in after:
+            return False
+        if record.get("check") == "person_object":
+            return self.secures_person(doc, start, end, layout)
+        return True
+
+    def secures_person(self, doc: Doc, start: int, end: int, layout: Layout) -> bool:
+        """True when the one secured or held is a person rather than a document or goods.
+
+        A passive verb ("diamankan") looks first at the subject (the first known word of its
+        clause), an active verb or noun ("mengamankan", "penahanan") first at its object.
+        Without either, any person word in the sentence will do.
+        """
+        verb = doc[start].lower_
+        after = self.kind_after(doc, end, layout)
+        before = self.kind_before(doc, start, layout)
+        order = (before, after) if verb.startswith(PASSIVE_PREFIXES) else (after, before)
+        for kind in order:
+            if kind is not None:
+                return kind == "person"
+        sentence = layout.sentence[start]
+        first = bisect_left(layout.sentence, sentence)
+        last = bisect_right(layout.sentence, sentence)
+        return any(self.word_kind(doc[j].lower_) == "person" for j in range(first, last))
+
+    def kind_after(self, doc: Doc, end: int, layout: Layout) -> str | None:
+        """Kind of the first person or goods word shortly after the cue, in its clause."""
+        clause = layout.clause[end - 1]
+        for j in range(end, min(end + OBJECT_AFTER_WINDOW, len(doc))):
+            if layout.clause[j] != clause:
+                break
+            kind = self.word_kind(doc[j].lower_)
+            if kind:
+                return kind
+        return None
+
+    def kind_before(self, doc: Doc, start: int, layout: Layout) -> str | None:
+        """Kind of the first person or goods word of the clause before the cue."""
+        clause = layout.clause[start]
+        first = start
+        while first > 0 and layout.clause[first - 1] == clause:
+            first -= 1
+        for j in range(first, start):
+            kind = self.word_kind(doc[j].lower_)
+            if kind:
+                return kind
+        return None
+
+    def word_kind(self, word: str) -> str | None:
+        """``person``, ``goods`` or None for a lower-cased word (possessive suffix ignored)."""
+        for form in (word, *(word[: -len(s)] for s in SUFFIXES if word.endswith(s))):
+            for name in ("person", "goods"):
+                if form in self.lexicon.get(name, ()):
+                    return name
+        return None
+
+    def decide_status(
+        self,
+        label: str,
+        start: int,
+        end: int,
+        modals: list[tuple[StatusRule, int, int]],
+        layout: Layout,
+    ) -> tuple[str, tuple[int, int] | None]:
+        """The strongest status whose cue scopes over the incident cue, and that cue."""
+        best, best_cue = "reported", None
+        for rule, m_start, m_end in modals:
+            if STATUSES.index(rule.status) >= STATUSES.index(best):
+                continue
+            if rule.labels is not None and label not in rule.labels:
+                continue
+            if in_scope(rule, m_start, m_end, start, end, layout):
+                best, best_cue = rule.status, (m_start, m_end)
+        return best, best_cue
+
+
+def in_scope(
+    rule: StatusRule, m_start: int, m_end: int, start: int, end: int, layout: Layout
+) -> bool:
+    """True when a status cue at ``m_start:m_end`` scopes over the incident at ``start:end``."""
+    units = layout.clause if rule.scope == "clause" else layout.sentence
+    if units[m_start] != units[start]:
+        return False
+    if rule.position == "before":
+        return m_end <= start and start - m_end < rule.window
+    if m_end <= start:
+        return start - m_end < rule.window
+    if m_start >= end:
+        return m_start - end < rule.window
+    return False
+
+
+def longest_per_label(found: dict[tuple[str, int, int], dict]) -> list[tuple[dict, int, int]]:
+    """Drop cue matches contained in a longer match of the same label."""
+    kept = []
+    by_length = sorted(found.items(), key=lambda item: item[0][1] - item[0][2])
+    for (label, start, end), record in by_length:
+        if any(lab == label and s <= start and end <= e for _, s, e, lab in kept):
+            continue
+        kept.append((record, start, end, label))
+    return sorted(((r, s, e) for r, s, e, _ in kept), key=lambda item: (item[1], item[2]))

@@ -1,0 +1,191 @@
+"""Incidents (pantau_incidents): labels, statuses and the document-level list."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.nlp.incidents import LABELS, document_incidents
+
+
+def found(nlp, text: str) -> set[tuple[str, str]]:
+    """(label, status) of every incident span."""
+    doc = nlp(text)
+    return {(s._.incident, s._.status) for s in doc.spans["incident"]}
+
+
+def labels(nlp, text: str) -> list[str]:
+    """The document-level incident list of ``text``."""
+    return document_incidents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Seorang turis asal Jerman diketahui overstay selama 40 hari.", "overstay"),
+        ("WNA itu tinggal melebihi izin tinggal yang diberikan kepadanya.", "overstay"),
+        ("Izin tinggalnya telah habis sejak bulan Mei lalu.", "overstay"),
+        ("Ia terbukti menyalahgunakan izin tinggal untuk membuka usaha.", "permit_misuse"),
+        ("Kegiatan pria itu tidak sesuai dengan izin tinggal yang dimilikinya.", "permit_misuse"),
+        ("Mereka memakai visa kunjungan namun bekerja di sebuah restoran.", "permit_misuse"),
+        ("Tiga pria asal Vietnam bekerja di tambang tanpa izin kerja.", "illegal_work"),
+        ("Polisi menemukan TKA ilegal di lokasi proyek smelter.", "illegal_work"),
+        ("Perusahaan itu mempekerjakan orang asing tanpa RPTKA.", "illegal_work"),
+        ("Keduanya kedapatan bekerja sebagai pemandu selam.", "illegal_work"),
+        ("Kelompok itu masuk ke Indonesia secara ilegal lewat laut.", "illegal_entry"),
+        ("Mereka tiba tidak melalui TPI di Pelabuhan Dumai.", "illegal_entry"),
+        ("Perahu itu berlabuh di pelabuhan tikus dekat Tanjung Balai.", "illegal_entry"),
+        ("Sebelas orang menjadi korban penyelundupan manusia ke Australia.", "illegal_entry"),
+        ("Petugas menemukan paspor palsu di dalam koper pria itu.", "document_fraud"),
+        ("Ia diduga melakukan pemalsuan visa kerja.", "document_fraud"),
+        ("WNA itu memegang KTP Kabupaten Badung atas nama orang lain.", "document_fraud"),
+        ("Polisi menangkap dua pria asal Kamerun di sebuah kos.", "arrest"),
+        ("Pria asal Iran itu diringkus di Kuta.", "arrest"),
+        ("Tim gabungan membekuk empat WNA di sebuah vila.", "arrest"),
+        ("Lima warga Filipina terjaring di perairan Talaud.", "arrest"),
+        ("Dua WNA asal India diamankan petugas beserta barang bukti.", "arrest"),
+        ("Ia ditahan di Kantor Imigrasi Ambon sejak Senin.", "arrest"),
+        ("Keduanya didetensi sambil menunggu tiket pulang.", "detention"),
+        ("WNA itu ditempatkan di ruang detensi kantor imigrasi.", "detention"),
+        ("Ia dipindahkan ke Rudenim Kupang pekan lalu.", "detention"),
+        ("Tujuh WNA asal Tiongkok dideportasi melalui Bandara Soekarno-Hatta.", "deportation"),
+        ("Kantor imigrasi telah mendeportasi pria asal Rusia tersebut.", "deportation"),
+        ("Pendeportasian dilakukan pada hari Kamis.", "deportation"),
+        ("Namanya juga dimasukkan ke dalam daftar\nhitam imigrasi.", "blacklist"),
+        ("Imigrasi mengusulkan penangkalan terhadap pria asal Nigeria itu.", "blacklist"),
+        ("Pria itu dicekal selama enam bulan.", "blacklist"),
+        ("Ia tertangkap membawa narkoba di bandara.", "criminal"),
+        ("Jaringan itu menjalankan judi online dari sebuah apartemen.", "criminal"),
+        ("Komplotan asing itu terlibat penipuan dan pemerasan daring.", "criminal"),
+        ("Demonstrasi itu berakhir ricuh di depan kantor gubernur.", "public_order"),
+        ("Massa aksi dibubarkan paksa oleh aparat.", "public_order"),
+        ("Turis itu mengganggu ketertiban warga desa.", "public_order"),
+        ("Sebanyak 120 pengungsi Rohingya mendarat di pantai Pidie.", "refugee"),
+        ("Keluarga itu terdaftar sebagai pencari suaka di UNHCR.", "refugee"),
+        ("Timpora menggelar operasi gabungan di Kecamatan Kuta.", "joint_operation"),
+        ("Petugas melakukan razia di sejumlah penginapan.", "joint_operation"),
+        ("Kakanim memimpin sidak ke pabrik tekstil.", "joint_operation"),
+        ("Tim melaksanakan pengawasan ke lokasi perusahaan tambang.", "joint_operation"),
+        ("Hasil opgab pekan lalu sudah dilaporkan.", "joint_operation"),
+    ],
+)
+def test_nlp_incidents_finds_reported_label(incidents_nlp, text, label):
+    assert (label, "reported") in found(incidents_nlp, text)
+
+
+def test_nlp_incidents_every_label_is_tested():
+    tested = {
+        label
+        for mark in test_nlp_incidents_finds_reported_label.pytestmark
+        for _, label in mark.args[1]
+    }
+    assert tested == set(LABELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "status"),
+    [
+        ("Apabila terbukti, WNA tersebut akan dideportasi.", "deportation", "hypothetical"),
+        ("Kalau izin tinggalnya habis, ia bisa dideportasi.", "deportation", "hypothetical"),
+        ("WNA yang overstay dapat dikenakan sanksi deportasi.", "overstay", "hypothetical"),
+        ("Warga asing diimbau tidak bekerja tanpa izin.", "illegal_work", "hypothetical"),
+        ("Ada ancaman hukuman bagi WNA yang masuk secara ilegal.", "illegal_entry", "hypothetical"),
+        ("Li Wei dan Zhang Min rencananya akan dideportasi besok.", "deportation", "planned"),
+        ("Pria asal Ghana itu segera dideportasi ke negaranya.", "deportation", "planned"),
+        ("Ketiganya masih dalam proses deportasi.", "deportation", "planned"),
+        ("Tidak ada WNA yang overstay di wilayah itu.", "overstay", "negated"),
+        ("Pria itu belum pernah ditangkap sebelumnya.", "arrest", "negated"),
+        (
+            "Dalam pemeriksaan tidak ditemukan penyalahgunaan izin tinggal.",
+            "permit_misuse",
+            "negated",
+        ),
+        ("Ia bukan pengungsi.", "refugee", "negated"),
+        (
+            "Kedepannya akan dilaksanakan operasi gabungan secara rutin.",
+            "joint_operation",
+            "hypothetical",
+        ),
+    ],
+)
+def test_nlp_incidents_decides_status(incidents_nlp, text, label, status):
+    assert (label, status) in found(incidents_nlp, text)
+
+
+def test_nlp_incidents_inspection_without_violation(incidents_nlp):
+    text = (
+        "Tim Timpora melaksanakan operasi gabungan di tiga hotel di Senggigi. "
+        "Dari pemeriksaan dokumen, tidak ditemukan pelanggaran izin tinggal maupun WNA yang "
+        "overstay."
+    )
+    assert labels(incidents_nlp, text) == ["joint_operation"]
+
+
+def test_nlp_incidents_meeting_plans_operation(incidents_nlp):
+    text = (
+        "Rapat koordinasi Timpora dibuka oleh Kepala Kantor Imigrasi. "
+        "Peserta sepakat melaksanakan operasi gabungan di wilayah pesisir pada bulan depan."
+    )
+    doc = incidents_nlp(text)
+    assert [s._.status for s in doc.spans["incident"]] == ["hypothetical"]
+    assert document_incidents(doc) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seorang WNA asal Nigeria ditolak masuk di Bandara Kualanamu dan diamankan di ruang "
+        "tunggu sebelum dipulangkan.",
+        "Dua penumpang asal Pakistan tidak diizinkan masuk sehingga diamankan sementara lalu "
+        "dideportasi dengan pesawat yang sama.",
+    ],
+)
+def test_nlp_incidents_refusal_of_entry_is_not_arrest(incidents_nlp, text):
+    assert not {"arrest", "deportation"} & set(labels(incidents_nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Petugas mengamankan dokumen perjalanan milik WNA tersebut.",
+        "Paspor milik pria asal Korea itu diamankan petugas.",
+        "Imigrasi menahan paspor WNA itu selama pemeriksaan.",
+    ],
+)
+def test_nlp_incidents_securing_goods_is_not_arrest(incidents_nlp, text):
+    assert "arrest" not in labels(incidents_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kepala Rudenim Makassar hadir dalam rapat itu.", []),
+        ("Rumah Detensi Imigrasi Jakarta mengirim undangan.", []),
+        ("Pengawasan orang asing adalah tugas Timpora.", []),
+        ("Dakwaan menyebut tindak pidana keimigrasian.", []),
+        ("Ia dideportasi melalui Rudenim Surabaya.", ["deportation", "detention"]),
+        ("Perkaranya disidangkan sebagai tindak pidana ringan.", []),
+        ("Nama keduanya masuk daftar penangkalan selama enam bulan ke depan.", ["blacklist"]),
+        (
+            "Tim mengamankan Tenaga Kerja Asing (TKA) ilegal di kebun sawit.",
+            ["arrest", "illegal_work"],
+        ),
+        ("Daerah wisata itu rawan penyelundupan manusia dan narkoba.", []),
+    ],
+)
+def test_nlp_incidents_names_and_mission_statements(incidents_nlp, text, expected):
+    assert labels(incidents_nlp, text) == expected
+
+
+def test_nlp_incidents_span_data(incidents_nlp):
+    text = "Rapat dibuka pukul 09.00. Dua WNA asal Cina\ndideportasi kemarin."
+    doc = incidents_nlp(text)
+    (span,) = doc.spans["incident"]
+    assert (span.text, span._.sentence_index) == ("dideportasi", 1)
+    assert text[span.start_char : span.end_char] == "dideportasi"
+    assert span._.status_cue is None
+
+
+def test_nlp_incidents_status_cue_words(incidents_nlp):
+    doc = incidents_nlp("Jika terbukti, ia akan dideportasi.")
+    (span,) = doc.spans["incident"]
+    assert span._.status_cue == "Jika"

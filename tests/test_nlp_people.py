@@ -1,0 +1,325 @@
+"""Foreign nationals, officials and other people (pantau_people)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+import extractors.nlp.identifiers  # noqa: F401  (registers pantau_identifiers)
+import extractors.nlp.nationality  # noqa: F401  (registers pantau_nationality)
+import extractors.nlp.people  # noqa: F401  (registers pantau_people)
+from extractors.nlp.gazetteer import data_path, read_jsonl
+from extractors.nlp.people import parse_number
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pipeline = spacy.blank("id")
+    for name in ("sentencizer", "pantau_nationality", "pantau_identifiers", "pantau_people"):
+        pipeline.add_pipe(name)
+    return pipeline
+
+
+def people(doc) -> dict[str, Span]:
+    """Person spans by their text (groups by their text too), whitespace folded."""
+    return {" ".join(s.text.split()): s for s in doc.spans["person"]}
+
+
+def run_with_names(nlp, text: str, names: list[str]):
+    """Run the pipeline with PERSON entities set as an NER would, for the given names."""
+    doc = nlp.make_doc(text)
+    ents = []
+    for name in names:
+        start = text.index(name)
+        ents.append(doc.char_span(start, start + len(name), label="PERSON"))
+    doc.ents = ents
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("text", "official", "title", "group", "nationality", "count"),
+    [
+        (
+            "Kepala Kantor Imigrasi Mataram, Rudi Hartono, mengatakan tiga WNA asal Rusia "
+            "telah dideportasi.",
+            "Rudi Hartono",
+            "Kepala Kantor Imigrasi Mataram",
+            "tiga WNA",
+            "RU",
+            3,
+        ),
+        (
+            "Menurut Kasi Inteldakim, Mustar, dua orang TKA asal Tiongkok bekerja tanpa izin.",
+            "Mustar",
+            "Kasi Inteldakim",
+            "dua orang TKA",
+            "CN",
+            2,
+        ),
+        (
+            "Kapolres Lombok Timur AKBP Hendra Gunawan menyebut sebelas warga negara Filipina "
+            "ditahan di Rudenim.",
+            "Hendra Gunawan",
+            "Kapolres Lombok Timur",
+            "sebelas warga negara",
+            "PH",
+            11,
+        ),
+    ],
+)
+def test_nlp_people_official_quoted_about_foreigners(
+    nlp, text, official, title, group, nationality, count
+):
+    found = people(nlp(text))
+    assert found[official]._.person_role == "official"
+    assert found[official]._.title == title
+    assert found[official]._.nationality is None
+    assert found[group]._.person_role == "foreign_national"
+    assert found[group]._.name_kind == "group"
+    assert (found[group]._.nationality, found[group]._.count) == (nationality, count)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "age", "nationality"),
+    [
+        ("Tim Pora mengamankan IN (34), WN Nigeria, di sebuah vila.", "IN", 34, "NG"),
+        ("Petugas memeriksa VN (29) asal Vietnam dan SA (41) asal Jepang.", "VN", 29, "VN"),
+        ("Petugas memeriksa VN (29) asal Vietnam dan SA (41) asal Jepang.", "SA", 41, "JP"),
+        (
+            "Seorang anak berinisial ITA (4) ikut dipulangkan bersama ibunya, WNA asal Kenya.",
+            "ITA",
+            4,
+            "KE",
+        ),
+        ("AGr (27), warga negara Turki, tinggal melebihi izin.", "AGr", 27, "TR"),
+        ("ZL (35), Tiongkok, kemudian dideportasi ke Malaysia.", "ZL", 35, "CN"),
+    ],
+)
+def test_nlp_people_initials_that_look_like_country_codes(nlp, text, name, age, nationality):
+    span = people(nlp(text))[name]
+    assert span._.name_kind == "initials"
+    assert span._.person_role == "foreign_national"
+    assert (span._.age, span._.nationality) == (age, nationality)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "nationality", "passport"),
+    [
+        (
+            "Petugas menahan IN (34), WN Nigeria pemegang paspor Afrika Selatan nomor A12345678.",
+            "IN",
+            "NG",
+            "A12345678",
+        ),
+        (
+            "Seorang pria bernama Omar Haddad berkewarganegaraan Yordania menggunakan paspor "
+            "Inggris nomor 551234987.",
+            "Omar Haddad",
+            "JO",
+            "551234987",
+        ),
+        (
+            "Keluarga itu berpaspor Uni Emirat Arab, namun diduga warga negara Irak bernama "
+            "Salim Jaber.",
+            "Salim Jaber",
+            None,
+            None,
+        ),
+    ],
+)
+def test_nlp_people_passport_issuer_is_not_nationality(nlp, text, name, nationality, passport):
+    span = people(nlp(text))[name]
+    assert span._.person_role == "foreign_national"
+    assert span._.nationality == nationality
+    assert span._.passport == passport
+
+
+def test_nlp_people_destination_is_not_nationality(nlp):
+    span = people(nlp("Seorang WNA berinisial KR (40) dideportasi ke China lewat Batam."))["KR"]
+    assert span._.person_role == "foreign_national"
+    assert span._.nationality is None
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "count", "nationality"),
+    [
+        (
+            "Sebanyak dua puluh tiga WNA asal Bangladesh terjaring razia.",
+            "dua puluh tiga WNA",
+            23,
+            "BD",
+        ),
+        (
+            "Petugas menemukan 12 orang warga negara Myanmar di kapal.",
+            "12 orang warga negara",
+            12,
+            "MM",
+        ),
+        (
+            "Seratus lima belas pengungsi asal Afghanistan berunjuk rasa.",
+            "Seratus lima belas pengungsi",
+            115,
+            "AF",
+        ),
+        ("Puluhan WNA terjaring operasi gabungan di Kuta.", "Puluhan WNA", None, None),
+        ("Ratusan turis asal Australia memadati bandara.", "Ratusan turis", None, "AU"),
+        (
+            "Pelanggar terbanyak berasal dari Malaysia sebanyak 11 orang.",
+            "Malaysia sebanyak 11 orang",
+            11,
+            "MY",
+        ),
+    ],
+)
+def test_nlp_people_groups_with_counts(nlp, text, group, count, nationality):
+    span = people(nlp(text))[group]
+    assert span._.name_kind == "group"
+    assert span._.person_role == "foreign_national"
+    assert (span._.count, span._.nationality) == (count, nationality)
+    assert span._.clean_name is None
+
+
+def test_nlp_people_group_not_repeated_when_members_are_named(nlp):
+    found = people(nlp("Dua WNA asal Rusia, yakni AV (31) dan PK (28), diamankan petugas."))
+    assert set(found) == {"AV", "PK"}
+    assert {s._.nationality for s in found.values()} == {"RU"}
+
+
+def test_nlp_people_counted_staff_are_not_a_group(nlp):
+    assert people(nlp("Tiga orang petugas memeriksa dokumen penumpang.")) == {}
+
+
+def test_nlp_people_byline_is_other(nlp):
+    text = (
+        "Lima WNA asal Korea Selatan dideportasi.\nPewarta: Ahmad Subaidi\nEditor: Rina Wulandari"
+    )
+    found = people(nlp(text))
+    for name, label in (("Ahmad Subaidi", "Pewarta"), ("Rina Wulandari", "Editor")):
+        assert found[name]._.person_role == "other"
+        assert found[name]._.evidence == label
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "clean"),
+    [
+        ("Kasubsi Penindakan, Kenedi, memimpin pemeriksaan.", "Kenedi", "Kenedi"),
+        (
+            "Kombes Pol Patar Silalahi menjelaskan kronologi penangkapan.",
+            "Patar Silalahi",
+            "Patar Silalahi",
+        ),
+        (
+            "Rapat dipimpin Joko Widodo, S.E., M.H., Kepala Subseksi Pengawasan.",
+            "Joko Widodo",
+            "Joko Widodo",
+        ),
+    ],
+)
+def test_nlp_people_official_names_after_titles(nlp, text, name, clean):
+    span = people(nlp(text))[name]
+    assert span._.person_role == "official"
+    assert span._.clean_name == clean
+
+
+def test_nlp_people_letter_header_in_capitals(nlp):
+    text = (
+        "KANTOR IMIGRASI KELAS I TPI MATARAM\n"
+        "Nama : NGUYEN VAN THANH\n"
+        "Kewarganegaraan : VIETNAM\n"
+        "No. Paspor : C7654321\n"
+        "\n"
+        "KEPALA KANTOR,\n"
+        "\n"
+        "BUDI SANTOSO, S.H., M.H.\n"
+        "NIP 19700101 199503 1 001\n"
+    )
+    found = people(nlp(text))
+    foreigner = found["NGUYEN VAN THANH"]
+    assert foreigner._.person_role == "foreign_national"
+    assert foreigner._.name_kind == "full_name"
+    assert (foreigner._.nationality, foreigner._.passport) == ("VN", "C7654321")
+    signatory = found["BUDI SANTOSO"]
+    assert signatory._.person_role == "official"
+    assert signatory._.title == "KEPALA KANTOR"
+
+
+def test_nlp_people_ner_names_get_roles(nlp):
+    text = (
+        "Dalam rapat itu Ahmad Fauzi selaku Kepala Seksi Intelijen melaporkan bahwa "
+        "Li Wei, warga negara Tiongkok, bekerja pada Hendra Wijaya, WNI pemilik gudang."
+    )
+    found = people(run_with_names(nlp, text, ["Ahmad Fauzi", "Li Wei", "Hendra Wijaya"]))
+    assert found["Ahmad Fauzi"]._.person_role == "official"
+    assert (found["Li Wei"]._.person_role, found["Li Wei"]._.nationality) == (
+        "foreign_national",
+        "CN",
+    )
+    assert found["Hendra Wijaya"]._.person_role == "other"
+
+
+def test_nlp_people_short_reference_to_an_official(nlp):
+    text = (
+        "Kepala Kantor Imigrasi Bima, Sigit Pranoto, hadir. "
+        '"Kami akan tegas," kata Pranoto saat jumpa pers.'
+    )
+    doc = nlp(text)
+    found = [s for s in doc.spans["person"] if s.text == "Pranoto"]
+    assert found and found[0]._.person_role == "official"
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("tiga", 3),
+        ("sebelas", 11),
+        ("dua belas", 12),
+        ("dua puluh tiga", 23),
+        ("seratus", 100),
+        ("seratus dua puluh lima", 125),
+        ("dua ratus", 200),
+        ("seribu dua ratus", 1200),
+        ("40", 40),
+    ],
+)
+def test_nlp_people_number_words(words, value):
+    table = {r["word"]: r for r in read_jsonl(data_path("numbers_id.jsonl"))}
+    assert parse_number(words.split(), table) == value
+
+
+def test_nlp_people_named_list_takes_previous_sentence_nationality(nlp):
+    text = (
+        "Petugas mengamankan enam TKA asal Tiongkok di smelter itu. "
+        "Mereka adalah Wang Lei (40), Zhao Min (22), dan Sun Hao."
+    )
+    found = people(nlp(text))
+    for name in ("Wang Lei", "Zhao Min", "Sun Hao"):
+        assert found[name]._.person_role == "foreign_national"
+        assert found[name]._.nationality == "CN"
+    assert found["Zhao Min"]._.age == 22
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Kedua belas WN Bangladesh tersebut dideportasi.", "belas WN"),
+        ("Rapat digelar Rabu, 20 dan 21 Oktober 2026 di kantor camat.", "Rabu"),
+        ("Hubungi Kepala Subbidang Ketahanan Ekonomi, Sosial dan Budaya.", "Sosial"),
+    ],
+)
+def test_nlp_people_words_that_are_not_people(nlp, text, absent):
+    assert absent not in people(nlp(text))
+
+
+def test_nlp_people_count_with_thousands_separator(nlp):
+    span = people(nlp("Tercatat 2.318 TKA asal India bekerja di kawasan industri."))["2.318 TKA"]
+    assert (span._.count, span._.nationality) == (2318, "IN")
+
+
+def test_nlp_people_title_with_rank_word_inside(nlp):
+    text = "Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Riau, Hotma Sitorus, hadir."
+    span = people(nlp(text))["Hotma Sitorus"]
+    assert span._.person_role == "official"
+    assert span._.title == "Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Riau"

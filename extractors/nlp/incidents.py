@@ -187,7 +187,8 @@ class IncidentMatcher:
     def layout(self, doc: Doc, compact: CompactDoc) -> Layout:
         """Sentence and clause number of every compact token."""
         starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        sentence, clause = [], []
+        sentence: list[int] = []
+        clause: list[int] = []
         current = 0
         for j, i in enumerate(compact.index):
             sent = bisect_right(starts, i) - 1
@@ -316,7 +317,7 @@ def in_scope(
 
 def longest_per_label(found: dict[tuple[str, int, int], dict]) -> list[tuple[dict, int, int]]:
     """Drop cue matches contained in a longer match of the same label."""
-    kept = []
+    kept: list[tuple[dict, int, int, str]] = []
     by_length = sorted(found.items(), key=lambda item: item[0][1] - item[0][2])
     for (label, start, end), record in by_length:
         if any(lab == label and s <= start and end <= e for _, s, e, lab in kept):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +121,10 @@ class Country:
     cue_start: int  # where the cue phrase starts (the country itself when it has none)
 
 
-def alternation(phrases: list[str] | set[str] | frozenset[str]) -> str:
+_TITLE_TEXT = re.compile(r"[^,.;\n]*")
+
+
+def alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of phrases, longest first, any whitespace between words."""
     ordered = sorted(set(phrases), key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
@@ -472,7 +476,8 @@ class Context:
         """Officials after a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono"."""
         cues, text, found = self.cues, self.text, []
         for m in cues.title.finditer(text):
-            pos, tail = m.end(), []
+            pos = m.end()
+            tail: list[tuple[int, int, str]] = []
             while len(tail) < MAX_TAIL_WORDS:
                 w = cues.tail_word.match(text, pos)
                 if not w or self.ranked_name(pos):
@@ -493,7 +498,7 @@ class Context:
     def ranked_name(self, pos: int) -> bool:
         """True when a rank and a valid name start at ``pos`` ("AKBP Heru ...")."""
         m = self.cues.rank_then_name.match(self.text, pos)
-        return bool(m) and self.head_name(m.start("name"), m.end("name")) is not None
+        return m is not None and self.head_name(m.start("name"), m.end("name")) is not None
 
     def name_after_title(self, pos: int) -> tuple[tuple[int, int] | None, str | None]:
         """A name after a title's agency words: behind a comma or a rank."""
@@ -520,7 +525,7 @@ class Context:
         """
         if not self.covered:
             return None
-        run = []
+        run: list[tuple[int, int]] = []
         for ws, we, w in reversed(tail):
             if not w[0].isupper() or not self.is_name_word(w, ws, we):
                 break
@@ -560,7 +565,8 @@ class Context:
 
     def lines_before(self, pos: int, limit: int) -> list[tuple[int, int]]:
         """Non-blank lines before ``pos``, nearest first."""
-        lines, end = [], self.text.rfind("\n", 0, pos)
+        lines: list[tuple[int, int]] = []
+        end = self.text.rfind("\n", 0, pos)
         while end > 0 and len(lines) < limit:
             start = self.text.rfind("\n", 0, end) + 1
             if self.text[start:end].strip():
@@ -607,8 +613,8 @@ class Context:
 
     def title_text(self, start: int) -> str:
         """A title and the agency words that follow it, up to the next comma or sentence end."""
-        m = re.compile(r"[^,.;\n]*").match(self.text, start)
-        return " ".join(m.group().split())
+        m = _TITLE_TEXT.match(self.text, start)
+        return " ".join(m.group().split()) if m else ""
 
     def from_bylines(self) -> list[Candidate]:
         """Bylines: "Pewarta: Ahmad Subaidi", "Editor: Budi"."""
@@ -864,14 +870,14 @@ class Context:
                 and self.gap(cand, country) <= 40
             )
         )
-        if near and country.code == "ID" and country.status == "cued":
+        if near and country is not None and country.code == "ID" and country.status == "cued":
             cand.role, cand.evidence = "other", self.evidence_of(country)
             return
         if cand.source == "quote" and not near:
             noun = None  # a speaker is foreign only through a cue of their own
         if near or noun or initials:
             cand.role = "foreign_national"
-            if near:
+            if near and country is not None:
                 cand.nationality = country.code if country.status == "cued" else None
                 cand.evidence = self.evidence_of(country)
             else:
@@ -881,7 +887,7 @@ class Context:
 
     def unify_officials(self, kept: list[Candidate]) -> None:
         """A name that repeats an official's name (or one word of it) is that official."""
-        officials = {}
+        officials: dict[str, Candidate] = {}
         for cand in kept:
             if cand.role == "official":
                 for word in [self.clean_name(cand), *self.clean_name(cand).split()]:

@@ -317,66 +317,44 @@ def scan_page(ocr_texts: dict[str, str]):
     return make
 
 
-@pytest.fixture(scope="module")
-def dates_nlp():
-    """A blank Indonesian pipeline with only the date component."""
+def blank_pipeline(*components: str):
+    """`spacy.blank("id")` with the named Pantau components (module names), in order."""
+    import importlib
+
     import spacy
 
-    import extractors.nlp.dates  # noqa: F401  (registers the factory)
-
     nlp = spacy.blank("id")
-    nlp.add_pipe("pantau_dates")
+    for name in components:
+        if name != "sentencizer":
+            importlib.import_module(f"extractors.nlp.{name}")  # registers the factory
+        nlp.add_pipe(name if name == "sentencizer" else f"pantau_{name}")
     return nlp
+
+
+@pytest.fixture(scope="module")
+def dates_nlp():
+    return blank_pipeline("dates")
 
 
 @pytest.fixture(scope="module")
 def identifiers_nlp():
-    """A blank Indonesian pipeline with only the identifier component."""
-    import spacy
-
-    import extractors.nlp.identifiers  # noqa: F401  (registers the factory)
-
-    nlp = spacy.blank("id")
-    nlp.add_pipe("pantau_identifiers")
-    return nlp
+    return blank_pipeline("identifiers")
 
 
 @pytest.fixture(scope="module")
 def nationality_nlp():
-    """A blank Indonesian pipeline with only the nationality component."""
-    import spacy
-
-    import extractors.nlp.nationality  # noqa: F401  (registers the factory)
-
-    nlp = spacy.blank("id")
-    nlp.add_pipe("pantau_nationality")
-    return nlp
+    return blank_pipeline("nationality")
 
 
 @pytest.fixture(scope="module")
 def places_nlp():
-    """A blank Indonesian pipeline with only the place component."""
-    import spacy
-
-    import extractors.nlp.places  # noqa: F401  (registers the factory)
-
-    nlp = spacy.blank("id")
-    nlp.add_pipe("pantau_places")
-    return nlp
+    return blank_pipeline("places")
 
 
 @pytest.fixture(scope="module")
 def organisations_nlp():
-    """A blank Indonesian pipeline with places then organisations (tails end at the place)."""
-    import spacy
-
-    import extractors.nlp.organisations  # noqa: F401  (registers the factory)
-    import extractors.nlp.places  # noqa: F401
-
-    nlp = spacy.blank("id")
-    nlp.add_pipe("pantau_places")
-    nlp.add_pipe("pantau_organisations")
-    return nlp
+    """Places run first, so an organisation's tail ends at the place."""
+    return blank_pipeline("places", "organisations")
 
 
 @pytest.fixture(scope="session")
@@ -389,12 +367,4 @@ def ner_nlp():
 
 @pytest.fixture(scope="module")
 def incidents_nlp():
-    """A blank Indonesian pipeline with a sentencizer and the incident component."""
-    import spacy
-
-    import extractors.nlp.incidents  # noqa: F401  (registers the factory)
-
-    nlp = spacy.blank("id")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("pantau_incidents")
-    return nlp
+    return blank_pipeline("sentencizer", "incidents")

@@ -1,9 +1,12 @@
-"""The batch flow: files and folders in, page text in the database, one task per document.
+"""The batch flow: files and folders in, page text and facts in the database, one task each.
 
-Each document is claimed by content hash, read, and committed on its own, so a
-crash mid-batch loses nothing already done and a re-run resumes where it stopped.
+Each document is claimed by content hash, read, its facts extracted, and committed on
+its own (pages and facts in one transaction), so a crash mid-batch loses nothing already
+done and a re-run resumes where it stopped. A stored document that has no facts yet (read
+before extraction existed, or whose extraction failed) gets them when a run sees it again.
 """
 
+import logging
 import os
 import threading
 from collections import Counter
@@ -22,12 +25,22 @@ from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
 from extractors import intake
+from extractors.facts import extract_facts
 from extractors.pipeline import ReadOptions, read_document
 from models.errors import StorageError
-from models.records import DocumentStatus, MediaType, PageSource, RunStatus
+from models.records import (
+    DocumentResult,
+    DocumentStatus,
+    ExtractionResult,
+    MediaType,
+    PageSource,
+    RunStatus,
+)
 from storage import repository
 from storage.engine import get_engine, session_for
 from storage.migrate import upgrade
+
+logger = logging.getLogger("pantau.batch")
 
 
 class BatchOptions(BaseModel):
@@ -75,6 +88,7 @@ class DocumentOutcome(BaseModel):
     pages_text_layer: int = 0
     error_code: str | None = None
     error: str | None = None
+    facts: int = 0
     seconds: float = 0.0
 
 
@@ -160,15 +174,67 @@ def process_document(
         )
         document_id = document.id
         outcome = _skipped_outcome(path, document, claim)
+        backfill = outcome is not None and repository.needs_extraction(document)
     if outcome is None:
         result = read_document(
             item, options=options.read_options(), executor=ocr_pool(options.workers)
         )
+        extraction = extract_result(result)
         outcome = _read_outcome(path, document_id, claim, result)
+        outcome.facts = len(extraction.facts) if extraction else 0
         with session_for(engine) as session:
-            repository.save_result(session, document_id=document_id, result=result)
+            repository.save_result(
+                session, document_id=document_id, result=result, extraction=extraction
+            )
+    elif backfill:
+        try:
+            outcome.facts = extract_stored(engine, document_id=document_id, run_id=run_id)
+        except (OperationalError, StorageError):
+            raise  # transient: the task is retried
+        except Exception as e:  # the stored pages stay as they are; a later run retries
+            logger.warning("%s: facts could not be extracted (%s: %s)", path, type(e).__name__, e)
     emit("document", outcome)
     return outcome
+
+
+def extract_result(result: DocumentResult) -> ExtractionResult | None:
+    """The facts of a freshly read document; None (noted on the result) if extraction broke.
+
+    A broken extraction must not cost the OCR: the pages are stored, the document keeps
+    no facts, and the next run (or `pantau extract`) tries again.
+    """
+    pages = [page for page in result.pages if page.ok and page.text is not None]
+    if not pages:
+        return None
+    try:
+        return extract_facts(
+            [(page.number, page.text.text) for page in pages if page.text],
+            words={
+                page.number: [w.model_dump() for w in page.text.words]
+                for page in pages
+                if page.text and page.text.source is PageSource.OCR
+            },
+        )
+    except Exception as e:  # a bug in a rule must not lose the document
+        result.warnings.append(
+            f"facts could not be extracted ({type(e).__name__}: {e}); "
+            "the next run or `pantau extract` tries again."
+        )
+        return None
+
+
+def extract_stored(engine: Any, *, document_id: int, run_id: int | None = None) -> int:
+    """Extract the facts of a stored document from its pages; returns how many were saved."""
+    with session_for(engine) as session:
+        pages = repository.get_pages(session, document_id=document_id)
+        texts = [(page.number, page.text) for page in pages if page.text]
+        words = {p.number: p.words for p in pages if p.source == PageSource.OCR and p.words}
+    extraction = extract_facts(texts, words=words)
+    with session_for(engine) as session:
+        repository.save_extraction(
+            session, document_id=document_id, extraction=extraction, run_id=run_id
+        )
+    return len(extraction.facts)
 
 
 def _skipped_outcome(path: str, document, claim) -> DocumentOutcome | None:  # noqa: ANN001

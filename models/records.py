@@ -7,6 +7,7 @@ data (status + reason + page), never an exception that escapes a batch.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -130,3 +131,53 @@ class SearchHit(BaseModel):
     page: int = Field(description="1-based page number")
     snippet: str
     score: float
+
+
+class FactKind(StrEnum):
+    """What an extracted fact is about."""
+
+    FOREIGN_NATIONAL = "foreign_national"  # a named foreign national or a counted group
+    OFFICIAL = "official"
+    OTHER_PERSON = "other_person"
+    NATIONALITY = "nationality"  # a country stated as the citizenship of foreigners
+    LOCATION = "location"
+    ORGANISATION = "organisation"
+    INCIDENT = "incident"
+    DATE = "date"
+    IDENTIFIER = "identifier"
+
+
+class Fact(BaseModel):
+    """One extracted fact with its provenance: where it stands and what decided it.
+
+    `start`/`end` are character offsets in the text of page `page`; `sentence` is the
+    sentence around them. `value` is the normalised form (a name without titles, an
+    ISO country code, a Kemendagri region code or place name, an incident label, an
+    ISO date, a normalised identifier). `attributes` hold the kind-specific details.
+    """
+
+    kind: FactKind
+    page: int = Field(description="1-based page number")
+    start: int
+    end: int
+    text: str = Field(description="The words as written")
+    value: str | None = None
+    sentence: str = ""
+    method: str = Field(description="What found it, e.g. 'rule:people', 'model:ner-id'")
+    confidence: float = Field(ge=0.0, le=1.0)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    boxes: list[list[int]] = Field(
+        default_factory=list,
+        description="[left, top, width, height] of each OCR word it covers, in page pixels",
+    )
+
+
+class ExtractionResult(BaseModel):
+    """The facts extracted from one document's pages."""
+
+    facts: list[Fact] = Field(default_factory=list)
+    extractor: str = Field(description="Pipeline version; facts of another version are stale")
+    document_date: str | None = Field(default=None, description="ISO date the text is anchored to")
+    kind: str | None = Field(default=None, description="letter, minutes, news or None")
+    words: int = 0
+    seconds: float = 0.0

@@ -1,4 +1,4 @@
-"""Database tables (sqlmodel): documents, their pages, and batch runs.
+"""Database tables (sqlmodel): documents, their pages, extracted facts, and batch runs.
 
 Each entity is a family: `*Base` holds the shared fields, the table class adds
 keys and bookkeeping, `*Public` is what leaves the storage layer for display.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import JSON, Field, SQLModel
 
-from models.records import DocumentStatus, PageSource, RunStatus
+from models.records import DocumentStatus, FactKind, PageSource, RunStatus
 
 
 def utc_now() -> datetime:
@@ -85,6 +85,7 @@ class RunBase(SQLModel):
     pages_ocr: int = 0
     pages_text_layer: int = 0
     failures_by_reason: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    facts: int = Field(default=0, description="Facts extracted by this run")
     seconds: float = 0.0
 
 
@@ -122,6 +123,14 @@ class DocumentBase(SQLModel):
     warnings: list[str] = Field(
         default_factory=list, sa_type=JSON, description="Notes for a person, e.g. a lying name"
     )
+    kind: str | None = Field(default=None, max_length=16, description="letter, minutes or news")
+    document_date: str | None = Field(
+        default=None, max_length=10, description="ISO date the text is anchored to"
+    )
+    extractor: str | None = Field(
+        default=None, max_length=64, description="Version of the pipeline that made its facts"
+    )
+    extracted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Document(DocumentBase, table=True):
@@ -192,6 +201,44 @@ class Page(PageBase, table=True):
 
 class PagePublic(PageBase):
     """A page as shown to users."""
+
+    id: int
+    document_id: int
+
+
+# --- facts ------------------------------------------------------------------
+
+
+class FactBase(SQLModel):
+    """One extracted fact and where it came from (page, character span, sentence, method)."""
+
+    kind: FactKind = Field(sa_type=EnumText(FactKind))
+    page: int = Field(description="1-based page number")
+    start: int = Field(description="Character offset in the page text")
+    end: int
+    text: str = Field(sa_type=sa.Text, description="The words as written")
+    value: str | None = Field(default=None, sa_type=sa.Text, description="Normalised value")
+    sentence: str = Field(default="", sa_type=sa.Text)
+    method: str = Field(max_length=64)
+    confidence: float
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    boxes: list[list[int]] = Field(
+        default_factory=list, sa_type=JSON, description="OCR word boxes it covers"
+    )
+
+
+class FactRow(FactBase, table=True):
+    """A stored fact; a document's facts are replaced together when it is extracted again."""
+
+    __tablename__ = "fact"
+    __table_args__ = (sa.Index("ix_fact_kind_value", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+
+
+class FactPublic(FactBase):
+    """A fact as shown to users."""
 
     id: int
     document_id: int

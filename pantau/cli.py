@@ -1,4 +1,4 @@
-"""The `pantau` command line: run batches, list documents, show, search, export, schedule.
+"""The `pantau` command line: run batches, list documents, show, facts, search, export, eval.
 
 Exit codes (also in README): 0 everything processed or skipped as duplicate;
 1 unexpected internal error; 2 bad arguments or settings; 3 some inputs failed or
@@ -262,21 +262,206 @@ def _highlight(snippet: str) -> str:
     return text.replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
 
 
+EXPORT_FORMATS = ("text", "annotations")
+
+
 @app.command()
 @handle_errors
 def export(
     out: Annotated[Path, typer.Option("--out", help="Folder to write into (created).")],
-    format: Annotated[str, typer.Option("--format", help="Export format: text.")] = "text",
+    format: Annotated[
+        str, typer.Option("--format", help="text or annotations (one JSON per document).")
+    ] = "text",
     db: DbOption = None,
 ) -> None:
-    """Export documents: `text` writes <input file stem>.txt per document, pages in order."""
-    from pantau.exports import export_text
+    """Export documents as <input file stem>.txt (page text) or .json (extracted facts).
 
-    if format != "text":
-        raise ConfigError(f"unknown export format {format!r}; supported: text.")
+    `annotations` writes the document's foreign nationals, officials, nationalities,
+    places, organisations, incidents and dates in the annotation schema that `pantau eval`
+    reads.
+    """
+    from pantau.exports import export_annotations, export_text
+
+    if format not in EXPORT_FORMATS:
+        supported = ", ".join(EXPORT_FORMATS)
+        raise ConfigError(f"unknown export format {format!r}; supported: {supported}.")
     with _session(_settings(db)) as session:
-        written = export_text(session, out=out)
+        if format == "text":
+            written = export_text(session, out=out)
+        else:
+            _warn_unextracted(session)
+            written = export_annotations(session, out=out)
     console.print(f"wrote {len(written)} files to {escape(str(out))}")
+
+
+def _warn_unextracted(session: Any) -> None:
+    from storage import repository
+
+    missing = repository.documents_to_extract(session)
+    if missing:
+        ids = ", ".join(str(d.id) for d in missing[:10])
+        errors.print(
+            f"[yellow]note:[/] {len(missing)} document(s) have no facts yet (ids {ids}"
+            f"{', …' if len(missing) > 10 else ''}); `pantau extract` extracts them."
+        )
+
+
+@app.command()
+@handle_errors
+def extract(
+    doc_ids: Annotated[
+        list[int] | None, typer.Argument(help="Documents to extract again (default: see below).")
+    ] = None,
+    stale: Annotated[
+        bool,
+        typer.Option("--stale", help="Also documents whose facts an older pipeline made."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Extract facts from stored page text, replacing each document's facts.
+
+    Without ids: every readable document that has no facts yet (with --stale, also those
+    extracted by another version of the pipeline). Pages, status and runs stay as they are.
+    """
+    from extractors.facts import extractor_version
+    from flows.batch import extract_stored
+    from storage import repository
+    from storage.engine import get_engine
+
+    settings = _settings(db)
+    with _session(settings) as session:
+        documents = repository.documents_to_extract(
+            session,
+            extractor=extractor_version() if stale else None,
+            document_ids=doc_ids or None,
+        )
+        known = {d.id for d in documents}
+    for doc_id in doc_ids or []:
+        if doc_id not in known:
+            raise ConfigError(
+                f"document {doc_id} has no readable text (unknown, failed or a duplicate); "
+                "`pantau docs` lists the documents."
+            )
+    engine = get_engine(settings.resolved_database_url)
+    total = 0
+    for document_id in sorted(known):
+        count = extract_stored(engine, document_id=document_id)
+        total += count
+        console.print(f"#{document_id}: {count} facts")
+    console.print(f"extracted {total} facts from {len(known)} document(s)")
+
+
+FACT_KINDS_HELP = (
+    "foreign_national, official, other_person, nationality, location, organisation, "
+    "incident, date, identifier"
+)
+
+
+@app.command()
+@handle_errors
+def facts(
+    doc_id: Annotated[int, typer.Argument(help="Document id (see `pantau docs`).")],
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help=f"Only these kinds: {FACT_KINDS_HELP}.")
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The facts extracted from a document, each with its page, span, sentence and method."""
+    from models.records import FactKind
+    from storage import repository
+
+    try:
+        kinds = [FactKind(k) for k in kind or []]
+    except ValueError as e:
+        raise ConfigError(f"unknown fact kind; use one of: {FACT_KINDS_HELP}.") from e
+    with _session(_settings(db)) as session:
+        if repository.get_document(session, document_id=doc_id) is None:
+            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+        rows = [
+            row.model_dump(exclude={"document_id"})
+            for row in repository.get_facts(session, document_id=doc_id, kinds=kinds)
+        ]
+    if json_out:
+        print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        console.print("no facts (`pantau extract` extracts a document's facts)")
+    for row in rows:
+        details = ", ".join(
+            f"{k}={v}"
+            for k, v in row["attributes"].items()
+            if k not in ("evidence", "concerns", "candidates")
+        )
+        value = f" = {row['value']}" if row["value"] and row["value"] != row["text"] else ""
+        console.print(
+            f"[bold]{row['kind']}[/] {escape(row['text'])}{escape(value)} "
+            f"[dim]page {row['page']}, {row['start']}-{row['end']}, {row['method']}, "
+            f"{row['confidence']:.2f}[/]"
+            + (f"\n    {escape(details)}" if details else ""),
+            highlight=False,
+        )
+        console.print(f"    [dim]{escape(row['sentence'])}[/]", highlight=False)
+
+
+@app.command(name="eval")
+@handle_errors
+def evaluate(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotation JSON files.")],
+    pred: Annotated[
+        Path | None,
+        typer.Option("--pred", help="Score exported annotation files instead of the database."),
+    ] = None,
+    db: DbOption = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Errors per document.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Precision, recall and F1 of the extracted facts against gold annotations.
+
+    Gold files are matched to stored documents by input file stem (d001.json ↔ d001.pdf).
+    """
+    from extractors.evaluation import evaluate as run_evaluation
+    from extractors.evaluation import read_annotations
+
+    gold = read_annotations(gold_dir)
+    if pred is not None:
+        predicted = read_annotations(pred)
+    else:
+        from pantau.exports import annotations
+
+        with _session(_settings(db)) as session:
+            predicted = annotations(session)
+    result = run_evaluation(gold, predicted)
+    if json_out:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_evaluation(result, verbose=verbose)
+
+
+def _print_evaluation(result: Any, *, verbose: bool) -> None:
+    from extractors.evaluation import format_table
+
+    if verbose:
+        for doc_id, problems in result.errors.items():
+            console.print(f"[bold]{escape(doc_id)}[/]")
+            for name, detail in problems.items():
+                console.print(f"  {name}: {escape(json.dumps(detail, ensure_ascii=False))}")
+    console.print(
+        f"gold documents: {result.documents}, with a prediction: {result.predicted}",
+        highlight=False,
+    )
+    for line in format_table(result.fields.items()):
+        console.print(line, highlight=False)
+    console.print("incident by label:")
+    for line in format_table(result.labels.items())[1:]:
+        console.print("  " + line, highlight=False)
+    f = result.fields
+    console.print(
+        f"foreigner_pair_f1={f['foreigner_pair'].f1:.4f} nationality_f1={f['nationality'].f1:.4f} "
+        f"location_f1={f['location'].f1:.4f} incident_f1={f['incident'].f1:.4f} "
+        f"official_as_foreigner={result.official_as_foreigner}",
+        highlight=False,
+    )
 
 
 @app.command()

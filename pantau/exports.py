@@ -1,33 +1,83 @@
-"""Exports of stored documents to files."""
+"""Exports of stored documents to files: page text, and annotations built from facts."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from extractors.annotations import build_annotation
+from models.records import Fact
+from models.tables import Document
 from storage import repository
+
+READABLE = ("processed", "partial")
+
+
+def readable_documents(session: Any) -> list[Document]:
+    """Originals with text (processed or partial), oldest first."""
+    return [
+        d
+        for d in repository.list_documents(session)
+        if d.status in READABLE and d.duplicate_of is None
+    ]
+
+
+def export_stems(documents: list[Document]) -> dict[int, str]:
+    """A file stem per document: the input's stem, `-<id>` added where two inputs share one."""
+    stems = Counter(Path(d.name).stem for d in documents)
+    return {
+        d.id: Path(d.name).stem if stems[Path(d.name).stem] == 1 else f"{Path(d.name).stem}-{d.id}"
+        for d in documents
+        if d.id is not None
+    }
 
 
 def export_text(session: Any, *, out: Path) -> list[Path]:
-    """Write `<input file stem>.txt` per readable document, pages in order, page breaks as \\f.
-
-    Two inputs with the same stem get `-<id>` suffixes so nothing is overwritten.
-    """
+    """Write `<input file stem>.txt` per readable document, pages in order, page breaks as \\f."""
     out.mkdir(parents=True, exist_ok=True)
-    documents = [
-        d for d in repository.list_documents(session) if d.status in ("processed", "partial")
-    ]
-    stems: dict[str, int] = {}
-    for document in documents:
-        stem = Path(document.name).stem
-        stems[stem] = stems.get(stem, 0) + 1
+    documents = readable_documents(session)
     written = []
-    for document in documents:
-        stem = Path(document.name).stem
-        name = f"{stem}-{document.id}.txt" if stems[stem] > 1 else f"{stem}.txt"
-        pages = repository.get_pages(session, document_id=document.id)
-        text = "\f".join(page.text or "" for page in pages)
-        target = out / name
-        target.write_text(text + "\n", encoding="utf-8")
+    for document_id, stem in export_stems(documents).items():
+        pages = repository.get_pages(session, document_id=document_id)
+        target = out / f"{stem}.txt"
+        target.write_text("\f".join(page.text or "" for page in pages) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def annotations(session: Any) -> dict[str, dict[str, Any]]:
+    """The annotation of every readable document, keyed by its export stem."""
+    documents = readable_documents(session)
+    by_id = {d.id: d for d in documents}
+    found = {}
+    for document_id, stem in export_stems(documents).items():
+        document = by_id[document_id]
+        facts = [
+            Fact.model_validate(row.model_dump())
+            for row in repository.get_facts(session, document_id=document_id)
+        ]
+        found[stem] = build_annotation(
+            stem,
+            facts,
+            extra={
+                "source": document.path,
+                "document_id": document.id,
+                "kind": document.kind,
+                "document_date": document.document_date,
+                "extractor": document.extractor,
+            },
+        )
+    return found
+
+
+def export_annotations(session: Any, *, out: Path) -> list[Path]:
+    """Write `<input file stem>.json` per readable document in the annotation schema."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, annotation in annotations(session).items():
+        target = out / f"{stem}.json"
+        target.write_text(json.dumps(annotation, ensure_ascii=False, indent=1) + "\n", "utf-8")
         written.append(target)
     return written

@@ -21,6 +21,7 @@ COUNT_FIELDS = (
     "pages",
     "pages_ocr",
     "pages_text_layer",
+    "facts",
 )
 
 
@@ -111,6 +112,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         ("pages read", report["pages"]),
         ("  by OCR", report["pages_ocr"]),
         ("  from text layer", report["pages_text_layer"]),
+        ("facts extracted", report["facts"]),
         ("time", f"{report['seconds']:.1f} s"),
         ("pages per minute", f"{report['pages_per_minute']:.1f}"),
     ]

@@ -1,4 +1,4 @@
-"""Data access for runs, documents and pages.
+"""Data access for runs, documents, pages and facts.
 
 Every function takes the session first and keyword-only arguments, and commits
 its own work in one transaction. Run counts are updated inside the same
@@ -8,7 +8,8 @@ counts that match exactly what was stored:
 - `claim_document` counts the document as seen (and as unchanged or duplicate,
   which are final);
 - `save_result` counts its outcome (processed, partial or failed, its pages and
-  failure reasons) the first time a pending document gets a result.
+  failure reasons) the first time a pending document gets a result;
+- `save_extraction` replaces a document's facts and counts them for the run that made them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.errors import StorageError
-from models.records import DocumentResult, DocumentStatus, PageResult, PageSource, RunStatus
-from models.tables import Document, Page, Run, utc_now
+from models.records import (
+    DocumentResult,
+    DocumentStatus,
+    ExtractionResult,
+    FactKind,
+    PageResult,
+    PageSource,
+    RunStatus,
+)
+from models.tables import Document, FactRow, Page, Run, utc_now
 
 CLAIM_ATTEMPTS = 5
 RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
@@ -217,11 +226,18 @@ def find_original(session: Session, *, sha256: str) -> Document | None:
     return session.exec(statement).first()
 
 
-def save_result(session: Session, *, document_id: int, result: DocumentResult) -> Document:
-    """Store a document's result, replacing any pages saved before; one transaction.
+def save_result(
+    session: Session,
+    *,
+    document_id: int,
+    result: DocumentResult,
+    extraction: ExtractionResult | None = None,
+) -> Document:
+    """Store a document's result (and its facts), replacing what was saved before.
 
-    Saving the same result again leaves the same state. The run that claimed
-    the document is counted only when it goes from pending to a result.
+    One transaction: pages and facts land together or not at all. Saving the same
+    result again leaves the same state. The run that claimed the document is
+    counted only when it goes from pending to a result.
     """
     if result.status not in RESULT_STATUSES:
         raise ValueError(f"A result must be processed, partial or failed, not {result.status}")
@@ -240,8 +256,14 @@ def save_result(session: Session, *, document_id: int, result: DocumentResult) -
         document.warnings = list(result.warnings)
         document.media_type = str(result.media_type)
         document.updated_at = utc_now()
+        if extraction is not None:
+            replace_facts(session, document=document, extraction=extraction)
         if first_result:
             count_result(session, run_id=document.run_id, result=result)
+            if extraction is not None:
+                add_to_run(
+                    session, run_id=document.run_id, failures=Counter(), facts=len(extraction.facts)
+                )
     return document
 
 
@@ -351,3 +373,78 @@ def get_pages(session: Session, *, document_id: int) -> list[Page]:
     """A document's pages in page order."""
     statement = select(Page).where(Page.document_id == document_id).order_by(col(Page.number))
     return list(session.exec(statement.execution_options(populate_existing=True)).all())
+
+
+# --- facts ------------------------------------------------------------------
+
+
+def save_extraction(
+    session: Session, *, document_id: int, extraction: ExtractionResult, run_id: int | None = None
+) -> Document:
+    """Replace a document's facts with `extraction`; pages and status stay as they are.
+
+    `run_id`, when given, is the run that extracted them and counts the facts.
+    """
+    document = session.get(Document, document_id, populate_existing=True)
+    if document is None:
+        raise StorageError(f"No document with id {document_id}; `pantau docs` lists them.")
+    with committing(session):
+        replace_facts(session, document=document, extraction=extraction)
+        if run_id is not None:
+            add_to_run(session, run_id=run_id, failures=Counter(), facts=len(extraction.facts))
+    return document
+
+
+def replace_facts(session: Session, *, document: Document, extraction: ExtractionResult) -> None:
+    """Inside the caller's transaction: drop the document's facts and add the new ones."""
+    session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
+    session.add_all(
+        FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts
+    )
+    document.kind = extraction.kind
+    document.document_date = extraction.document_date
+    document.extractor = extraction.extractor
+    document.extracted_at = utc_now()
+
+
+def get_facts(
+    session: Session, *, document_id: int, kinds: Sequence[FactKind] | None = None
+) -> list[FactRow]:
+    """A document's facts in reading order (page, then offset), optionally of some kinds."""
+    statement = select(FactRow).where(FactRow.document_id == document_id)
+    if kinds:
+        statement = statement.where(col(FactRow.kind).in_([FactKind(k).value for k in kinds]))
+    statement = statement.order_by(col(FactRow.page), col(FactRow.start), col(FactRow.id))
+    return list(session.exec(statement).all())
+
+
+def documents_to_extract(
+    session: Session, *, extractor: str | None = None, document_ids: Sequence[int] | None = None
+) -> list[Document]:
+    """Readable originals whose facts are missing (or, with `extractor`, made by another version).
+
+    With `document_ids`, exactly those documents (when readable), whatever their facts.
+    """
+    statement = select(Document).where(
+        col(Document.duplicate_of).is_(None),
+        col(Document.status).in_([DocumentStatus.PROCESSED, DocumentStatus.PARTIAL]),
+    )
+    if document_ids is not None:
+        statement = statement.where(col(Document.id).in_(list(document_ids)))
+    elif extractor is not None:
+        statement = statement.where(
+            sa.or_(col(Document.extractor).is_(None), col(Document.extractor) != extractor)
+        )
+    else:
+        statement = statement.where(col(Document.extracted_at).is_(None))
+    statement = statement.order_by(col(Document.id))
+    return list(session.exec(statement.execution_options(populate_existing=True)).all())
+
+
+def needs_extraction(document: Document) -> bool:
+    """True for a readable original that has no facts yet."""
+    return (
+        document.duplicate_of is None
+        and document.status in (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL)
+        and document.extracted_at is None
+    )

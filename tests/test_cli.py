@@ -226,3 +226,54 @@ def _wait_for_processed(database: Path, *, at_least: int, process: subprocess.Po
                 return
         time.sleep(0.2)
     pytest.fail("pantau run processed nothing within 5 minutes")
+
+
+def test_cli_facts_export_annotations_and_eval(processed_inbox, tmp_path: Path) -> None:
+    _, db, report = processed_inbox
+    assert report["facts"] > 0
+    code, out = _invoke("docs", "--db", db, "--json")
+    ids = {Path(r["path"]).name: r["id"] for r in json.loads(out)}
+    code, out = _invoke("facts", str(ids["pindai.png"]), "--db", db, "--json")
+    facts = json.loads(out)
+    assert code == 0
+    fraud = next(f for f in facts if f["value"] == "document_fraud")
+    assert fraud["method"] == "rule:incidents" and fraud["boxes"], "OCR facts carry word boxes"
+    assert "paspor palsu" in fraud["sentence"]
+
+    out_dir = tmp_path / "anotasi"
+    code, _ = _invoke("export", "--format", "annotations", "--out", str(out_dir), "--db", db)
+    assert code == 0
+    pindai = json.loads((out_dir / "pindai.json").read_text(encoding="utf-8"))
+    assert {"joint_operation", "document_fraud"} <= set(pindai["incidents"])
+    catatan = json.loads((out_dir / "catatan.json").read_text(encoding="utf-8"))
+    assert catatan["nationalities"] == ["KR"] and catatan["kind"] == "news"
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "pindai.json").write_text(
+        json.dumps({"incidents": ["joint_operation", "document_fraud"], "nationalities": []})
+    )
+    (gold / "catatan.json").write_text(json.dumps({"incidents": [], "nationalities": ["KR"]}))
+    code, out = _invoke("eval", str(gold), "--db", db)
+    assert code == 0 and "incident_f1=1.0000" in out and "nationality_f1=1.0000" in out
+    code, out = _invoke("eval", str(gold), "--pred", str(out_dir), "--json")
+    assert json.loads(out)["fields"]["incident"]["f1"] == 1.0
+
+
+def test_cli_run_extracts_documents_stored_without_facts(processed_inbox) -> None:
+    import sqlite3
+
+    files, db, _ = processed_inbox
+    database = db.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM fact")
+        connection.execute("UPDATE document SET extracted_at = NULL, extractor = NULL")
+    code, out = _invoke("run", str(files["pindai"].parent), "--db", db, "--json")
+    report = json.loads(out)
+    assert report["processed"] == 0 and report["pages"] == 0, "no page is read again"
+    assert report["facts"] > 0
+    code, out = _invoke("extract", "--db", db)
+    assert code == 0 and "from 0 document(s)" in out
+    code, out = _invoke("extract", "1", "--stale", "--db", db)
+    assert code == 0 and "from 1 document(s)" in out
+    assert _invoke("extract", "999", "--db", db)[0] == 2

@@ -115,15 +115,15 @@ def test_migrate_upgrades_empty_database_to_head(empty_db_url):
         migrate.upgrade(engine)
         migrate.upgrade(engine)  # already at head: nothing to do, no error
         migrate.require_current(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0001"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
         inspector = sa.inspect(engine)
-        assert {"document", "page", "run"} <= set(inspector.get_table_names())
+        assert {"document", "page", "run", "fact"} <= set(inspector.get_table_names())
         if engine.dialect.name == "sqlite":
             assert "page_fts" in inspector.get_table_names()
         else:
             assert "search_vector" in {c["name"] for c in inspector.get_columns("page")}
         migrate.downgrade(engine)
-        assert not {"document", "page", "run"} & set(sa.inspect(engine).get_table_names())
+        assert not {"document", "page", "run", "fact"} & set(sa.inspect(engine).get_table_names())
         assert migrate.current_revision(engine) is None
     finally:
         engine.dispose()

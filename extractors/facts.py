@@ -1,0 +1,410 @@
+"""Facts from page text: run the Indonesian pipeline over a document and keep the provenance.
+
+The pages of a document are read as one text (pages joined by a blank line), so a date
+printed on the first page anchors the others and a sentence broken by a page end still
+reads whole; every fact is then mapped back to its page and the character offsets in that
+page's text. Very long documents are read in chunks of whole pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from extractors.nlp.dates import as_date, find_document_date
+from extractors.nlp.incidents import COUNTED
+from extractors.nlp.pipeline import load_pipeline
+from models.records import ExtractionResult, Fact, FactKind
+
+PAGE_JOINER = "\n\n"
+CHUNK_CHARS = 200_000
+MAX_SENTENCE_CHARS = 400
+NLP_ROOT = Path(__file__).parent / "nlp"
+ROLE_KINDS = {
+    "foreign_national": FactKind.FOREIGN_NATIONAL,
+    "official": FactKind.OFFICIAL,
+    "other": FactKind.OTHER_PERSON,
+}
+# How sure each kind of evidence makes us (a rule with its cue beats a bare match).
+CONFIDENCE = {
+    "cued": 0.9,
+    "uncued": 0.6,
+    "region": 0.9,
+    "region_ambiguous": 0.6,
+    "place": 0.7,
+    "pattern": 0.9,
+    "status": 0.85,
+    "date_day": 0.9,
+    "date_coarse": 0.6,
+}
+# Serialises pipeline calls: spaCy pipelines are not documented as thread-safe, and the
+# NLP stage costs about 1% of OCR time, so one document at a time loses nothing.
+_nlp_lock = threading.Lock()
+
+LETTER = re.compile(
+    r"^[ \t]*(?:Nomor|No\.?)[ \t]*:.*$\n(?:.*\n){0,6}?[ \t]*(?:Perihal|Hal)[ \t]*:",
+    re.MULTILINE | re.IGNORECASE,
+)
+MINUTES = re.compile(
+    r"\bnotulen(?:si)?\b|^[ \t]*(?:pimpinan rapat|peserta rapat|daftar hadir)\b",
+    re.MULTILINE | re.IGNORECASE,
+)
+DATELINE = re.compile(
+    r"\A\s*[A-Z][A-Za-z .]{2,40}(?:,[^\n]{0,40})?[ \t]*(?:\([^)\n]{2,30}\))?"
+    r"[ \t]*[-–—]"
+)
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A short fingerprint of the pipeline: its code, data files, config and model weights."""
+    digest = hashlib.sha256()
+    files = sorted(
+        path
+        for path in NLP_ROOT.rglob("*")
+        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts
+    )
+    files.append(Path(__file__))
+    for path in files:
+        digest.update(str(path.relative_to(NLP_ROOT.parent)).encode())
+        digest.update(path.read_bytes())
+    return f"nlp-{digest.hexdigest()[:12]}"
+
+
+def document_kind(text: str) -> str | None:
+    """`letter`, `minutes` or `news` from the layout of the first pages; None if empty."""
+    head = text[:6000]
+    if not head.strip():
+        return None
+    if MINUTES.search(head):
+        return "minutes"
+    if LETTER.search(head):
+        return "letter"
+    return "news"
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive pages read as one text; `starts[i]` is where page `numbers[i]` begins."""
+
+    text: str
+    numbers: list[int]
+    starts: list[int]
+    lengths: list[int]
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int]:
+        """The page number and page-relative offsets of a text range (clipped to the page)."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        page_start = self.starts[i]
+        local_start = min(start - page_start, self.lengths[i])
+        local_end = min(end - page_start, self.lengths[i])
+        return self.numbers[i], local_start, max(local_start, local_end)
+
+
+def chunk_pages(pages: Sequence[tuple[int, str]], limit: int = CHUNK_CHARS) -> Iterator[_Chunk]:
+    """Group `(number, text)` pages into texts of at most about `limit` characters."""
+    numbers: list[int] = []
+    starts: list[int] = []
+    lengths: list[int] = []
+    parts: list[str] = []
+    size = 0
+    for number, text in pages:
+        if parts and size + len(text) > limit:
+            yield _Chunk("".join(parts), numbers, starts, lengths)
+            numbers, starts, lengths, parts, size = [], [], [], [], 0
+        if parts:
+            parts.append(PAGE_JOINER)
+            size += len(PAGE_JOINER)
+        numbers.append(number)
+        starts.append(size)
+        lengths.append(len(text))
+        parts.append(text)
+        size += len(text)
+    if parts:
+        yield _Chunk("".join(parts), numbers, starts, lengths)
+
+
+def extract_facts(
+    pages: Sequence[tuple[int, str]],
+    *,
+    words: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
+    document_date: date | str | None = None,
+) -> ExtractionResult:
+    """Every fact in the pages `(number, text)` of one document, with page and offsets.
+
+    `words` maps a page number to its OCR word boxes (`WordBox` dicts with their `start`
+    offsets); facts on those pages get the boxes of the words they cover. `document_date`
+    anchors dates printed without a year; by default it is read from the text (a letter's
+    date line, a news dateline, the latest full date).
+    """
+    began = time.perf_counter()
+    readable = [(number, text) for number, text in pages if text and text.strip()]
+    anchor = as_date(document_date) or _first_document_date(readable)
+    nlp = load_pipeline()
+    facts: list[Fact] = []
+    count = 0
+    for chunk in chunk_pages(readable):
+        with _nlp_lock:
+            doc = nlp.make_doc(chunk.text)
+            doc._.document_date = anchor.isoformat() if anchor else None
+            doc = nlp(doc)
+        count += sum(1 for token in doc if not token.is_space)
+        facts.extend(facts_of_doc(doc, chunk))
+    if words:
+        add_boxes(facts, words)
+    text = PAGE_JOINER.join(text for _, text in readable)
+    return ExtractionResult(
+        facts=facts,
+        extractor=extractor_version(),
+        document_date=anchor.isoformat() if anchor else None,
+        kind=document_kind(text),
+        words=count,
+        seconds=round(time.perf_counter() - began, 4),
+    )
+
+
+def add_boxes(facts: list[Fact], words: Mapping[int, Sequence[Mapping[str, Any]]]) -> None:
+    """Give each fact the boxes of the OCR words that overlap its character span."""
+    starts: dict[int, list[int]] = {}
+    for fact in facts:
+        page_words = words.get(fact.page)
+        if not page_words:
+            continue
+        if fact.page not in starts:
+            starts[fact.page] = [int(w.get("start", -1)) for w in page_words]
+        offsets = starts[fact.page]
+        first = max(0, bisect.bisect_right(offsets, fact.start) - 1)
+        for word in page_words[first:]:
+            begin = int(word.get("start", -1))
+            if begin >= fact.end:
+                break
+            if begin >= 0 and begin + len(word["text"]) > fact.start:
+                fact.boxes.append(
+                    [int(word["left"]), int(word["top"]), int(word["width"]), int(word["height"])]
+                )
+
+
+def _first_document_date(pages: Sequence[tuple[int, str]]) -> date | None:
+    for _, text in pages[:2]:
+        found = find_document_date(text)
+        if found is not None:
+            return found
+    return None
+
+
+def facts_of_doc(doc: Doc, chunk: _Chunk) -> list[Fact]:
+    """Turn the spans the pipeline wrote on `doc` into facts located on their pages."""
+    make = _FactMaker(doc, chunk)
+    facts: list[Fact] = []
+    facts.extend(make.people())
+    facts.extend(make.nationalities())
+    facts.extend(make.locations())
+    facts.extend(make.organisations())
+    facts.extend(make.incidents())
+    facts.extend(make.dates())
+    facts.extend(make.identifiers())
+    return facts
+
+
+class _FactMaker:
+    """Builds the facts of one Doc; one method per fact kind."""
+
+    def __init__(self, doc: Doc, chunk: _Chunk) -> None:
+        self.doc = doc
+        self.chunk = chunk
+        self.org_ranges = [(s.start_char, s.end_char) for s in doc.spans.get("org", [])]
+
+    def spans(self, key: str) -> Iterable[Span]:
+        return self.doc.spans.get(key, [])
+
+    def fact(
+        self,
+        kind: FactKind,
+        span: Span,
+        *,
+        value: str | None,
+        method: str,
+        confidence: float,
+        **attributes: Any,
+    ) -> Fact:
+        page, start, end = self.chunk.locate(span.start_char, span.end_char)
+        return Fact(
+            kind=kind,
+            page=page,
+            start=start,
+            end=end,
+            text=" ".join(span.text.split()),
+            value=value,
+            sentence=sentence_of(span),
+            method=method,
+            confidence=confidence,
+            attributes={k: v for k, v in attributes.items() if v not in (None, [], "")},
+        )
+
+    def inside_organisation(self, span: Span) -> bool:
+        return any(s <= span.start_char and span.end_char <= e for s, e in self.org_ranges)
+
+    def people(self) -> Iterator[Fact]:
+        for span in self.spans("person"):
+            kind = ROLE_KINDS.get(span._.person_role or "other", FactKind.OTHER_PERSON)
+            group = span._.name_kind == "group"
+            yield self.fact(
+                kind,
+                span,
+                value=None if group else span._.clean_name,
+                method="rule:people",
+                confidence=CONFIDENCE["cued" if span._.evidence else "uncued"],
+                name_kind=span._.name_kind,
+                nationality=span._.nationality,
+                count=span._.count,
+                age=span._.age,
+                title=span._.title,
+                passport=span._.passport,
+                evidence=span._.evidence,
+                incidents=list(getattr(span._, "incidents", None) or []),
+            )
+
+    def nationalities(self) -> Iterator[Fact]:
+        """Country mentions that state the citizenship of foreigners in this text."""
+        stated = set(getattr(self.doc._, "nationalities", None) or [])
+        stated |= {
+            span._.nationality
+            for span in self.spans("person")
+            if span._.person_role == "foreign_national" and span._.nationality
+        }
+        for span in self.spans("country"):
+            if span._.country in stated:
+                yield self.fact(
+                    FactKind.NATIONALITY,
+                    span,
+                    value=span._.country,
+                    method="gazetteer:countries",
+                    confidence=CONFIDENCE["cued"],
+                    form=span._.form,
+                )
+
+    def locations(self) -> Iterator[Fact]:
+        for span in self.spans("place"):
+            if self.inside_organisation(span):
+                continue
+            level = span._.region_level or "place"
+            code = span._.region_code
+            candidates = list(span._.candidates or [])
+            confidence = (
+                "place"
+                if code is None
+                else ("region_ambiguous" if len(candidates) > 1 else "region")
+            )
+            yield self.fact(
+                FactKind.LOCATION,
+                span,
+                value=code or " ".join(span.text.split()),
+                method="gazetteer:wilayah" if code else "rule:places",
+                confidence=CONFIDENCE[confidence],
+                level=level,
+                region_name=span._.region_name,
+                province=span._.province,
+                candidates=candidates[1:],
+            )
+
+    def organisations(self) -> Iterator[Fact]:
+        for span in self.spans("org"):
+            yield self.fact(
+                FactKind.ORGANISATION,
+                span,
+                value=span._.expansion or " ".join(span.text.split()),
+                method="rule:organisations",
+                confidence=CONFIDENCE["pattern"],
+                org_kind=span._.org_kind,
+            )
+
+    def incidents(self) -> Iterator[Fact]:
+        for span in self.spans("incident"):
+            concerns = [
+                {"page": page, "start": start, "end": end}
+                for page, start, end in (
+                    self.chunk.locate(s, e) for s, e in (getattr(span._, "concerns", None) or [])
+                )
+            ]
+            yield self.fact(
+                FactKind.INCIDENT,
+                span,
+                value=span._.incident,
+                method="rule:incidents",
+                confidence=CONFIDENCE["status" if span._.status_cue else "pattern"],
+                status=span._.status,
+                counted=span._.status in COUNTED,
+                status_cue=span._.status_cue,
+                concerns=concerns,
+            )
+
+    def dates(self) -> Iterator[Fact]:
+        for span in self.spans("date"):
+            precision = span._.date_precision
+            yield self.fact(
+                FactKind.DATE,
+                span,
+                value=span._.date,
+                method="rule:dates",
+                confidence=CONFIDENCE["date_day" if precision == "day" else "date_coarse"],
+                precision=precision,
+            )
+
+    def identifiers(self) -> Iterator[Fact]:
+        for span in self.spans("identifier"):
+            yield self.fact(
+                FactKind.IDENTIFIER,
+                span,
+                value=span._.value,
+                method="rule:identifiers",
+                confidence=CONFIDENCE["pattern"],
+                id_kind=span._.id_kind,
+            )
+
+
+def sentence_of(span: Span) -> str:
+    """The sentence around `span`, whitespace folded.
+
+    A sentence longer than `MAX_SENTENCE_CHARS` (a letterhead or a list without full
+    stops) is cut to the lines around the span, within the sentence.
+    """
+    try:
+        sentence = span.sent
+    except ValueError:  # no sentence boundaries on this Doc
+        sentence = span.doc[max(0, span.start - 20) : min(len(span.doc), span.end + 20)]
+    text, offset = sentence.text, span.start_char - sentence.start_char
+    if len(text) > MAX_SENTENCE_CHARS:
+        text = _lines_around(text, offset, offset + len(span.text))
+    return " ".join(text.split())
+
+
+def _lines_around(text: str, start: int, end: int) -> str:
+    """The lines of `text` holding `start:end`, plus neighbours while short enough."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    while hi - lo < MAX_SENTENCE_CHARS // 2:
+        before = text.rfind("\n", 0, max(0, lo - 1)) + 1 if lo > 0 else lo
+        after = text.find("\n", hi + 1) if hi < len(text) else hi
+        after = len(text) if after < 0 else after
+        if (before, after) == (lo, hi):
+            break
+        lo, hi = before, after
+    if hi - lo > MAX_SENTENCE_CHARS:  # one very long line
+        lo = max(lo, start - MAX_SENTENCE_CHARS // 2)
+        hi = min(hi, lo + MAX_SENTENCE_CHARS)
+    return text[lo:hi]
+
+
+__all__ = ["document_kind", "extract_facts", "extractor_version"]

@@ -16,6 +16,8 @@ is cut after the place it names, so "Polres Lombok Utara Gelar Razia" stops at "
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
@@ -60,13 +62,42 @@ class OrganisationMatcher:
             w for r in records if r.get("type") == "keep_after_place" for w in r["words"]
         )
         self.orgs = {r["id"]: r for r in records if "type" not in r}
+        self.word_classes: dict[str, WordClass] = {}
+        tails = {name: [self.classify(token) for token in tail] for name, tail in tails.items()}
         self.matcher = Matcher(nlp.vocab)
         for org in self.orgs.values():
             self.matcher.add(org["id"], org_patterns(org, tails), greedy="LONGEST")
         self.strings = nlp.vocab.strings
 
+    def classify(self, token: dict) -> dict:
+        """Turn a tail token test (a REGEX on TEXT with a NOT_IN list) into a TAG test.
+
+        The Matcher evaluates such predicates once per token and pattern state, which made
+        them most of this component's time; the words are marked once per Doc instead.
+        """
+        text, lower = token.get("TEXT"), token.get("LOWER")
+        if not (isinstance(text, dict) and "REGEX" in text and isinstance(lower, dict)):
+            return token
+        word_class = WordClass(re.compile(text["REGEX"]), frozenset(lower.get("NOT_IN", ())))
+        tags = [tag for tag, known in self.word_classes.items() if known == word_class]
+        if not tags and self.word_classes:
+            # One tag per token: two different word classes could not both be marked.
+            raise ValueError("organisation tails must share one capitalised-word test")
+        tag = tags[0] if tags else "ORG_TAIL"
+        self.word_classes[tag] = word_class
+        rest = {k: v for k, v in token.items() if k not in ("TEXT", "LOWER")}
+        return {"TAG": tag, **rest}
+
+    def mark_words(self, doc: Doc) -> None:
+        """Tag the tokens of a (private, compact) Doc with the tail word classes they pass."""
+        for tag, word_class in self.word_classes.items():
+            for token in doc:
+                if word_class.accepts(token.text, token.lower_):
+                    token.tag_ = tag
+
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc(doc)
+        self.mark_words(compact.doc)
         found = {}
         for match_id, start, end in self.matcher(compact.doc):
             org = self.orgs[self.strings[match_id]]
@@ -97,6 +128,17 @@ class OrganisationMatcher:
         while doc[end - 1].is_space:
             end -= 1
         return doc[span.start : end]
+
+
+@dataclass(frozen=True)
+class WordClass:
+    """A word a tail may hold: its text matches `pattern` and it is not a stop word."""
+
+    pattern: re.Pattern[str]
+    stop: frozenset[str]
+
+    def accepts(self, text: str, lower: str) -> bool:
+        return lower not in self.stop and self.pattern.search(text) is not None
 
 
 def org_patterns(org: dict, tails: dict[str, list[dict]]) -> list[list[dict]]:

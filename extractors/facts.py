@@ -66,6 +66,39 @@ DATELINE = re.compile(
 )
 
 
+WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
+LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
+
+
+def reflow(text: str) -> str:
+    """`text` with the line breaks of wrapped prose turned into spaces; same length.
+
+    OCR and PDF text keep the printed line ends, so a name or a phrase can be broken
+    across lines. A break is joined when its line runs near the page's usual full width,
+    does not end a field label (":"), is not in capitals (a letterhead) and the next line
+    is neither blank nor a list item; headers, fields, lists and signature blocks keep
+    their lines. Offsets do not move.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        following = lines[i + 1]
+        wraps = (
+            len(line.rstrip()) >= WRAPPED_SHARE * full
+            and following.strip()
+            and not line.rstrip().endswith(":")
+            and not line.isupper()  # letterheads and titles
+            and not LIST_ITEM.match(following)
+        )
+        out.append(line + (" " if wraps else "\n"))
+    out.append(lines[-1])
+    return "".join(out)
+
+
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A short fingerprint of the pipeline: its code, data files, config and model weights."""
@@ -129,7 +162,7 @@ def chunk_pages(pages: Sequence[tuple[int, str]], limit: int = CHUNK_CHARS) -> I
         numbers.append(number)
         starts.append(size)
         lengths.append(len(text))
-        parts.append(text)
+        parts.append(reflow(text))
         size += len(text)
     if parts:
         yield _Chunk("".join(parts), numbers, starts, lengths)

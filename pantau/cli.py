@@ -448,19 +448,19 @@ def _print_evaluation(result: Any, *, verbose: bool) -> None:
                 console.print(f"  {name}: {escape(json.dumps(detail, ensure_ascii=False))}")
     console.print(
         f"gold documents: {result.documents}, with a prediction: {result.predicted}",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     for line in format_table(result.fields.items()):
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     console.print("incident by label:")
     for line in format_table(result.labels.items())[1:]:
-        console.print("  " + line, highlight=False)
+        console.print("  " + line, highlight=False, soft_wrap=True)
     f = result.fields
     console.print(
         f"foreigner_pair_f1={f['foreigner_pair'].f1:.4f} nationality_f1={f['nationality'].f1:.4f} "
         f"location_f1={f['location'].f1:.4f} incident_f1={f['incident'].f1:.4f} "
         f"official_as_foreigner={result.official_as_foreigner}",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
 
 

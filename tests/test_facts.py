@@ -112,3 +112,49 @@ def test_facts_document_kind_from_its_layout(text: str, kind: str | None) -> Non
 def test_facts_of_an_empty_document_are_none() -> None:
     extraction = extract_facts([(1, ""), (2, "  \n")])
     assert extraction.facts == [] and extraction.kind is None
+
+
+PROSA = (
+    "Petugas Kantor Imigrasi Kelas II TPI Maumere mengamankan seorang warga negara\n"
+    "Filipina bernama Ramon Dela Cruz di sebuah penginapan di Kecamatan Alok pada pagi\n"
+    "hari.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        (PROSA, ["negara Filipina", "pagi hari"]),
+        (
+            "KANTOR IMIGRASI KELAS II TPI MAUMERE DAN PEMASYARAKATAN WILAYAH NTT\n" + PROSA,
+            ["negara Filipina"],
+        ),
+        (
+            "Nomor    : W27.IMI.3-GR.01.01-0912 tentang pengawasan orang asing di Sikka:\n" + PROSA,
+            ["negara Filipina"],
+        ),
+    ],
+)
+def test_facts_reflow_joins_wrapped_prose_and_keeps_offsets(text: str, joined: list[str]) -> None:
+    from extractors.facts import reflow
+
+    flowed = reflow(text)
+    assert len(flowed) == len(text)
+    for phrase in joined:
+        assert phrase in flowed
+    first_line = text.split("\n")[0]
+    if first_line.isupper() or first_line.endswith(":"):
+        assert flowed.startswith(first_line + "\n"), "headers and field labels keep their line"
+
+
+def test_facts_reflow_keeps_lists_and_short_lines() -> None:
+    from extractors.facts import reflow
+
+    text = (
+        "Hadir dalam rapat koordinasi tersebut perwakilan dari instansi berikut ini, yaitu:\n"
+        "1. Kantor Imigrasi Kelas II TPI Maumere yang diwakili oleh Kepala Seksi Inteldakim\n"
+        "2. Polres Sikka\n"
+        "Maumere, 4 Februari 2026\n"
+        "Yohanes Bata Lamak\n"
+    )
+    assert reflow(text) == text

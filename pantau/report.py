@@ -24,6 +24,13 @@ COUNT_FIELDS = (
     "facts",
 )
 
+FACT_LABELS = (
+    ("foreign_national", "foreign-national mentions"),
+    ("official", "official mentions"),
+    ("location", "place mentions"),
+    ("incident", "incident mentions"),
+)
+
 
 @contextmanager
 def progress_bar(console: Console) -> Iterator[None]:
@@ -91,6 +98,7 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
         for d in documents
         if d.status in ("failed", "partial", "pending")
     ]
+    record["facts_by_kind"] = repository.count_facts(session, run_id=run_id)
     record["notes"] = [
         {"id": d.id, "path": d.path, "note": note} for d in documents for note in d.warnings or []
     ]
@@ -113,6 +121,11 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         ("  by OCR", report["pages_ocr"]),
         ("  from text layer", report["pages_text_layer"]),
         ("facts extracted", report["facts"]),
+        *[
+            (f"  {label}", report["facts_by_kind"].get(kind, 0))
+            for kind, label in FACT_LABELS
+            if report["facts_by_kind"].get(kind)
+        ],
         ("time", f"{report['seconds']:.1f} s"),
         ("pages per minute", f"{report['pages_per_minute']:.1f}"),
     ]

@@ -418,6 +418,17 @@ def get_facts(
     return list(session.exec(statement).all())
 
 
+def count_facts(session: Session, *, run_id: int) -> dict[str, int]:
+    """Facts by kind of the documents last touched by `run_id`."""
+    statement = (
+        select(FactRow.kind, sa.func.count())
+        .join(Document, col(Document.id) == col(FactRow.document_id))
+        .where(Document.run_id == run_id)
+        .group_by(FactRow.kind)
+    )
+    return {str(kind): count for kind, count in session.exec(statement).all()}
+
+
 def documents_to_extract(
     session: Session, *, extractor: str | None = None, document_ids: Sequence[int] | None = None
 ) -> list[Document]:

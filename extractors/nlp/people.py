@@ -293,7 +293,7 @@ class Cues:
         )
         self.other_after = re.compile(rf"^[\s,(]*(?:{AGE})?[\s,(]*(?P<cue>(?i:{other}))(?![\w])")
         self.title_gap = re.compile(
-            rf"\A(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
+            rf"(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
             rf"(?:{self.rank_seq}[ \t]+)?\Z"
         )
         self.rank_before = re.compile(rf"(?<![\w])(?P<rank>{self.rank_seq})[ \t]+\Z")
@@ -302,9 +302,9 @@ class Cues:
             rf"(?:[ \t]+(?:{alternation(lists['vessel_link'])})){{0,4}}"
             rf"[ \t]+(?:[\w-]*/)?|(?<![\w])(?:{alternation(lists['vessel_abbreviation'])})[ \t]+)\Z"
         )
-        gap_word = rf"(?:{WORD}|{TAIL_CONNECTORS}|(?i:pada|di|untuk|serta)|\([A-Za-z]{{2,12}}\)|,)"
+        gap_word = rf"(?:{WORD}|{TAIL_CONNECTORS}|(?i:pada|di|untuk|serta)|\([A-Za-z]{{2,12}}\))"
         self.title_gap_long = re.compile(
-            rf"\A(?:{SEP_ANY}{gap_word})*[ \t]*,?[ \t]*(?:{self.rank_seq}[ \t]+)?\Z"
+            rf"(?:[ \t]*,|{SEP_ANY}{gap_word})*[ \t]*,?[ \t]*(?:{self.rank_seq}[ \t]+)?\Z"
         )
         self.closer = re.compile(
             rf"[ \t]*(?:[,.;:(\n]|\Z|(?i:{alternation(lists['quote_verb'] + lists['closer'])})"
@@ -1027,7 +1027,7 @@ class Context:
                     if k.source not in ("group", "statistic")
                     and k.role == "foreign_national"
                     and cand.end <= k.start < hi
-                    and k.nationality in (None, cand.nationality)
+                    and (cand.nationality is None or k.nationality in (None, cand.nationality))
                 ]
                 if len(named) >= cand.count:
                     continue

@@ -32,6 +32,11 @@ INITIALS_LIST = re.compile(
 INITIALS_ITEM = re.compile(r"[A-Z]{2,4}")
 LIST_CONTEXT = 100  # characters before a list of initials that may hold its foreigner cue
 MIN_LIST = 2
+LIST_LINK = re.compile(
+    r"[\s,:(]*(?:(?:itu|tersebut|ini|yakni|yaitu|adalah|ialah|masing-masing|berinisial|"
+    r"bernama|antara[ \t]+lain|di[ \t]*antaranya|masing-masing[ \t]+berinisial)[\s,:(]*)*",
+    re.IGNORECASE,
+)
 
 
 def find_initials_lists(ctx: Context) -> list[Candidate]:
@@ -52,13 +57,17 @@ def find_initials_lists(ctx: Context) -> list[Candidate]:
 
 
 def foreign_context(ctx: Context, pos: int) -> bool:
-    """True when a foreigner noun or a citizenship cue stands shortly before ``pos``."""
+    """True when a foreigner noun or a citizenship cue ends right before ``pos``.
+
+    Only linking words may stand between ("WNA asal Nigeria itu AB, CD dan EF"), so that a
+    list of agencies later in a sentence about foreigners ("BIN, TNI dan Polri") is not taken.
+    """
     lo = max(ctx.scope(pos)[0], pos - LIST_CONTEXT)
-    if ctx.cues.foreign_noun.search(ctx.text, lo, pos):
-        return True
-    return any(
-        lo <= c.start and c.end <= pos and c.status in ("cued", "suspected") for c in ctx.countries
-    )
+    ends = [m.end() for m in ctx.cues.foreign_noun_any.finditer(ctx.text, lo, pos)]
+    ends += [
+        c.end for c in ctx.countries if lo <= c.start and c.end <= pos and c.status != "blocked"
+    ]
+    return any(LIST_LINK.fullmatch(ctx.text, end, pos) for end in ends)
 
 
 def name_runs(ctx: Context, kept: list[Candidate]) -> list[list[Candidate]]:

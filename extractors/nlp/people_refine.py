@@ -31,7 +31,7 @@ VESSEL_REACH = 40
 MAX_EXTEND_WORDS = 3
 GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
 # A first name left out after a comma or "dan": "warga Rusia, Ivan Petrov" -> "Ivan Petrov".
-LISTED_BEFORE = re.compile(r"(?:,|\bdan|\bserta)[ \t]+([A-Z][a-z]{2,}) \Z")
+LISTED_BEFORE = re.compile(r"(?:,|\bdan|\bserta)[ \t]+([A-Z][a-z]{2,}) \Z|(?<=[ \t])([A-Z]\.) \Z")
 NEXT_WORD = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)?)(?![\w]|\.\w)")
 
 
@@ -81,16 +81,12 @@ def extend_ner(ctx: Context, cand: Candidate) -> None:
     """Grow a NER span over name words it left out on its line.
 
     "Aya Murad" in "Aya Murad Karim Salem," becomes the whole name, and a first name glued by
-    a stray full stop ("Wijdan.Haleem") is kept.
+    a stray full stop ("Wijdan.Haleem"), after a comma or "dan", or as an initial ("M.") is
+    kept.
     """
-    glued = GLUED_BEFORE.search(ctx.text, max(0, cand.start - 20), cand.start)
-    glued = glued or LISTED_BEFORE.search(ctx.text, max(0, cand.start - 30), cand.start)
-    if (
-        glued
-        and ctx.is_name_word(glued.group(1), glued.start(1), glued.end(1))
-        and not is_prefix(ctx, glued.group(1))
-    ):
-        cand.start = glued.start(1)
+    start = word_before(ctx, cand.start)
+    if start is not None:
+        cand.start = start
     for _ in range(MAX_EXTEND_WORDS):
         m = NEXT_WORD.match(ctx.text, cand.end)
         if not m or not ctx.is_name_word(m.group(1), m.start(1), m.end(1)):
@@ -116,6 +112,19 @@ def extend_prefix(ctx: Context, cand: Candidate) -> None:
     m = re.search(r"(?<![\w.])(I|Ni)[ \t]+\Z", ctx.text[max(0, cand.start - 4) : cand.start])
     if m:
         cand.start -= len(m.group())
+
+
+def word_before(ctx: Context, pos: int) -> int | None:
+    """Start of a name word a NER span left out right before ``pos``, if any."""
+    m = GLUED_BEFORE.search(ctx.text, max(0, pos - 20), pos)
+    m = m or LISTED_BEFORE.search(ctx.text, max(0, pos - 30), pos)
+    if m is None:
+        return None
+    group = m.lastindex or 1
+    word = m.group(group)
+    if not ctx.is_name_word(word, *m.span(group)) or is_prefix(ctx, word):
+        return None
+    return m.start(group)
 
 
 def not_a_person(ctx: Context, cand: Candidate, stats: list[tuple[int, int]]) -> bool:

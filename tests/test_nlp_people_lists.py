@@ -334,3 +334,30 @@ def test_nlp_people_official_names_are_cleaned(nlp, text, ner, expected):
     doc = run(nlp, text, (ner,))
     officials = [s._.clean_name for s in doc.spans["person"] if s._.person_role == "official"]
     assert officials == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        ("Pimpinan Rapat   : Hendro Wibisono\nNotulis          : Sri Wulandari\n", "Sri Wulandari"),
+        ("Notulis : Ratna Sari Dewi, Badan Kesbangpol Kabupaten Sumbawa\n", "Ratna Sari Dewi"),
+        (
+            "Narahubung: Pengawas Ketenagakerjaan Ahli Muda, Yohana Pasaribu, telepon 0812.\n",
+            "Yohana Pasaribu",
+        ),
+    ],
+)
+def test_nlp_people_meeting_and_contact_fields_name_officials(nlp, text, official):
+    doc = nlp(text)
+    roles = {s._.clean_name: s._.person_role for s in doc.spans["person"]}
+    assert roles[official] == "official"
+
+
+def test_nlp_people_signatory_above_a_rank_line_with_its_staff_number(nlp):
+    text = (
+        "Demikian kami sampaikan.\n\nKepala Kepolisian Resor Sumbawa,\n\n\n"
+        "Gunawan Tri Prasetyo, S.I.K.\nAJUN KOMISARIS BESAR POLISI NRP 79051123\n"
+    )
+    doc = nlp(text)
+    roles = {s._.clean_name: s._.person_role for s in doc.spans["person"]}
+    assert roles["Gunawan Tri Prasetyo"] == "official"

@@ -208,7 +208,10 @@ class Cues:
             rf"(?:{self.rank_seq}[ \t]+)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.signature = re.compile(
-            rf"^[ \t]*(?:{alternation(lists['signature_id'])})(?![\w])", re.MULTILINE
+            # the staff number may follow an upper-case rank on the same line
+            rf"^[ \t]*(?:[A-Z][A-Z.]*[ \t]+){{0,5}}"
+            rf"(?:{alternation(lists['signature_id'])})(?![\w])",
+            re.MULTILINE,
         )
         self.name_line = re.compile(rf"(?P<name>{name_line})")
         self.byline = re.compile(
@@ -237,7 +240,8 @@ class Cues:
             rf"(?P<name>{name_any})(?=[ \t]*(?:[,.;]|(?i:{alternation(lists['closer'])})(?![\w])))"
         )
         self.field = re.compile(
-            rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?i:{alternation(lists['field'])})[ \t]*:[ \t]*"
+            rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?"
+            rf"(?P<field>(?i:{alternation(lists['field'])}))[ \t]*:[ \t]*"
             rf"(?P<name>{name_line})",
             re.MULTILINE,
         )
@@ -648,7 +652,10 @@ class Context:
             name = self.head_name(m.start("name"), m.end("name"))
             if name:
                 scope = self.field_scope(m.start())
-                found.append(Candidate(*name, "field", scope=scope))
+                cand = Candidate(*name, "field", scope=scope)
+                if m.group("field").lower() in self.cues.folded["official_field"]:
+                    cand.role, cand.evidence = "official", " ".join(m.group("field").split())
+                found.append(cand)
         return found
 
     def from_intros(self) -> list[Candidate]:

@@ -361,3 +361,19 @@ def test_nlp_people_signatory_above_a_rank_line_with_its_staff_number(nlp):
     doc = nlp(text)
     roles = {s._.clean_name: s._.person_role for s in doc.spans["person"]}
     assert roles["Gunawan Tri Prasetyo"] == "official"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Saya sudah lama tinggal di sini," ujar Tanaka, warga negara Jepang itu.', "JP"),
+        ('"Kami hanya berlibur," kata Tanaka (WN Jepang) kepada petugas.', "JP"),
+    ],
+)
+def test_nlp_people_speaker_with_a_citizenship_cue_after_the_name(nlp, text, expected):
+    assert foreigners(run(nlp, text, ("Tanaka",))) == {"Tanaka": expected}
+
+
+def test_nlp_people_names_in_a_headline_are_not_extended(nlp):
+    doc = run(nlp, "WNA Asal Tiongkok Li Wei Ditangkap Polisi Di Batam\nIsi berita.", ("Li Wei",))
+    assert "Li Wei" in named(doc)

@@ -91,7 +91,7 @@ TAIL_CONNECTORS = r"(?i:dan|kelas|non|tpi|&|/)"
 # Degrees such as "A.Md.", "S.C.P." besides the listed ones.
 DEGREE_SHAPE = r"[A-Z][A-Za-z]{0,3}\.(?:[ \t]?[A-Z][A-Za-z]{0,4}\.?)+"
 # Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
-DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{4,}an|(?:PE|KE)[A-Z]{4,}AN")
+DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
 NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
 INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
 # "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
@@ -102,6 +102,7 @@ CONJUNCTION_PENALTY = 30
 NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
 LOOK_BACK_SENTENCES = 1
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
+SPEAKER_APPOSITION = re.compile(r"[ \t]*[,(][ \t]*(?:(?:seorang|salah[ \t]+satu)[ \t]+)?")
 TITLE_REACH = 250  # characters between an official title and the name it introduces
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials"})
 
@@ -902,10 +903,12 @@ class Context:
         if near and country is not None and country.code == "ID" and country.status == "cued":
             cand.role, cand.evidence = "other", self.evidence_of(country)
             return
-        if cand.source == "quote" and not self.cue_before_speaker(cand):
+        if cand.source == "quote":
             # "ujar Budi": a speaker is foreign only through a cue of their own
-            cand.role, cand.evidence = "other", cand.evidence
-            return
+            if not self.speaker_is_foreign(cand):
+                cand.role = "other"
+                return
+            near = country is not None
         if near or noun or initials:
             cand.role = "foreign_national"
             if near and country is not None:
@@ -917,10 +920,11 @@ class Context:
             return
         cand.role, cand.evidence = "other", cand.evidence or "no foreigner cue"
 
-    def cue_before_speaker(self, cand: Candidate) -> bool:
-        """True when a foreigner noun stands between the speech verb and the name.
+    def speaker_is_foreign(self, cand: Candidate) -> bool:
+        """True when a speaker's own words say they are foreign.
 
-        "kata seorang pengungsi, Ali" names a foreigner; "kata Ali" does not.
+        "kata seorang pengungsi, Ali" and "ujar Ali, warga negara Irak" name a foreigner;
+        "kata Ali" does not, whatever country the sentence mentions.
         """
         lo = max(self.scope(cand.start)[0], cand.start - MAX_FOREIGN_NOUN_GAP)
         window = self.text[lo : cand.start]
@@ -930,7 +934,14 @@ class Context:
             None,
         )
         start = lo + (last_verb.end() if last_verb else 0)
-        return self.cues.foreign_noun.search(self.text, start, cand.start) is not None
+        if self.cues.foreign_noun.search(self.text, start, cand.start):
+            return True
+        after = SPEAKER_APPOSITION.match(self.text, cand.end)
+        if after and self.cues.foreign_noun_any.match(self.text, after.end()):
+            return True
+        return any(
+            c.status == "cued" and c.cue_start == after.end() for c in self.countries if after
+        )
 
     def default_nationality(self, kept: list[Candidate], codes: list[str]) -> None:
         """A named foreigner without a cue takes the document's only nationality.

@@ -29,6 +29,8 @@ WEB_ADDRESS = re.compile(r"\.(?:com|co\.id|id|net|org|news)\b", re.IGNORECASE)
 DATELINE_REACH = 200  # characters from a line start where a dateline can stand
 VESSEL_REACH = 40
 MAX_EXTEND_WORDS = 3
+HEADLINE_WORDS = 4
+HEADLINE_SHARE = 0.7
 GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
 # A first name left out after a comma or "dan": "warga Rusia, Ivan Petrov" -> "Ivan Petrov".
 LISTED_BEFORE = re.compile(r"(?:,|\bdan|\bserta)[ \t]+([A-Z][a-z]{2,}) \Z|(?<=[ \t])([A-Z]\.) \Z")
@@ -84,6 +86,8 @@ def extend_ner(ctx: Context, cand: Candidate) -> None:
     a stray full stop ("Wijdan.Haleem"), after a comma or "dan", or as an initial ("M.") is
     kept.
     """
+    if in_headline(ctx, cand.start):
+        return  # every word of a headline is capitalised
     start = word_before(ctx, cand.start)
     if start is not None:
         cand.start = start
@@ -112,6 +116,18 @@ def extend_prefix(ctx: Context, cand: Candidate) -> None:
     m = re.search(r"(?<![\w.])(I|Ni)[ \t]+\Z", ctx.text[max(0, cand.start - 4) : cand.start])
     if m:
         cand.start -= len(m.group())
+
+
+def in_headline(ctx: Context, pos: int) -> bool:
+    """True when ``pos`` lies on a line of mostly capitalised words ("Dua WNA Ditangkap ...")."""
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    end = ctx.text.find("\n", pos)
+    line = ctx.text[start : end if end >= 0 else len(ctx.text)].strip()
+    if line.endswith((".", '"', "”")) or ". " in line:
+        return False  # a sentence, not a headline
+    words = line.split()
+    capitalised = sum(w[0].isupper() or not w[0].isalpha() for w in words)
+    return len(words) >= HEADLINE_WORDS and capitalised >= HEADLINE_SHARE * len(words)
 
 
 def word_before(ctx: Context, pos: int) -> int | None:

@@ -377,3 +377,9 @@ def test_nlp_people_speaker_with_a_citizenship_cue_after_the_name(nlp, text, exp
 def test_nlp_people_names_in_a_headline_are_not_extended(nlp):
     doc = run(nlp, "WNA Asal Tiongkok Li Wei Ditangkap Polisi Di Batam\nIsi berita.", ("Li Wei",))
     assert "Li Wei" in named(doc)
+
+
+def test_nlp_people_meeting_chair_after_a_verb_is_an_official(nlp):
+    text = "Diskusi tentang pengawasan WNA asal Filipina dipandu Rahmat Hidayat dari Kesbangpol."
+    doc = run(nlp, text, ("Rahmat Hidayat",))
+    assert named(doc)["Rahmat Hidayat"]._.person_role == "official"

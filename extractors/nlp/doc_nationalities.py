@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from extractors.nlp.people_types import Country
+from extractors.nlp.people_types import Candidate, Country
 
 if TYPE_CHECKING:
     from extractors.nlp.people import Context
@@ -89,3 +89,19 @@ def document_nationalities(ctx: Context, foreign_codes: set[str]) -> list[str]:
             codes.update(c.code for c in run if c.status not in ("blocked", "suspected"))
     codes.discard("ID")
     return sorted(codes)
+
+
+def apply_only_nationality(ctx: Context, kept: list[Candidate], codes: list[str]) -> None:
+    """A named foreigner without a cue takes the document's only nationality.
+
+    Not done when the text doubts any nationality ("diduga", "belum diketahui").
+    """
+    if len(codes) != 1 or any(c.status == "suspected" for c in ctx.countries):
+        return
+    if ctx.cues.nationality_doubt.search(ctx.text):
+        return
+    for cand in kept:
+        if cand.role != "foreign_national" or cand.source in ("group", "statistic"):
+            continue
+        if cand.nationality is None and not cand.doubt:
+            cand.nationality = codes[0]

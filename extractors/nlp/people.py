@@ -14,7 +14,14 @@ Every span carries ``person_role`` (foreign_national, official, other), ``name_k
 (full_name, initials, group), ``clean_name`` (without ranks, honorifics or degrees),
 ``nationality`` (ISO code of the nearest citizenship cue in the sentence, read from
 ``doc.spans["country"]``; None when the text only suspects it), ``count``, ``age``, ``title``,
-``passport`` (from ``doc.spans["identifier"]``) and ``evidence`` (the cue that decided the role).
+``passport`` (from ``doc.spans["identifier"]``), ``evidence`` (the cue that decided the role)
+and ``aliases`` (other forms of the same person's name in the text, e.g. a surname alone).
+
+``doc._.nationalities`` holds the sorted ISO codes of every citizenship the text attributes to
+foreigners, statistics and country lists included (``doc_nationalities.py``). Lists of names
+and initials are settled in ``people_lists.py``; NER clean-up, non-persons and aliases in
+``people_refine.py``. An official is never a foreign national: official rules and titles
+win over any nearby country, and a quoted one-word speaker needs a foreigner cue of their own.
 """
 
 from __future__ import annotations
@@ -27,13 +34,18 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp.doc_nationalities import document_nationalities, statistic_spans
+from extractors.nlp.doc_nationalities import (
+    apply_only_nationality,
+    document_nationalities,
+    statistic_spans,
+)
 from extractors.nlp.gazetteer import data_path, read_jsonl
 from extractors.nlp.people_lists import find_initials_lists, settle_lists
 from extractors.nlp.people_refine import (
     link_aliases,
     place_words,
     refine_candidates,
+    speaker_is_foreign,
     unify_foreigners,
 )
 from extractors.nlp.people_types import Candidate, Country
@@ -102,7 +114,6 @@ CONJUNCTION_PENALTY = 30
 NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
 LOOK_BACK_SENTENCES = 1
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
-SPEAKER_APPOSITION = re.compile(r"[ \t]*[,(][ \t]*(?:(?:seorang|salah[ \t]+satu)[ \t]+)?")
 TITLE_REACH = 250  # characters between an official title and the name it introduces
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials"})
 
@@ -301,6 +312,9 @@ class Cues:
             rf"(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
             rf"(?:{self.rank_seq}[ \t]+)?\Z"
         )
+        self.chair_before = re.compile(
+            rf"(?<![\w])(?P<cue>(?i:{alternation(lists['chair_verb'])}))[ \t]+\Z"
+        )
         self.rank_before = re.compile(rf"(?<![\w])(?P<rank>{self.rank_seq})[ \t]+\Z")
         self.vessel_before = re.compile(
             rf"(?:(?<![\w])(?i:{alternation(lists['vessel'])})"
@@ -349,7 +363,7 @@ class PeopleFinder:
         ctx.unify_officials(kept)
         unify_foreigners(ctx, kept)
         codes = document_nationalities(ctx, foreign_codes(kept))
-        ctx.default_nationality(kept, codes)
+        apply_only_nationality(ctx, kept, codes)
         kept = ctx.drop_named_groups(kept)
         ctx.tie_passports(kept)
         link_aliases(ctx, kept)
@@ -905,7 +919,7 @@ class Context:
             return
         if cand.source == "quote":
             # "ujar Budi": a speaker is foreign only through a cue of their own
-            if not self.speaker_is_foreign(cand):
+            if not speaker_is_foreign(self, cand):
                 cand.role = "other"
                 return
             near = country is not None
@@ -919,44 +933,6 @@ class Context:
                 cand.evidence = noun or "initials"
             return
         cand.role, cand.evidence = "other", cand.evidence or "no foreigner cue"
-
-    def speaker_is_foreign(self, cand: Candidate) -> bool:
-        """True when a speaker's own words say they are foreign.
-
-        "kata seorang pengungsi, Ali" and "ujar Ali, warga negara Irak" name a foreigner;
-        "kata Ali" does not, whatever country the sentence mentions.
-        """
-        lo = max(self.scope(cand.start)[0], cand.start - MAX_FOREIGN_NOUN_GAP)
-        window = self.text[lo : cand.start]
-        verbs = list(re.finditer(r"\S+", window))
-        last_verb = next(
-            (m for m in reversed(verbs) if m.group().lower() in self.cues.folded["quote_verb"]),
-            None,
-        )
-        start = lo + (last_verb.end() if last_verb else 0)
-        if self.cues.foreign_noun.search(self.text, start, cand.start):
-            return True
-        after = SPEAKER_APPOSITION.match(self.text, cand.end)
-        if after and self.cues.foreign_noun_any.match(self.text, after.end()):
-            return True
-        return any(
-            c.status == "cued" and c.cue_start == after.end() for c in self.countries if after
-        )
-
-    def default_nationality(self, kept: list[Candidate], codes: list[str]) -> None:
-        """A named foreigner without a cue takes the document's only nationality.
-
-        Not done when the text doubts any nationality ("diduga", "belum diketahui").
-        """
-        if len(codes) != 1 or any(c.status == "suspected" for c in self.countries):
-            return
-        if self.cues.nationality_doubt.search(self.text):
-            return
-        for cand in kept:
-            if cand.role != "foreign_national" or cand.source in ("group", "statistic"):
-                continue
-            if cand.nationality is None and not cand.doubt:
-                cand.nationality = codes[0]
 
     def unify_officials(self, kept: list[Candidate]) -> None:
         """A name that repeats an official's name (or one word of it) is that official."""
@@ -981,6 +957,9 @@ class Context:
         rank = cues.rank_before.search(window)
         if rank:
             return None, " ".join(rank.group("rank").split())
+        chair = cues.chair_before.search(window)
+        if chair:
+            return None, " ".join(chair.group("cue").split())
         for m in reversed(list(cues.title.finditer(window))):
             if cues.title_gap.match(window, m.end()):
                 title = " ".join(window[m.start() :].strip(" \t\n,").split())

@@ -29,6 +29,8 @@ WEB_ADDRESS = re.compile(r"\.(?:com|co\.id|id|net|org|news)\b", re.IGNORECASE)
 DATELINE_REACH = 200  # characters from a line start where a dateline can stand
 VESSEL_REACH = 40
 MAX_EXTEND_WORDS = 3
+SPEAKER_REACH = 80  # characters between a speech verb and the speaker's name
+SPEAKER_APPOSITION = re.compile(r"[ \t]*[,(][ \t]*(?:(?:seorang|salah[ \t]+satu)[ \t]+)?")
 HEADLINE_WORDS = 4
 HEADLINE_SHARE = 0.7
 GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
@@ -253,3 +255,25 @@ def unify_foreigners(ctx: Context, kept: list[Candidate]) -> None:
         if len(codes) == 1:
             cand.role, cand.nationality = "foreign_national", codes.pop()
             cand.evidence = match[0].evidence
+
+
+def speaker_is_foreign(ctx: Context, cand: Candidate) -> bool:
+    """True when a speaker's own words say they are foreign.
+
+    "kata seorang pengungsi, Ali" and "ujar Ali, warga negara Irak" name a foreigner;
+    "kata Ali" does not, whatever country the sentence mentions.
+    """
+    lo = max(ctx.scope(cand.start)[0], cand.start - SPEAKER_REACH)
+    window = ctx.text[lo : cand.start]
+    verbs = list(re.finditer(r"\S+", window))
+    last_verb = next(
+        (m for m in reversed(verbs) if m.group().lower() in ctx.cues.folded["quote_verb"]),
+        None,
+    )
+    start = lo + (last_verb.end() if last_verb else 0)
+    if ctx.cues.foreign_noun.search(ctx.text, start, cand.start):
+        return True
+    after = SPEAKER_APPOSITION.match(ctx.text, cand.end)
+    if after and ctx.cues.foreign_noun_any.match(ctx.text, after.end()):
+        return True
+    return any(c.status == "cued" and c.cue_start == after.end() for c in ctx.countries if after)

@@ -37,6 +37,10 @@ def found(nlp, text: str) -> list[tuple[str, str, str]]:
             ],
         ),
         ("Nelayan PNG masuk lewat perairan Papua.", [("PNG", "PG", "abbreviation")]),
+        (
+            "Dua turis asal Perancis belajar bahasa Perancis di Ubud.",
+            [("Perancis", "FR", "country")],
+        ),
         ("Sembilan warga Papua Nugini menyeberang ke Papua.", [("Papua Nugini", "PG", "country")]),
         (
             "Pekerja dari Guinea Khatulistiwa tiba di Jakarta.",

@@ -14,7 +14,14 @@ Every span carries ``person_role`` (foreign_national, official, other), ``name_k
 (full_name, initials, group), ``clean_name`` (without ranks, honorifics or degrees),
 ``nationality`` (ISO code of the nearest citizenship cue in the sentence, read from
 ``doc.spans["country"]``; None when the text only suspects it), ``count``, ``age``, ``title``,
-``passport`` (from ``doc.spans["identifier"]``) and ``evidence`` (the cue that decided the role).
+``passport`` (from ``doc.spans["identifier"]``), ``evidence`` (the cue that decided the role)
+and ``aliases`` (other forms of the same person's name in the text, e.g. a surname alone).
+
+``doc._.nationalities`` holds the sorted ISO codes of every citizenship the text attributes to
+foreigners, statistics and country lists included (``doc_nationalities.py``). Lists of names
+and initials are settled in ``people_lists.py``; NER clean-up, non-persons and aliases in
+``people_refine.py``. An official is never a foreign national: official rules and titles
+win over any nearby country, and a quoted one-word speaker needs a foreigner cue of their own.
 """
 
 from __future__ import annotations
@@ -22,13 +29,26 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.nlp.doc_nationalities import (
+    apply_only_nationality,
+    document_nationalities,
+    statistic_spans,
+)
 from extractors.nlp.gazetteer import data_path, read_jsonl
+from extractors.nlp.people_lists import find_initials_lists, settle_lists
+from extractors.nlp.people_refine import (
+    link_aliases,
+    place_words,
+    refine_candidates,
+    speaker_is_foreign,
+    unify_foreigners,
+)
+from extractors.nlp.people_types import Candidate, Country
 
 SPAN_KEY = "person"
 EXTENSIONS = (
@@ -41,6 +61,7 @@ EXTENSIONS = (
     "title",
     "passport",
     "evidence",
+    "aliases",
 )
 for _name in EXTENSIONS:
     Span.set_extension(_name, default=None, force=True)
@@ -75,12 +96,14 @@ AGE = (
     r"(?=[ \t]*[,;]|[ \t]+(?:asal|warga|wn|wna|berkewarganegaraan|dan|tahun)\b)"
 )
 MAX_NAME_WORDS = 6
-MAX_TAIL_WORDS = 10
+MAX_TAIL_WORDS = 16
 MAX_PERSON_GAP = 150  # characters between a person and the citizenship cue that names it
 MAX_FOREIGN_NOUN_GAP = 80
 TAIL_CONNECTORS = r"(?i:dan|kelas|non|tpi|&|/)"
 # Degrees such as "A.Md.", "S.C.P." besides the listed ones.
 DEGREE_SHAPE = r"[A-Z][A-Za-z]{0,3}\.(?:[ \t]?[A-Z][A-Za-z]{0,4}\.?)+"
+# Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
+DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
 NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
 INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
 # "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
@@ -90,35 +113,9 @@ CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECA
 CONJUNCTION_PENALTY = 30
 NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
 LOOK_BACK_SENTENCES = 1
+LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
+TITLE_REACH = 250  # characters between an official title and the name it introduces
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials"})
-
-
-@dataclass
-class Candidate:
-    """A person or group found by one rule, before overlaps and roles are settled."""
-
-    start: int
-    end: int
-    source: str
-    role: str | None = None
-    title: str | None = None
-    evidence: str | None = None
-    count: int | None = 1
-    nationality: str | None = None
-    scope: tuple[int, int] | None = None
-    passport: str | None = None
-
-
-@dataclass(frozen=True)
-class Country:
-    """A country mention and how it relates to citizenship."""
-
-    start: int
-    end: int
-    code: str
-    status: str  # cued, suspected, blocked, plain
-    cue: str
-    cue_start: int  # where the cue phrase starts (the country itself when it has none)
 
 
 _TITLE_TEXT = re.compile(r"[^,.;\n]*")
@@ -223,7 +220,10 @@ class Cues:
             rf"(?:{self.rank_seq}[ \t]+)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.signature = re.compile(
-            rf"^[ \t]*(?:{alternation(lists['signature_id'])})(?![\w])", re.MULTILINE
+            # the staff number may follow an upper-case rank on the same line
+            rf"^[ \t]*(?:[A-Z][A-Z.]*[ \t]+){{0,5}}"
+            rf"(?:{alternation(lists['signature_id'])})(?![\w])",
+            re.MULTILINE,
         )
         self.name_line = re.compile(rf"(?P<name>{name_line})")
         self.byline = re.compile(
@@ -252,11 +252,12 @@ class Cues:
             rf"(?P<name>{name_any})(?=[ \t]*(?:[,.;]|(?i:{alternation(lists['closer'])})(?![\w])))"
         )
         self.field = re.compile(
-            rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?i:{alternation(lists['field'])})[ \t]*:[ \t]*"
+            rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?"
+            rf"(?P<field>(?i:{alternation(lists['field'])}))[ \t]*:[ \t]*"
             rf"(?P<name>{name_line})",
             re.MULTILINE,
         )
-        self.age_name = re.compile(rf"(?P<name>{name_any})[ \t]*(?:{AGE})")
+        self.age_name = re.compile(rf"(?P<name>{name_any})[ \t]*(?:\r?\n[ \t]*)?(?:{AGE})")
         self.age_after = re.compile(rf"[ \t]*(?:{AGE})")
         self.initials_cue = re.compile(
             r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3})(?=[ \t]*,?[ \t]*"
@@ -292,9 +293,15 @@ class Cues:
         self.suspect = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['suspected'])}))(?![\w])"
         )
+        suspect, nat_word = alternation(lists["suspected"]), alternation(lists["nationality_word"])
+        self.nationality_doubt = re.compile(
+            rf"(?i:(?<![\w])(?:{suspect})(?:\W+\w+){{0,4}}?\W+(?:{nat_word})"
+            rf"|(?<![\w])(?:{nat_word})(?:\W+\w+){{0,3}}?\W+(?:{suspect})(?![\w]))"
+        )
         self.apposition_end = re.compile(r"(?:\)[ \t]*,?|\b\d{1,2}[ \t]*(?:tahun)?[ \t]*,)[ \t]*\Z")
         self.chain_end = re.compile(r"(?:\bdan|\bserta|,|/)[ \t]*\Z", re.IGNORECASE)
         self.foreign_noun = re.compile(rf"(?<![\w])(?P<cue>{nouns})(?![\w])")
+        self.foreign_noun_any = re.compile(rf"(?<![\w])(?P<cue>(?i:{nouns}))(?![\w])")
         other = alternation(lists["other_cue"])
         self.other_before = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{other}))[\s,:(]*(?:(?i:bernama|berinisial|yakni|yaitu)"
@@ -302,10 +309,22 @@ class Cues:
         )
         self.other_after = re.compile(rf"^[\s,(]*(?:{AGE})?[\s,(]*(?P<cue>(?i:{other}))(?![\w])")
         self.title_gap = re.compile(
-            rf"\A(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
+            rf"(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
             rf"(?:{self.rank_seq}[ \t]+)?\Z"
         )
+        self.chair_before = re.compile(
+            rf"(?<![\w])(?P<cue>(?i:{alternation(lists['chair_verb'])}))[ \t]+\Z"
+        )
         self.rank_before = re.compile(rf"(?<![\w])(?P<rank>{self.rank_seq})[ \t]+\Z")
+        self.vessel_before = re.compile(
+            rf"(?:(?<![\w])(?i:{alternation(lists['vessel'])})"
+            rf"(?:[ \t]+(?:{alternation(lists['vessel_link'])})){{0,4}}"
+            rf"[ \t]+(?:[\w-]*/)?|(?<![\w])(?:{alternation(lists['vessel_abbreviation'])})[ \t]+)\Z"
+        )
+        gap_word = rf"(?:{WORD}|{TAIL_CONNECTORS}|(?i:pada|di|untuk|serta)|\([A-Za-z]{{2,12}}\))"
+        self.title_gap_long = re.compile(
+            rf"(?:[ \t]*,|{SEP_ANY}{gap_word})*[ \t]*,?[ \t]*(?:{self.rank_seq}[ \t]+)?\Z"
+        )
         self.closer = re.compile(
             rf"[ \t]*(?:[,.;:(\n]|\Z|(?i:{alternation(lists['quote_verb'] + lists['closer'])})"
             rf"(?![\w]))"
@@ -337,14 +356,25 @@ class PeopleFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = Context(doc, self.cues)
-        candidates = ctx.collect()
+        candidates = refine_candidates(ctx, ctx.collect())
         kept = resolve(candidates)
         ctx.assign_roles(kept)
+        settle_lists(ctx, kept)
         ctx.unify_officials(kept)
+        unify_foreigners(ctx, kept)
+        codes = document_nationalities(ctx, foreign_codes(kept))
+        apply_only_nationality(ctx, kept, codes)
         kept = ctx.drop_named_groups(kept)
         ctx.tie_passports(kept)
+        link_aliases(ctx, kept)
         doc.spans[self.spans_key] = [s for s in (ctx.to_span(c) for c in kept) if s is not None]
+        doc._.nationalities = document_nationalities(ctx, foreign_codes(kept))
         return doc
+
+
+def foreign_codes(kept: list[Candidate]) -> set[str]:
+    """Nationalities of the foreigner candidates."""
+    return {c.nationality for c in kept if c.role == "foreign_national" and c.nationality}
 
 
 def resolve(candidates: list[Candidate]) -> list[Candidate]:
@@ -371,6 +401,8 @@ class Context:
         self.sent_starts = [s for s, _ in self.sents]
         self.countries = self.read_countries()
         self.covered = self.covered_spans()
+        self.statistic_spans = statistic_spans(self)
+        self.place_words = place_words(self)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -408,6 +440,8 @@ class Context:
         """True for a word that can be part of a personal name here."""
         bare = word.rstrip(".,").lower()
         if bare in self.cues.stop or word.lower() in self.cues.stop:
+            return False
+        if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
             return False
         if initials_ok:
             return True
@@ -465,6 +499,7 @@ class Context:
             self.from_quotes,
             self.from_ages,
             self.from_initials,
+            self.from_initial_lists,
             self.from_ner,
             self.from_groups,
             self.from_statistics,
@@ -632,7 +667,10 @@ class Context:
             name = self.head_name(m.start("name"), m.end("name"))
             if name:
                 scope = self.field_scope(m.start())
-                found.append(Candidate(*name, "field", scope=scope))
+                cand = Candidate(*name, "field", scope=scope)
+                if m.group("field").lower() in self.cues.folded["official_field"]:
+                    cand.role, cand.evidence = "official", " ".join(m.group("field").split())
+                found.append(cand)
         return found
 
     def from_intros(self) -> list[Candidate]:
@@ -700,6 +738,10 @@ class Context:
                 continue
             found.append(Candidate(*m.span("name"), "initials", evidence="initials"))
         return found
+
+    def from_initial_lists(self) -> list[Candidate]:
+        """Initials listed after a foreigner cue: "warga asal Nigeria itu AB, CD dan EF"."""
+        return find_initials_lists(self)
 
     def from_ner(self) -> list[Candidate]:
         """PERSON entities of the statistical NER, when it ran."""
@@ -787,10 +829,10 @@ class Context:
                 return Country(start, end, code, prev.status, prev.cue, start)
         return Country(start, end, code, "plain", "", start)
 
-    def previous_sentences(self, pos: int) -> tuple[int, int]:
-        """Bounds from the start of the sentence before the sentences holding ``pos``."""
+    def previous_sentences(self, pos: int, back: int | None = None) -> tuple[int, int]:
+        """Bounds from the start of the sentence(s) before the sentence holding ``pos``."""
         i = max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
-        return self.sents[max(0, i - LOOK_BACK_SENTENCES)][0], self.sents[i][0]
+        return self.sents[max(0, i - (back or LOOK_BACK_SENTENCES))][0], self.sents[i][0]
 
     def nearest_country(self, cand: Candidate) -> Country | None:
         """The nearest citizenship cue in the candidate's sentence (the following one on ties).
@@ -800,7 +842,8 @@ class Context:
         """
         found = self.nearest_in(cand, cand.scope or self.scope(cand.start))
         if found is None and cand.source in LOOK_BACK_SOURCES:
-            lo, hi = self.previous_sentences(cand.start)
+            back = LIST_LOOK_BACK_SENTENCES if cand.source in ("intro", "list") else None
+            lo, hi = self.previous_sentences(cand.start, back)
             earlier = [
                 c
                 for c in self.countries
@@ -841,6 +884,7 @@ class Context:
             country = self.nearest_country(cand)
             if country is not None:
                 cand.nationality = country.code if country.status == "cued" else None
+                cand.doubt = country.status == "suspected"
                 cand.evidence = self.evidence_of(country) or cand.evidence
         if cand.nationality == "ID":
             cand.role = "other"
@@ -873,12 +917,17 @@ class Context:
         if near and country is not None and country.code == "ID" and country.status == "cued":
             cand.role, cand.evidence = "other", self.evidence_of(country)
             return
-        if cand.source == "quote" and not near:
-            noun = None  # a speaker is foreign only through a cue of their own
+        if cand.source == "quote":
+            # "ujar Budi": a speaker is foreign only through a cue of their own
+            if not speaker_is_foreign(self, cand):
+                cand.role = "other"
+                return
+            near = country is not None
         if near or noun or initials:
             cand.role = "foreign_national"
             if near and country is not None:
                 cand.nationality = country.code if country.status == "cued" else None
+                cand.doubt = country.status == "suspected"
                 cand.evidence = self.evidence_of(country)
             else:
                 cand.evidence = noun or "initials"
@@ -895,7 +944,7 @@ class Context:
         for cand in kept:
             if cand.role == "official" or cand.source in ("byline", "group", "statistic"):
                 continue
-            if cand.nationality is not None:
+            if self.name_kind(cand) == "initials":
                 continue
             match = officials.get(self.clean_name(cand).lower())
             if match is not None:
@@ -908,9 +957,17 @@ class Context:
         rank = cues.rank_before.search(window)
         if rank:
             return None, " ".join(rank.group("rank").split())
+        chair = cues.chair_before.search(window)
+        if chair:
+            return None, " ".join(chair.group("cue").split())
         for m in reversed(list(cues.title.finditer(window))):
             if cues.title_gap.match(window, m.end()):
                 title = " ".join(window[m.start() :].strip(" \t\n,").split())
+                return title, title
+        long_window = text[max(self.scope(cand.start)[0], cand.start - TITLE_REACH) : cand.start]
+        for m in reversed(list(cues.title.finditer(long_window))):
+            if cues.title_gap_long.match(long_window, m.end()):
+                title = " ".join(long_window[m.start() :].strip(" \t\n,").split())
                 return title, title
         after = cues.appos_after.match(text, cand.end)
         if after:
@@ -967,7 +1024,7 @@ class Context:
                     if k.source not in ("group", "statistic")
                     and k.role == "foreign_national"
                     and cand.end <= k.start < hi
-                    and k.nationality in (None, cand.nationality)
+                    and (cand.nationality is None or k.nationality in (None, cand.nationality))
                 ]
                 if len(named) >= cand.count:
                     continue
@@ -1019,6 +1076,7 @@ class Context:
         span._.title = cand.title if cand.role == "official" else None
         span._.evidence = cand.evidence
         span._.passport = cand.passport
+        span._.aliases = list(cand.aliases)
         span._.clean_name = None if kind == "group" else self.clean_name(cand)
         if kind != "group":
             age = self.cues.age_after.match(self.text, cand.end)

@@ -1,0 +1,130 @@
+"""Lists of names: one nationality for every member of "A, B dan C" and lists of initials.
+
+A foreigner list shares one citizenship cue ("delapan WNA asal Nigeria, yakni AB, CD dan EF";
+"A (30), B (41) dan C, warga negara Malaysia"): the members that have no cue of their own take
+the nationality of those that have one. A list in the sentence right after a list of foreigners
+("Selain itu ada juga D, E dan F") continues it. Members found by an official rule (title,
+rank, signature, apposition) are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from extractors.nlp.people_types import Candidate
+
+if TYPE_CHECKING:
+    from extractors.nlp.people import Context
+
+OFFICIAL_SOURCES = frozenset({"title", "rank", "signature", "apposition", "byline"})
+GROUP_SOURCES = frozenset({"group", "statistic"})
+# What may stand between two names of one list: an age, a comma, "dan", "serta".
+LIST_GAP = re.compile(
+    r"[ \t]*(?:\([ \t]*\d{1,2}[ \t]*(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*\)|,[ \t]*\d{1,2}[ \t]*"
+    r"(?:tahun|thn)?(?=[ \t]*(?:,|dan|serta)))?"
+    r"[ \t]*(?:,[ \t]*(?:(?:dan|serta)[ \t]+)?|(?:dan|serta|&)[ \t]+)",
+)
+INITIALS_LIST = re.compile(
+    r"(?<![\w.])(?P<list>[A-Z]{2,4}(?:[ \t]*,[ \t]*[A-Z]{2,4})*[ \t]*,?[ \t]*"
+    r"(?:dan|serta|&)[ \t]+[A-Z]{2,4})(?![\w]|\.\w)"
+)
+INITIALS_ITEM = re.compile(r"[A-Z]{2,4}")
+LIST_CONTEXT = 100  # characters before a list of initials that may hold its foreigner cue
+MIN_LIST = 2
+LIST_LINK = re.compile(
+    r"[\s,:(]*(?:(?:itu|tersebut|ini|yakni|yaitu|adalah|ialah|masing-masing|berinisial|"
+    r"bernama|antara[ \t]+lain|di[ \t]*antaranya|masing-masing[ \t]+berinisial)[\s,:(]*)*",
+    re.IGNORECASE,
+)
+
+
+def find_initials_lists(ctx: Context) -> list[Candidate]:
+    """Initials listed after a foreigner cue: "warga asal Nigeria itu AB, CD, dan EF"."""
+    found: list[Candidate] = []
+    text, cues = ctx.text, ctx.cues
+    for m in INITIALS_LIST.finditer(text):
+        if not foreign_context(ctx, m.start()):
+            continue
+        for item in INITIALS_ITEM.finditer(text, m.start(), m.end()):
+            word = item.group()
+            if word.lower() in cues.stop or word.lower() in ("dan", "serta"):
+                continue
+            if ctx.is_covered(*item.span()):
+                continue
+            found.append(Candidate(*item.span(), "initials", evidence="list of initials"))
+    return found
+
+
+def foreign_context(ctx: Context, pos: int) -> bool:
+    """True when a foreigner noun or a citizenship cue ends right before ``pos``.
+
+    Only linking words may stand between ("WNA asal Nigeria itu AB, CD dan EF"), so that a
+    list of agencies later in a sentence about foreigners ("BIN, TNI dan Polri") is not taken.
+    """
+    lo = max(ctx.scope(pos)[0], pos - LIST_CONTEXT)
+    ends = [m.end() for m in ctx.cues.foreign_noun_any.finditer(ctx.text, lo, pos)]
+    ends += [
+        c.end for c in ctx.countries if lo <= c.start and c.end <= pos and c.status != "blocked"
+    ]
+    return any(LIST_LINK.fullmatch(ctx.text, end, pos) for end in ends)
+
+
+def name_runs(ctx: Context, kept: list[Candidate]) -> list[list[Candidate]]:
+    """Runs of two or more named candidates written as one list."""
+    named = [c for c in kept if c.source not in GROUP_SOURCES]
+    runs: list[list[Candidate]] = []
+    current: list[Candidate] = []
+    for cand in named:
+        if current and LIST_GAP.fullmatch(ctx.text, current[-1].end, cand.start):
+            current.append(cand)
+            continue
+        if len(current) >= MIN_LIST:
+            runs.append(current)
+        current = [cand]
+    if len(current) >= MIN_LIST:
+        runs.append(current)
+    return runs
+
+
+def settle_lists(ctx: Context, kept: list[Candidate]) -> None:
+    """Share role and nationality inside lists of foreigners; continue a list of foreigners."""
+    previous: list[Candidate] | None = None
+    for run in name_runs(ctx, kept):
+        free = [c for c in run if c.source not in OFFICIAL_SOURCES and c.role != "official"]
+        if not free:
+            continue
+        foreign = [c for c in free if c.role == "foreign_national"]
+        if not foreign and previous is not None and continues(ctx, previous, run):
+            foreign = [c for c in previous if c.role == "foreign_national"]
+        if foreign:
+            share(ctx, free, foreign)
+            previous = run
+        elif any(c.role == "foreign_national" for c in run):
+            previous = run
+
+
+def share(ctx: Context, members: list[Candidate], foreign: list[Candidate]) -> None:
+    """Make every member a foreigner with the list's single stated nationality."""
+    codes = {c.nationality for c in foreign if c.nationality}
+    doubt = any(c.doubt for c in foreign)
+    code = codes.pop() if len(codes) == 1 and not doubt else None
+    evidence = next((c.evidence for c in foreign if c.nationality == code), None)
+    other_cues = ctx.cues.folded["other_cue"]
+    for cand in members:
+        if cand.role == "foreign_national" and (cand.nationality or cand.doubt):
+            continue
+        if cand.role == "other" and (cand.evidence or "").lower() in other_cues:
+            continue  # "suami WNI-nya, Budi": an explicit non-foreigner cue
+        cand.role, cand.nationality, cand.doubt = "foreign_national", code, doubt
+        cand.evidence = evidence or cand.evidence
+
+
+def continues(ctx: Context, previous: list[Candidate], run: list[Candidate]) -> bool:
+    """True when ``run`` stands in the sentence right after the one ending ``previous``."""
+    prev_sent = ctx.scope(previous[-1].start)
+    run_sent = ctx.scope(run[0].start)
+    if run_sent == prev_sent:
+        return False
+    between = ctx.text[prev_sent[1] : run_sent[0]]
+    return not between.strip() and not ctx.cues.title.search(ctx.text, run_sent[0], run[0].start)

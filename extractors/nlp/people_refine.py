@@ -1,0 +1,279 @@
+"""Clean-up of person candidates: what is not a person, NER edges, name prefixes, aliases.
+
+- Not persons: ships ("MV Sea Star", "KM Bahari", "kapal bernama ..."), peoples and agencies
+  ("Etnis X", "TPI X"), words covered by a country, place or organisation span, degrees
+  ("S.H."), the outlet in a dateline ("MEDAN, Warta Kota -"), web addresses, and items of a
+  country statistic ("Kamboja (3), Laos (2)").
+- NER spans lose leading and trailing words that cannot be part of a name ("Kaltim Kenedi"
+  -> "Kenedi", "Antonius Frizky S.C.P." -> "Antonius Frizky").
+- A Balinese name keeps its "I"/"Ni" ("I Made Wirawan").
+- A short form of an official's or a foreigner's name ("Frizky" after "Antonius Frizky") becomes
+  an alias of the full name, so both mentions describe one person.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from extractors.nlp.people_types import Candidate
+
+if TYPE_CHECKING:
+    from extractors.nlp.people import Context
+
+GROUP_SOURCES = frozenset({"group", "statistic"})
+RULE_OFFICIAL = frozenset({"title", "rank", "signature", "apposition", "byline"})
+DATELINE_BEFORE = re.compile(r"(?:\A|\n)[ \t]*[A-Z][A-Z .'-]{2,40},[ \t]*\Z")
+DATELINE_AFTER = re.compile(r"[ \t]*(?:[-–—]|\r?\n|\Z)")
+WEB_ADDRESS = re.compile(r"\.(?:com|co\.id|id|net|org|news)\b", re.IGNORECASE)
+DATELINE_REACH = 200  # characters from a line start where a dateline can stand
+VESSEL_REACH = 40
+MAX_EXTEND_WORDS = 3
+SPEAKER_REACH = 80  # characters between a speech verb and the speaker's name
+SPEAKER_APPOSITION = re.compile(r"[ \t]*[,(][ \t]*(?:(?:seorang|salah[ \t]+satu)[ \t]+)?")
+HEADLINE_WORDS = 4
+HEADLINE_SHARE = 0.7
+GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
+# A first name left out after a comma or "dan": "warga Rusia, Ivan Petrov" -> "Ivan Petrov".
+LISTED_BEFORE = re.compile(r"(?:,|\bdan|\bserta)[ \t]+([A-Z][a-z]{2,}) \Z|(?<=[ \t])([A-Z]\.) \Z")
+NEXT_WORD = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)?)(?![\w]|\.\w)")
+
+
+def refine_candidates(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """Trim NER spans, extend Balinese prefixes and drop what is not a person."""
+    stats = ctx.statistic_spans
+    out = []
+    for cand in candidates:
+        if cand.source == "ner" and not trim_ner(ctx, cand):
+            continue
+        if cand.source in ("group", "statistic"):
+            out.append(cand)
+            continue
+        extend_prefix(ctx, cand)
+        if cand.source not in RULE_OFFICIAL and not_a_person(ctx, cand, stats):
+            continue
+        out.append(cand)
+    return out
+
+
+def trim_ner(ctx: Context, cand: Candidate) -> bool:
+    """Cut a NER span to its name words; False when nothing of a name is left."""
+    words = ctx.words(cand.start, cand.end)
+    if words and is_prefix(ctx, words[0][2]):
+        return False  # "Etnis Rohingya", "MV Sea Star"
+    for i, (_, _, w) in enumerate(words):
+        if ctx.cues.degree.fullmatch(w) and i > 0:
+            words = words[:i]  # degrees end the name
+            break
+    while words and not edge_word(ctx, *words[0]):
+        words = words[1:]
+    while words and not edge_word(ctx, *words[-1]):
+        words = words[:-1]
+    if not words:
+        return False
+    run = ctx.trim((words[0][0], words[-1][1]))
+    if run is None:
+        return False
+    if len(words) == 1 and words[0][2].isupper() and cand.end - cand.start > len(words[0][2]) + 1:
+        return False  # "AJUN" left of an upper-case rank line is no one's initials
+    cand.start, cand.end = run
+    extend_ner(ctx, cand)
+    return True
+
+
+def extend_ner(ctx: Context, cand: Candidate) -> None:
+    """Grow a NER span over name words it left out on its line.
+
+    "Aya Murad" in "Aya Murad Karim Salem," becomes the whole name, and a first name glued by
+    a stray full stop ("Wijdan.Haleem"), after a comma or "dan", or as an initial ("M.") is
+    kept.
+    """
+    if in_headline(ctx, cand.start):
+        return  # every word of a headline is capitalised
+    start = word_before(ctx, cand.start)
+    if start is not None:
+        cand.start = start
+    for _ in range(MAX_EXTEND_WORDS):
+        m = NEXT_WORD.match(ctx.text, cand.end)
+        if not m or not ctx.is_name_word(m.group(1), m.start(1), m.end(1)):
+            break
+        if ctx.cues.degree.fullmatch(m.group(1)) or is_prefix(ctx, m.group(1)):
+            break
+        cand.end = m.end(1)
+
+
+def edge_word(ctx: Context, start: int, end: int, word: str) -> bool:
+    """True for a word that may start or end a name."""
+    bare = word.strip(",;:()\"'“”")
+    if not bare or not bare[0].isupper() or ctx.cues.degree.fullmatch(bare):
+        return False
+    return ctx.is_name_word(bare, start, end)
+
+
+def extend_prefix(ctx: Context, cand: Candidate) -> None:
+    """Include a Balinese "I"/"Ni" written before a birth-order name ("I Putu ...")."""
+    first = ctx.text[cand.start : cand.end].split(maxsplit=1)[0]
+    if first.lower() not in ctx.cues.folded["name_prefix_next"]:
+        return
+    m = re.search(r"(?<![\w.])(I|Ni)[ \t]+\Z", ctx.text[max(0, cand.start - 4) : cand.start])
+    if m:
+        cand.start -= len(m.group())
+
+
+def in_headline(ctx: Context, pos: int) -> bool:
+    """True when ``pos`` lies on a line of mostly capitalised words ("Dua WNA Ditangkap ...")."""
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    end = ctx.text.find("\n", pos)
+    line = ctx.text[start : end if end >= 0 else len(ctx.text)].strip()
+    if line.endswith((".", '"', "”")) or ". " in line:
+        return False  # a sentence, not a headline
+    words = line.split()
+    capitalised = sum(w[0].isupper() or not w[0].isalpha() for w in words)
+    return len(words) >= HEADLINE_WORDS and capitalised >= HEADLINE_SHARE * len(words)
+
+
+def word_before(ctx: Context, pos: int) -> int | None:
+    """Start of a name word a NER span left out right before ``pos``, if any."""
+    m = GLUED_BEFORE.search(ctx.text, max(0, pos - 20), pos)
+    m = m or LISTED_BEFORE.search(ctx.text, max(0, pos - 30), pos)
+    if m is None:
+        return None
+    group = m.lastindex or 1
+    word = m.group(group)
+    if not ctx.is_name_word(word, *m.span(group)) or is_prefix(ctx, word):
+        return None
+    return m.start(group)
+
+
+def not_a_person(ctx: Context, cand: Candidate, stats: list[tuple[int, int]]) -> bool:
+    """True for ships, peoples, agencies, outlets, countries and statistic items."""
+    text = ctx.text[cand.start : cand.end]
+    words = text.split()
+    if len(words) > 1 and is_prefix(ctx, words[0]):
+        return True
+    if ctx.name_kind(cand) != "initials" and all_covered(ctx, cand):
+        return True
+    if ("." in text and ctx.cues.degree.fullmatch(text)) or WEB_ADDRESS.search(text):
+        return True
+    if len(words) == 1 and words[0].lower() in ctx.place_words:
+        return True  # "Entikong" where "Kecamatan Entikong" is a place
+    if any(s <= cand.start and cand.end <= e for s, e in stats):
+        return True
+    return is_vessel(ctx, cand) or is_dateline_outlet(ctx, cand)
+
+
+def is_prefix(ctx: Context, word: str) -> bool:
+    """True for a word that makes the following name a ship, people or agency."""
+    prefixes = ctx.cues.lists["not_person_prefix"]
+    folded = ctx.cues.folded["not_person_prefix"]
+    return word in prefixes or (not word.isupper() and word.lower() in folded)
+
+
+def all_covered(ctx: Context, cand: Candidate) -> bool:
+    """True when every word of the candidate lies inside a country, place or organisation."""
+    return all(ctx.is_covered(s, e) for s, e, _ in ctx.words(cand.start, cand.end))
+
+
+def is_vessel(ctx: Context, cand: Candidate) -> bool:
+    """True for a name written right after a ship word ("kapal bernama ...", "MV ...")."""
+    before = ctx.text[max(ctx.scope(cand.start)[0], cand.start - VESSEL_REACH) : cand.start]
+    return ctx.cues.vessel_before.search(before) is not None
+
+
+def is_dateline_outlet(ctx: Context, cand: Candidate) -> bool:
+    """True for the outlet after an ALL-CAPS dateline place: "MANGUPURA, WartaBali"."""
+    line_start = ctx.text.rfind("\n", 0, cand.start) + 1
+    if cand.start - line_start > DATELINE_REACH:
+        return False
+    before = ctx.text[max(0, line_start - 1) : cand.start]
+    return bool(DATELINE_BEFORE.search(before) and DATELINE_AFTER.match(ctx.text, cand.end))
+
+
+def link_aliases(ctx: Context, kept: list[Candidate]) -> None:
+    """Record short forms of a name ("Frizky" after "Antonius Frizky") as aliases of it.
+
+    Officials are linked to officials and foreigners to foreigners; initials only match
+    themselves and are left alone.
+    """
+    for role in ("official", "foreign_national"):
+        people = [
+            c
+            for c in kept
+            if c.role == role and c.source not in GROUP_SOURCES and ctx.name_kind(c) != "initials"
+        ]
+        names = {id(c): ctx.clean_name(c) for c in people}
+        for cand in people:
+            words = set(names[id(cand)].lower().split())
+            fuller = [
+                o
+                for o in people
+                if len(names[id(o)].split()) > len(words)
+                and words <= set(names[id(o)].lower().split())
+            ]
+            if fuller:
+                full = max(fuller, key=lambda o: len(names[id(o)]))
+                add_alias(cand, names[id(full)])
+                add_alias(full, names[id(cand)])
+
+
+def add_alias(cand: Candidate, name: str) -> None:
+    """Append an alias once."""
+    if name not in cand.aliases:
+        cand.aliases.append(name)
+
+
+def place_words(ctx: Context) -> frozenset[str]:
+    """Lower-cased names of the document's places and countries, without their head words."""
+    names = set()
+    for key in ("place", "country"):
+        for span in ctx.doc.spans.get(key, []):
+            words = span.text.split()
+            if len(words) > 1 and words[0].lower() in ctx.cues.stop:
+                words = words[1:]
+            names.add(" ".join(words).lower())
+    return frozenset(names)
+
+
+def unify_foreigners(ctx: Context, kept: list[Candidate]) -> None:
+    """Later mentions of a foreigner ("Sokolov", "AK") take the nationality of the full one."""
+    known = [
+        (c, set(ctx.clean_name(c).lower().split()))
+        for c in kept
+        if c.role == "foreign_national" and c.nationality and c.source not in GROUP_SOURCES
+    ]
+    for cand in kept:
+        if cand.source in GROUP_SOURCES or cand.nationality or cand.doubt:
+            continue
+        if cand.role == "other" and cand.evidence not in (None, "no foreigner cue", "initials"):
+            continue
+        if cand.role not in ("foreign_national", "other"):
+            continue
+        words = set(ctx.clean_name(cand).lower().split())
+        initials = ctx.name_kind(cand) == "initials"
+        match = [c for c, w in known if c is not cand and (w == words if initials else words <= w)]
+        codes = {c.nationality for c in match}
+        if len(codes) == 1:
+            cand.role, cand.nationality = "foreign_national", codes.pop()
+            cand.evidence = match[0].evidence
+
+
+def speaker_is_foreign(ctx: Context, cand: Candidate) -> bool:
+    """True when a speaker's own words say they are foreign.
+
+    "kata seorang pengungsi, Ali" and "ujar Ali, warga negara Irak" name a foreigner;
+    "kata Ali" does not, whatever country the sentence mentions.
+    """
+    lo = max(ctx.scope(cand.start)[0], cand.start - SPEAKER_REACH)
+    window = ctx.text[lo : cand.start]
+    verbs = list(re.finditer(r"\S+", window))
+    last_verb = next(
+        (m for m in reversed(verbs) if m.group().lower() in ctx.cues.folded["quote_verb"]),
+        None,
+    )
+    start = lo + (last_verb.end() if last_verb else 0)
+    if ctx.cues.foreign_noun.search(ctx.text, start, cand.start):
+        return True
+    after = SPEAKER_APPOSITION.match(ctx.text, cand.end)
+    if after and ctx.cues.foreign_noun_any.match(ctx.text, after.end()):
+        return True
+    return any(c.status == "cued" and c.cue_start == after.end() for c in ctx.countries if after)

@@ -1,0 +1,35 @@
+"""Records shared by the people component and its helper modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Candidate:
+    """A person or group found by one rule, before overlaps and roles are settled."""
+
+    start: int
+    end: int
+    source: str
+    role: str | None = None
+    title: str | None = None
+    evidence: str | None = None
+    count: int | None = 1
+    nationality: str | None = None
+    scope: tuple[int, int] | None = None
+    passport: str | None = None
+    doubt: bool = False  # the stated nationality is only suspected or unknown
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country mention and how it relates to citizenship."""
+
+    start: int
+    end: int
+    code: str
+    status: str  # cued, suspected, blocked, plain
+    cue: str
+    cue_start: int  # where the cue phrase starts (the country itself when it has none)

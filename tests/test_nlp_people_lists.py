@@ -1,0 +1,385 @@
+"""Lists of foreigners, non-persons, officials with long titles and document nationalities."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+import extractors.nlp.identifiers  # noqa: F401  (registers the factories)
+import extractors.nlp.nationality  # noqa: F401
+import extractors.nlp.organisations  # noqa: F401
+import extractors.nlp.people  # noqa: F401
+import extractors.nlp.places  # noqa: F401
+
+COMPONENTS = (
+    "sentencizer",
+    "pantau_nationality",
+    "pantau_places",
+    "pantau_organisations",
+    "pantau_identifiers",
+    "pantau_people",
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pipeline = spacy.blank("id")
+    for name in COMPONENTS:
+        pipeline.add_pipe(name)
+    return pipeline
+
+
+def run(nlp, text: str, names: tuple[str, ...] = ()):
+    """Run the pipeline with PERSON entities set, as the NER would, on the given names."""
+    doc = nlp.make_doc(text)
+    ents, pos = [], 0
+    for name in names:
+        start = text.index(name, pos)
+        ents.append(doc.char_span(start, start + len(name), label="PERSON"))
+        pos = start + len(name)
+    doc.ents = ents
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def named(doc) -> dict[str, Span]:
+    """Named person spans by clean name (the last mention wins)."""
+    return {s._.clean_name: s for s in doc.spans["person"] if s._.name_kind != "group"}
+
+
+def foreigners(doc) -> dict[str, str | None]:
+    """Clean name -> nationality of every named foreign national."""
+    return {
+        name: s._.nationality
+        for name, s in named(doc).items()
+        if s._.person_role == "foreign_national"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Lima WNA asal Nigeria itu AB, CD, EF, GH dan IJ diamankan petugas.",
+            {"AB": "NG", "CD": "NG", "EF": "NG", "GH": "NG", "IJ": "NG"},
+        ),
+        (
+            "Empat warga negara Vietnam, yakni IN, VN, TQ, dan HL, ditahan di ruang detensi.",
+            {"IN": "VN", "VN": "VN", "TQ": "VN", "HL": "VN"},
+        ),
+    ],
+)
+def test_nlp_people_initials_listed_after_a_cue_share_its_nationality(nlp, text, expected):
+    assert foreigners(nlp(text)) == expected
+
+
+def test_nlp_people_agency_acronyms_in_a_sentence_about_foreigners_are_not_people(nlp):
+    doc = nlp("Rapat pengawasan WNA di Bitung dihadiri BIN, BAIS, TNI dan BNN.")
+    assert foreigners(doc) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        (
+            "Tiga turis asal Tiongkok, yakni Li Wei (30), Zhang Min (28) dan Chen Hao (35), "
+            "diamankan di sebuah vila.",
+            ("Li Wei", "Zhang Min", "Chen Hao"),
+            {"Li Wei": "CN", "Zhang Min": "CN", "Chen Hao": "CN"},
+        ),
+        (
+            "Mereka adalah Kofi Mensah (40), Yaw Boateng (33) dan Kwame Asante (29), warga "
+            "negara Ghana. Selain itu ada juga Ama Owusu, Kojo Addo dan Esi Appiah.",
+            ("Kofi Mensah", "Yaw Boateng", "Kwame Asante", "Ama Owusu", "Kojo Addo", "Esi Appiah"),
+            {
+                "Kofi Mensah": "GH",
+                "Yaw Boateng": "GH",
+                "Kwame Asante": "GH",
+                "Ama Owusu": "GH",
+                "Kojo Addo": "GH",
+                "Esi Appiah": "GH",
+            },
+        ),
+    ],
+)
+def test_nlp_people_names_in_a_list_and_its_continuation_share_a_nationality(
+    nlp, text, names, expected
+):
+    assert foreigners(run(nlp, text, names)) == expected
+
+
+def test_nlp_people_list_after_a_suspected_nationality_has_none(nlp):
+    text = (
+        "Satu keluarga WNA yang diduga berkewarganegaraan Irak menggunakan paspor palsu. "
+        "Mereka akan terbang dari Bandara Ngurah Rai. Keempatnya bernama Ahmad Karim Saleh, "
+        "Fatima Karim Saleh, Omar Karim Saleh, dan Lina Karim Saleh."
+    )
+    names = ("Ahmad Karim Saleh", "Fatima Karim Saleh", "Omar Karim Saleh", "Lina Karim Saleh")
+    found = foreigners(run(nlp, text, names))
+    assert found == dict.fromkeys(names)
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "official"),
+    [
+        (
+            "Kepala Seksi Informasi dan Sarana Komunikasi Keimigrasian Kantor Imigrasi Kelas I "
+            "TPI Denpasar Budi Santoso, mengatakan tiga WNA asal Australia telah dideportasi.",
+            ("Budi Santoso",),
+            "Budi Santoso",
+        ),
+        (
+            "Kepala Bidang Intelijen, Penindakan, Informasi, dan Sarana Komunikasi Keimigrasian "
+            "pada Kantor Wilayah Kaltara Suharto mengatakan dua TKA asal India bekerja tanpa izin.",
+            ("Suharto",),
+            "Suharto",
+        ),
+    ],
+)
+def test_nlp_people_long_title_before_a_name_makes_an_official(nlp, text, names, official):
+    doc = run(nlp, text, names)
+    assert named(doc)[official]._.person_role == "official"
+    assert foreigners(doc) == {}
+    assert "Penindakan" not in named(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Kami masih memeriksa dua warga negara Jepang itu," ujar Hartono di kantornya.',
+        "Deportasi, kata Hartono, sudah dilakukan bagi WNA yang berasal dari Taiwan.",
+    ],
+)
+def test_nlp_people_one_word_speaker_is_never_a_foreigner(nlp, text):
+    doc = run(nlp, text, ("Hartono",))
+    assert named(doc)["Hartono"]._.person_role != "foreign_national"
+
+
+def test_nlp_people_speaker_introduced_as_a_foreigner_is_one(nlp):
+    text = (
+        "Sebanyak 30 pengungsi asal Afghanistan berunjuk rasa. "
+        '"Kami sudah lama menunggu," kata seorang pengungsi, Karim, di lokasi.'
+    )
+    assert foreigners(run(nlp, text, ("Karim",))) == {"Karim": "AF"}
+
+
+def test_nlp_people_official_title_wins_over_a_nearby_country(nlp):
+    text = (
+        "Kepala Kantor Wilayah Kementerian Imigrasi Provinsi Riau Darmawan mengatakan "
+        "sepuluh WNA asal Malaysia dideportasi. Deportasi, kata Darmawan, sudah berlangsung."
+    )
+    doc = run(nlp, text, ("Darmawan", "Darmawan"))
+    roles = {s._.person_role for s in doc.spans["person"] if s._.clean_name == "Darmawan"}
+    assert roles == {"official"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "not_people"),
+    [
+        (
+            "Tim memeriksa kapal asing bernama MV Ocean Star yang memuat 12 ABK asal Myanmar.",
+            ("MV Ocean Star",),
+            {"MV Ocean Star", "Ocean Star"},
+        ),
+        (
+            "Petugas juga memeriksa kapal yang memuat LPG/Sea Horse dengan awak warga negara "
+            "Filipina.",
+            ("Sea Horse",),
+            {"Sea Horse"},
+        ),
+        (
+            "Ratusan pengungsi Etnis Rohingya asal Myanmar mendarat di pantai.",
+            ("Etnis Rohingya",),
+            {"Etnis Rohingya", "Rohingya"},
+        ),
+        (
+            "MEDAN, Warta Sumut - Kantor Imigrasi Medan mendeportasi seorang WNA asal India.",
+            ("Warta Sumut",),
+            {"Warta Sumut"},
+        ),
+        (
+            "Petugas Kantor Imigrasi mendeportasi tiga WNA asal Vietnam. Vietnam menanggung "
+            "biaya pemulangan.",
+            ("Vietnam",),
+            {"Vietnam"},
+        ),
+        (
+            "Kantor Imigrasi Kelas II TPI Bitung mengamankan dua WNA asal Filipina.",
+            ("TPI Bitung",),
+            {"TPI Bitung", "Bitung"},
+        ),
+        (
+            "Pendalaman laporan mengenai turis asal Belanda di Gili Meno dilakukan Polsek.",
+            ("Pendalaman",),
+            {"Pendalaman"},
+        ),
+        (
+            "Seorang WNA asal Jepang melanggar Pasal 78 Ayat (3) Undang-Undang Keimigrasian.",
+            (),
+            {"Ayat"},
+        ),
+    ],
+)
+def test_nlp_people_ships_outlets_peoples_and_places_are_not_people(nlp, text, names, not_people):
+    doc = run(nlp, text, names)
+    assert not_people.isdisjoint(named(doc))
+
+
+def test_nlp_people_statistic_item_is_not_a_person(nlp):
+    text = (
+        "WNA yang dideportasi berasal dari Malaysia sebanyak 11 orang, Australia (6 orang), "
+        "Tmor Leste (5), Perancis (4) dan Inggris (3)."
+    )
+    doc = run(nlp, text, ("Tmor Leste",))
+    assert "Tmor Leste" not in named(doc)
+    assert doc._.nationalities == ["AU", "FR", "GB", "MY"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sepanjang tahun ini WNA terbanyak berasal dari Tiongkok 12 orang, Jepang 5 orang "
+            "dan Korea Selatan 3 orang.",
+            ["CN", "JP", "KR"],
+        ),
+        (
+            "Sebanyak 40 orang asing tinggal di Jakarta Timur, didominasi 3 negara antara lain; "
+            "Negara Tiongkok, Yaman dan India.",
+            ["CN", "IN", "YE"],
+        ),
+        (
+            "Yang dideportasi antara lain Belgia, Jepang, Kanada serta Turki masing-masing satu "
+            "orang.",
+            ["BE", "CA", "JP", "TR"],
+        ),
+        (
+            "Dua WNA berpaspor Uni Emirat Arab itu dideportasi ke Malaysia dan Singapura melalui "
+            "Bandara Soekarno-Hatta.",
+            [],
+        ),
+        ("Kapal berbendera Panama itu membawa 12 ABK asal Myanmar.", ["MM"]),
+        ("Seorang pria yang diduga warga negara Irak diamankan polisi.", []),
+        ("Delegasi Malaysia dan Singapura menghadiri rapat kerja sama perbatasan.", []),
+        ("Sebanyak 18 orang WNA Tiongkok dan 14 warga negara Taiwan dideportasi.", ["CN", "TW"]),
+    ],
+)
+def test_nlp_people_document_nationalities(nlp, text, expected):
+    assert nlp(text)._.nationalities == expected
+
+
+def test_nlp_people_named_foreigner_takes_the_only_nationality_of_the_document(nlp):
+    text = (
+        "Tim mengamankan 16 TKA asal Tiongkok di lokasi tambang. Salah satu TKA, Wanglei, "
+        "mengaku baru dua bulan bekerja."
+    )
+    assert foreigners(run(nlp, text, ("Wanglei",))) == {"Wanglei": "CN"}
+
+
+def test_nlp_people_no_document_nationality_when_the_text_doubts_it(nlp):
+    text = (
+        "Petugas memeriksa seorang WNA asal Malaysia. Seorang pengungsi lain, Yusuf, belum "
+        "diketahui kewarganegaraannya."
+    )
+    found = foreigners(run(nlp, text, ("Yusuf",)))
+    assert found.get("Yusuf") is None
+
+
+def test_nlp_people_later_mentions_keep_the_nationality_and_link_as_aliases(nlp):
+    text = (
+        "Dua warga negara Rusia, Ivan Petrovich Sokolov dan AK (33), bekerja tanpa izin. "
+        "Deportasi terhadap Sokolov dan AK sedang disiapkan."
+    )
+    doc = run(nlp, text, ("Petrovich Sokolov", "Sokolov"))
+    spans = [s for s in doc.spans["person"] if s._.name_kind != "group"]
+    assert {(s._.clean_name, s._.nationality) for s in spans} == {
+        ("Ivan Petrovich Sokolov", "RU"),
+        ("Sokolov", "RU"),
+        ("AK", "RU"),
+    }
+    short = next(s for s in spans if s._.clean_name == "Sokolov")
+    assert short._.aliases == ["Ivan Petrovich Sokolov"]
+
+
+def test_nlp_people_short_form_of_an_official_is_an_alias(nlp):
+    text = (
+        "Kepala Kantor Imigrasi Kelas II Sambas, Antonius Wiryawan, membuka rapat. "
+        '"Koordinasi harus berjalan," kata Wiryawan.'
+    )
+    doc = run(nlp, text, ("Antonius Wiryawan", "Wiryawan"))
+    full, short = (s for s in doc.spans["person"] if s._.person_role == "official")
+    assert full._.aliases == ["Wiryawan"]
+    assert short._.aliases == ["Antonius Wiryawan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        (
+            "Kepala Seksi Informasi Kantor Imigrasi Kelas I Khusus Denpasar I Made Wirawan "
+            "menerangkan seorang WNA asal Maroko diamankan.",
+            "Made Wirawan",
+            "I Made Wirawan",
+        ),
+        (
+            "Kepala Kantor Wilayah Kaltara Antonius Wiryawan S.H., M.H. membuka rapat.",
+            "Antonius Wiryawan S.H.",
+            "Antonius Wiryawan",
+        ),
+    ],
+)
+def test_nlp_people_official_names_are_cleaned(nlp, text, ner, expected):
+    doc = run(nlp, text, (ner,))
+    officials = [s._.clean_name for s in doc.spans["person"] if s._.person_role == "official"]
+    assert officials == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        ("Pimpinan Rapat   : Hendro Wibisono\nNotulis          : Sri Wulandari\n", "Sri Wulandari"),
+        ("Notulis : Ratna Sari Dewi, Badan Kesbangpol Kabupaten Sumbawa\n", "Ratna Sari Dewi"),
+        (
+            "Narahubung: Pengawas Ketenagakerjaan Ahli Muda, Yohana Pasaribu, telepon 0812.\n",
+            "Yohana Pasaribu",
+        ),
+    ],
+)
+def test_nlp_people_meeting_and_contact_fields_name_officials(nlp, text, official):
+    doc = nlp(text)
+    roles = {s._.clean_name: s._.person_role for s in doc.spans["person"]}
+    assert roles[official] == "official"
+
+
+def test_nlp_people_signatory_above_a_rank_line_with_its_staff_number(nlp):
+    text = (
+        "Demikian kami sampaikan.\n\nKepala Kepolisian Resor Sumbawa,\n\n\n"
+        "Gunawan Tri Prasetyo, S.I.K.\nAJUN KOMISARIS BESAR POLISI NRP 79051123\n"
+    )
+    doc = nlp(text)
+    roles = {s._.clean_name: s._.person_role for s in doc.spans["person"]}
+    assert roles["Gunawan Tri Prasetyo"] == "official"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Saya sudah lama tinggal di sini," ujar Tanaka, warga negara Jepang itu.', "JP"),
+        ('"Kami hanya berlibur," kata Tanaka (WN Jepang) kepada petugas.', "JP"),
+    ],
+)
+def test_nlp_people_speaker_with_a_citizenship_cue_after_the_name(nlp, text, expected):
+    assert foreigners(run(nlp, text, ("Tanaka",))) == {"Tanaka": expected}
+
+
+def test_nlp_people_names_in_a_headline_are_not_extended(nlp):
+    doc = run(nlp, "WNA Asal Tiongkok Li Wei Ditangkap Polisi Di Batam\nIsi berita.", ("Li Wei",))
+    assert "Li Wei" in named(doc)
+
+
+def test_nlp_people_meeting_chair_after_a_verb_is_an_official(nlp):
+    text = "Diskusi tentang pengawasan WNA asal Filipina dipandu Rahmat Hidayat dari Kesbangpol."
+    doc = run(nlp, text, ("Rahmat Hidayat",))
+    assert named(doc)["Rahmat Hidayat"]._.person_role == "official"

@@ -305,6 +305,7 @@ class _FactMaker:
                 title=span._.title,
                 passport=span._.passport,
                 evidence=span._.evidence,
+                aliases=list(getattr(span._, "aliases", None) or []),
                 incidents=list(getattr(span._, "incidents", None) or []),
             )
 

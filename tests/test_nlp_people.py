@@ -205,16 +205,16 @@ def test_nlp_people_byline_is_other(nlp):
 @pytest.mark.parametrize(
     ("text", "name", "clean"),
     [
-        ("Kasubsi Penindakan, Kenedi, memimpin pemeriksaan.", "Kenedi", "Kenedi"),
+        ("Kasubsi Penindakan, Suparjo, memimpin pemeriksaan.", "Suparjo", "Suparjo"),
         (
-            "Kombes Pol Patar Silalahi menjelaskan kronologi penangkapan.",
-            "Patar Silalahi",
-            "Patar Silalahi",
+            "Kombes Pol Agus Salim Nainggolan menjelaskan kronologi penangkapan.",
+            "Agus Salim Nainggolan",
+            "Agus Salim Nainggolan",
         ),
         (
-            "Rapat dipimpin Joko Widodo, S.E., M.H., Kepala Subseksi Pengawasan.",
-            "Joko Widodo",
-            "Joko Widodo",
+            "Rapat dipimpin Bambang Sutrisno, S.E., M.H., Kepala Subseksi Pengawasan.",
+            "Bambang Sutrisno",
+            "Bambang Sutrisno",
         ),
     ],
 )

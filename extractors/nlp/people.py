@@ -573,7 +573,7 @@ class Context:
         return self.trim((run[0][0], run[-1][1]))
 
     def from_ranks(self) -> list[Candidate]:
-        """Officials after a rank: "AKBP Heru Prasetyo", "Kombes Pol Patar Silalahi"."""
+        """Officials after a rank: "AKBP Heru Prasetyo", "Kombes Pol Agus Salim Nainggolan"."""
         found = []
         for m in self.cues.rank_name.finditer(self.text):
             before = self.text[max(0, m.start() - 8) : m.start()].lower()

@@ -4,10 +4,10 @@
   ("Etnis X", "TPI X"), words covered by a country, place or organisation span, degrees
   ("S.H."), the outlet in a dateline ("MEDAN, Warta Kota -"), web addresses, and items of a
   country statistic ("Kamboja (3), Laos (2)").
-- NER spans lose leading and trailing words that cannot be part of a name ("Kaltim Kenedi"
-  -> "Kenedi", "Antonius Frizky S.C.P." -> "Antonius Frizky").
+- NER spans lose leading and trailing words that cannot be part of a name ("Kalbar Sutarno"
+  -> "Sutarno", "Yohanes Pratama S.C.P." -> "Yohanes Pratama").
 - A Balinese name keeps its "I"/"Ni" ("I Made Wirawan").
-- A short form of an official's or a foreigner's name ("Frizky" after "Antonius Frizky") becomes
+- A short form of an official's or a foreigner's name ("Pratama" after "Yohanes Pratama") becomes
   an alias of the full name, so both mentions describe one person.
 """
 
@@ -190,7 +190,7 @@ def is_dateline_outlet(ctx: Context, cand: Candidate) -> bool:
 
 
 def link_aliases(ctx: Context, kept: list[Candidate]) -> None:
-    """Record short forms of a name ("Frizky" after "Antonius Frizky") as aliases of it.
+    """Record short forms of a name ("Pratama" after "Yohanes Pratama") as aliases of it.
 
     Officials are linked to officials and foreigners to foreigners; initials only match
     themselves and are left alone.

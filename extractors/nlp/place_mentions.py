@@ -30,25 +30,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+from extractors.nlp.gazetteer import data_path, read_jsonl
+from extractors.nlp.place_text import Lines, is_number
 from extractors.nlp.places import LEVEL_RANK, Regions, ancestors, load_regions
 
-PRIORITY_HEAD = 0  # head-word places and regions that extend a shorter region match
+PRIORITY_HEAD = 0  # head-word places, titled names, regions extending a shorter match
 PRIORITY_REGION = 1  # spans already found by pantau_places
 PRIORITY_CUED = 2  # NER, titles, context districts, addresses, datelines
 PRIORITY_WEAK = 3  # region-prefixed names missing from the gazetteer, stems
 MAX_NAME_TOKENS = 8
 MAX_DATELINE_LINES = 6
-SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";"})
 DASHES = frozenset({"-", "–", "—", "--", "---"})
 DATELINE_SEPARATORS = DASHES | {",", "("}
+OUTLET_ENDS = DASHES | {","}
 DIRECTIONS = re.compile(
     r" (utara|selatan|barat|timur|tengah|tenggara|barat daya|barat laut|timur laut|raya"
     r"|bagian (?:utara|selatan|barat|timur))$"
 )
-ROMAN = re.compile(r"^[IVX]{1,4}$")
+NAMING_LEVELS = ("province", "city", "regency", "district")
 
 
 @Language.factory(
@@ -126,6 +127,7 @@ class PlaceMentions:
         self.suffix_heads = frozenset(r["text"] for r in by_type.get("suffix_head", []))
         self.stops = frozenset(r["text"] for r in by_type.get("stop", []))
         self.titles = {tuple(r["text"].split()): r["levels"] for r in by_type.get("title", [])}
+        self.title_starts = frozenset(words[0] for words in self.titles)
         self.not_places = frozenset(r["text"] for r in by_type.get("not_place", []))
         self.region_prefixes = {
             word: levels for word, levels in self.regions.prefixes.items() if levels != ["province"]
@@ -163,32 +165,28 @@ class PlaceMentions:
     def head_places(self, compact: Lines, context: set[str]) -> list[Found]:
         """Names after a head word ("Bandara X", "Hotel X") or an unknown region prefix."""
         found = []
-        words = compact.doc
         i = 0
-        while i < len(words):
-            word = words[i]
-            lower = word.lower_
+        while i < len(compact):
+            lower = compact.lower[i]
             is_head = (
                 lower in self.heads
-                and is_head_case(word, lower in self.acronyms)
-                and not (i > 0 and words[i - 1].lower_ in self.not_after[lower])
+                and self.head_case(compact, i)
+                and not (i > 0 and compact.lower[i - 1] in self.not_after[lower])
             )
-            is_prefix = lower in self.region_prefixes and is_head_case(word, False)
-            end = (
-                self.name_end(compact, i, road=self.heads.get(lower, True))
-                if (is_head or is_prefix)
-                else None
-            )
+            is_prefix = lower in self.region_prefixes and compact.is_title_word(i)
+            end = None
+            if is_head or is_prefix:
+                end = self.name_end(compact, i, road=self.heads.get(lower, True))
             if end is None:
                 i += 1
                 continue
-            span = compact.span(i, end)
             if is_prefix:
                 levels = tuple(self.region_prefixes[lower])
-                codes = self.regions.lookup_any(fold(compact.span(i + 1, end).text), levels)
+                codes = self.regions.lookup_any(compact.key(i + 1, end), levels)
             else:
-                codes = self.regions.lookup_any(fold(span.text))
+                codes = self.regions.lookup_any(compact.key(i, end))
             codes = [c for c in codes if supported(c, context)]
+            span = compact.span(i, end)
             if codes:
                 found.append(Found(span, codes, PRIORITY_CUED))
             else:
@@ -196,34 +194,37 @@ class PlaceMentions:
             i = end
         return found
 
+    def head_case(self, compact: Lines, i: int) -> bool:
+        """A head word as it starts a name: capitalised, and all capitals only for acronyms,
+        as letterheads write whole lines in capitals ("KEPOLISIAN RESOR ...")."""
+        if compact.lower[i] in self.acronyms:
+            return compact.upper[i]
+        return compact.is_title_word(i)
+
     def name_end(self, compact: Lines, head: int, *, road: bool) -> int | None:
         """End (exclusive) of the capitalised name after the head word at ``head``."""
-        words = compact.doc
         i = head + 1
-        if i < len(words) and words[i].text == ".":
+        if i < len(compact) and compact.text[i] == ".":
             i += 1
         end = None
-        limit = min(len(words), i + MAX_NAME_TOKENS)
-        while i < limit:
-            token = words[i]
-            if compact.starts_paragraph(i):
-                break
-            lower = token.lower_
+        limit = min(len(compact), i + MAX_NAME_TOKENS)
+        while i < limit and not compact.starts_paragraph(i):
+            lower = compact.lower[i]
             if lower in self.stops or (road and lower in self.region_prefixes and end):
                 break
-            if is_name_word(token):
+            if compact.is_name_word(i):
                 end = i + 1
-            elif token.text == "-" and end == i and compact.joined(i) and i + 1 < limit:
-                if not words[i + 1].is_alpha:
+            elif lower == "-" and end == i and compact.joined[i] and i + 1 < limit:
+                if not compact.alpha[i + 1]:
                     break
                 end = i + 2
                 i += 1
-            elif token.text == "(" and end == i and is_acronym_aside(words, i):
+            elif lower == "(" and end == i and is_acronym_aside(compact, i):
                 i += 2
             else:
                 break
             i += 1
-        if end is None or not any(w.is_alpha for w in words[head + 1 : end]):
+        if end is None or not any(compact.alpha[head + 1 : end]):
             return None
         return self.without_province(compact, head, end)
 
@@ -231,9 +232,9 @@ class PlaceMentions:
         """``end`` moved before a trailing province name ("Perairan Selat X Banten")."""
         for size in (3, 2, 1):
             cut = end - size
-            if cut <= head + 1 or not any(w.is_alpha for w in compact.doc[head + 1 : cut]):
+            if cut <= head + 1 or not any(compact.alpha[head + 1 : cut]):
                 continue
-            if fold(compact.span(cut, end).text) in self.regions.by_key["province"]:
+            if compact.key(cut, end) in self.regions.by_key["province"]:
                 return cut
         return end
 
@@ -242,14 +243,16 @@ class PlaceMentions:
     def titled(self, compact: Lines, context: set[str]) -> list[Found]:
         """The district or village after an official's title ("Camat X", "Kepala Desa X")."""
         found = []
-        words = compact.doc
-        for i in range(len(words)):
+        for i, lower in enumerate(compact.lower):
+            if lower not in self.title_starts or not compact.capital[i]:
+                continue
             for size in (2, 1):
-                levels = self.titles.get(tuple(t.lower_ for t in words[i : i + size]))
-                if levels is None or not words[i].text[0].isupper():
+                levels = self.titles.get(tuple(compact.lower[i : i + size]))
+                if levels is None:
                     continue
                 match = self.longest_region(compact, i + size, tuple(levels), context)
                 if match:
+                    match.priority = PRIORITY_HEAD  # the title says which level the name is
                     found.append(match)
                 break
         return found
@@ -258,21 +261,18 @@ class PlaceMentions:
         self, compact: Lines, start: int, levels: tuple[str, ...], context: set[str]
     ) -> Found | None:
         """The longest capitalised region name at ``start`` with a code under ``context``."""
-        words = compact.doc
-        if start >= len(words) or not is_name_word(words[start]):
+        if start >= len(compact) or not compact.is_name_word(start):
             return None
         limit = start
-        while limit < min(len(words), start + 5) and (
-            is_name_word(words[limit]) or words[limit].text == "-"
+        while limit < min(len(compact), start + 5) and (
+            compact.is_name_word(limit) or compact.text[limit] == "-"
         ):
             limit += 1
         for end in range(limit, start, -1):
-            span = compact.span(start, end)
-            codes = [
-                c for c in self.regions.lookup_any(fold(span.text), levels) if supported(c, context)
-            ]
+            codes = self.regions.lookup_any(compact.key(start, end), levels)
+            codes = [c for c in codes if supported(c, context)]
             if codes:
-                return Found(span, codes, PRIORITY_CUED)
+                return Found(compact.span(start, end), codes, PRIORITY_CUED)
         return None
 
     def matched(self, compact: Lines, context: set[str]) -> list[Found]:
@@ -280,83 +280,67 @@ class PlaceMentions:
         found = []
         for start, end in compact.title_runs():
             options = [(start, end)]
-            if end - start > 1 and compact.starts_sentence(start):
+            if compact.starts_sentence(start) and end - start > 1:
                 options.append((start + 1, end))
+            elif compact.starts_sentence(start) and followed_by_word(compact, end):
+                continue  # a capitalised first word is often an ordinary word ("Pemenang lomba")
             for first, last in options:
-                match = self.run_place(compact.span(first, last), context)
+                match = self.run_place(compact, first, last, context)
                 if match:
                     found.append(match)
                     break
         return found
 
-    def run_place(self, span: Span, context: set[str]) -> Found | None:
+    def run_place(self, compact: Lines, start: int, end: int, context: set[str]) -> Found | None:
         """A capitalised run as an island stem or a district under a named regency or city."""
-        if len(span) > 3:
+        if end - start > 3:
             return None
-        key = fold(span.text)
+        key = compact.key(start, end)
         if key in self.stems:
-            return Found(span, None, PRIORITY_WEAK, province=self.stems[key])
+            return Found(compact.span(start, end), None, PRIORITY_WEAK, province=self.stems[key])
         codes = [c for c in self.regions.lookup_any(key, ("district",)) if c[:5] in context]
-        return Found(span, codes, PRIORITY_CUED) if codes else None
+        return Found(compact.span(start, end), codes, PRIORITY_CUED) if codes else None
 
     def datelines(self, compact: Lines, context: set[str]) -> list[Found]:
         """The place of a news dateline and of letters' place-and-date lines."""
         found: list[Found] = []
         for number, start in enumerate(compact.line_starts):
-            match = self.place_date(compact, start, context)
+            match = self.place_date(compact, start)
             if match is None and number < MAX_DATELINE_LINES and not found:
-                match = self.dateline(compact, start, context)
+                match = self.dateline(compact, start)
             if match:
                 found.append(match)
         return found
 
-    def dateline(self, compact: Lines, start: int, context: set[str]) -> Found | None:
+    def dateline(self, compact: Lines, start: int) -> Found | None:
         """The dateline place: "MATARAM, Outlet -", "Outlet.com, KUPANG -", "Blitar (X) -"."""
-        words = compact.doc
-        if start + 2 < len(words) and is_outlet(words[start], words[start + 1]):
+        text = compact.text
+        if start + 2 < len(compact) and "." in text[start] and text[start + 1] in OUTLET_ENDS:
             start += 2
-        end = start
-        while end < min(len(words), start + 3) and is_name_word(words[end]):
-            end += 1
-        if end == start or end >= len(words) or words[end].text not in DATELINE_SEPARATORS:
+        end = name_end(compact, start)
+        if end == start or end >= len(compact) or text[end] not in DATELINE_SEPARATORS:
             return None
-        if words[start].lower_ in self.calendar or not self.outlet_follows(compact, end):
+        if compact.lower[start] in self.calendar or not outlet_follows(compact, end):
             return None
-        span = compact.span(start, end)
-        key = fold(span.text)
+        key = compact.key(start, end)
         if key in self.countries or key in self.not_places:
             return None
         codes = self.regions.lookup_any(key)
         if codes:
-            return Found(span, codes, PRIORITY_CUED)
-        if all(t.is_upper for t in span if t.is_alpha):
-            return Found(span, None, PRIORITY_CUED)
+            return Found(compact.span(start, end), codes, PRIORITY_CUED)
+        if all(compact.upper[i] for i in range(start, end) if compact.alpha[i]):
+            return Found(compact.span(start, end), None, PRIORITY_CUED)
         return None
 
-    def outlet_follows(self, compact: Lines, separator: int) -> bool:
-        """True when a dateline separator is followed by an outlet name and a dash or line end."""
-        words = compact.doc
-        if words[separator].text in DASHES:
-            return True
-        for i in range(separator + 1, min(len(words), separator + 6)):
-            if compact.starts_line(i) or words[i].text in DASHES:
-                return i > separator + 1
-            if words[i].like_num:
-                return False
-        return False
-
-    def place_date(self, compact: Lines, start: int, context: set[str]) -> Found | None:
+    def place_date(self, compact: Lines, start: int) -> Found | None:
         """The place a letter or minutes were signed: "Tanjung, 21 Oktober 2026"."""
-        words = compact.doc
-        end = start
-        while end < min(len(words), start + 3) and is_name_word(words[end]):
-            end += 1
-        tail = [t for t in words[end : end + 4]]
-        if end == start or len(tail) < 4 or tail[0].text != ",":
+        end = name_end(compact, start)
+        tail = compact.text[end : end + 4]
+        if end == start or len(tail) < 4 or tail[0] != ",":
             return None
-        if not (tail[1].like_num and tail[2].lower_ in self.calendar and tail[3].like_num):
+        if not (is_number(tail[1]) and tail[2].lower() in self.calendar and is_number(tail[3])):
             return None
-        codes = self.regions.lookup_any(fold(compact.span(start, end).text))
+        codes = self.regions.lookup_any(compact.key(start, end))
         return Found(compact.span(start, end), codes, PRIORITY_CUED) if codes else None
 
     def ner_places(self, doc: Doc, existing: list[Found], context: set[str]) -> list[Found]:
@@ -427,7 +411,7 @@ class PlaceMentions:
         while work:
             parent = work.pop()
             comma = position.get(parent.span.start, 0) - 1
-            if comma < 1 or compact.doc[comma].text != ",":
+            if comma < 1 or compact.text[comma] != ",":
                 continue
             match = self.child_before(compact, comma, parent.codes or [], taken)
             if match:
@@ -440,17 +424,15 @@ class PlaceMentions:
         self, compact: Lines, comma: int, parents: list[str], taken: set[int]
     ) -> Found | None:
         """The district or village ending right before ``comma`` that lies in ``parents``."""
-        words = compact.doc
         for start in range(max(0, comma - 4), comma):
-            if not all(is_name_word(t) for t in words[start:comma]):
+            if not all(compact.is_name_word(i) for i in range(start, comma)):
                 continue
             span = compact.span(start, comma)
             if any(i in taken for i in range(span.start, span.end)):
                 return None
-            key = fold(span.text)
             codes = [
                 c
-                for c in self.regions.lookup_any(key, ("district", "village"))
+                for c in self.regions.lookup_any(compact.key(start, comma), ("district", "village"))
                 if any(c.startswith(p + ".") for p in parents)
             ]
             if codes:
@@ -500,9 +482,8 @@ class PlaceMentions:
         """Province code of a region named inside the place, right after it, or its stem."""
         start, end = place.span.start, place.span.end
         inside = [f for f in found if f.codes and start <= f.span.start and f.span.end <= end]
-        after = [
-            f for f in kept if f.codes and end <= f.span.start <= end + 2 and f.span.start > start
-        ]
+        gap = end + 1 if end < len(place.span.doc) and place.span.doc[end].text == "," else end
+        after = [f for f in kept if f.codes and f.span.start in {end, gap}]
         for candidate in sorted(inside, key=lambda f: -f.span.start):
             return best_code(candidate)[:2]
         named = self.named_at_end(place.span, context)
@@ -513,70 +494,22 @@ class PlaceMentions:
         return place.province
 
     def named_at_end(self, span: Span, context: set[str]) -> str | None:
-        """Province code of a region or island stem that ends a place name ("RSUD Idi")."""
+        """Province code of a region (down to a district of a named regency) or island stem
+        that ends a place name ("Balai X Idi Rayeuk"); none for phrases such as "Selat Malaka"."""
+        if fold(span.text) in self.regions.blocked:
+            return None
         for size in (3, 2, 1):
-            if size >= len(span):
+            key = fold(span[len(span) - size :].text) if size < len(span) else ""
+            if not key or key in self.regions.needs_prefix:
                 continue
-            key = fold(span[len(span) - size :].text)
-            codes = [c for c in self.regions.lookup_any(key) if supported(c, context)]
+            codes = [
+                c for c in self.regions.lookup_any(key, NAMING_LEVELS) if supported(c, context)
+            ]
             if codes:
                 return min(codes, key=lambda c: rank(self.regions, c, context))[:2]
             if self.stems.get(key):
                 return self.stems[key]
         return None
-
-
-class Lines(CompactDoc):
-    """A compact Doc that also knows where lines and paragraphs start."""
-
-    def __init__(self, doc: Doc) -> None:
-        super().__init__(doc)
-        breaks: dict[int, int] = {}
-        for i in range(1, len(self.index)):
-            gap = self.index[i] - self.index[i - 1]
-            text = doc[self.index[i - 1]].whitespace_
-            if gap > 1:
-                text += "".join(t.text_with_ws for t in doc[self.index[i - 1] + 1 : self.index[i]])
-            newlines = text.count("\n")
-            if newlines:
-                breaks[i] = newlines
-        self.breaks = breaks
-        self.line_starts = [0, *sorted(breaks)] if self.index else []
-
-    def starts_line(self, i: int) -> bool:
-        """True when compact token ``i`` is the first of its line."""
-        return i == 0 or i in self.breaks
-
-    def starts_sentence(self, i: int) -> bool:
-        """True when compact token ``i`` starts a line or follows a full stop."""
-        return self.starts_line(i) or self.doc[i - 1].text in SENTENCE_ENDS
-
-    def title_runs(self) -> list[tuple[int, int]]:
-        """Maximal runs of capitalised, not all-capital words on one line."""
-        runs = []
-        start = None
-        for i, token in enumerate(self.doc):
-            word = (
-                token.is_alpha
-                and token.text[0].isupper()
-                and not (token.is_upper and len(token) > 1)
-            )
-            if start is not None and (not word or self.starts_line(i)):
-                runs.append((start, i))
-                start = None
-            if word and start is None:
-                start = i
-        if start is not None:
-            runs.append((start, len(self.doc)))
-        return runs
-
-    def joined(self, i: int) -> bool:
-        """True when compact token ``i`` is written without a space before the next token."""
-        return not self.source[self.index[i]].whitespace_
-
-    def starts_paragraph(self, i: int) -> bool:
-        """True when compact token ``i`` follows a blank line."""
-        return self.breaks.get(i, 0) > 1
 
 
 def select(found: list[Found]) -> list[Found]:
@@ -666,38 +599,36 @@ def fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def is_name_word(token: Token) -> bool:
-    """A capitalised word, a number or a Roman numeral that can be part of a place name."""
-    text = token.text
-    if token.is_alpha:
-        return text[0].isupper()
-    return token.like_num or bool(ROMAN.match(text))
-
-
-def is_outlet(token: Token, separator: Token) -> bool:
-    """A web outlet name before a dateline place: "Outlet.com, KUPANG -"."""
-    return "." in token.text and (separator.text == "," or separator.text in DASHES)
-
-
-def is_head_case(token: Token, acronym: bool) -> bool:
-    """A head word as it starts a name: capitalised, and all capitals only for acronyms, as
-    letterheads write whole lines in capitals ("KEPOLISIAN RESOR ...")."""
-    if acronym:
-        return token.is_upper
-    return token.text[0].isupper() and not (token.is_upper and len(token) > 1)
-
-
-def is_title_case(tokens: Span) -> bool:
-    """Every word starts with a capital and is not written all in capitals."""
-    words = [t for t in tokens if t.is_alpha]
-    return bool(words) and all(t.text[0].isupper() and not t.is_upper for t in words)
-
-
-def is_acronym_aside(words: Doc, i: int) -> bool:
+def is_acronym_aside(compact: Lines, i: int) -> bool:
     """True for "(PLBN)" followed by a capitalised word, as in "Pos Lintas Batas (PLBN) X"."""
     return (
-        i + 3 < len(words)
-        and words[i + 1].is_upper
-        and words[i + 2].text == ")"
-        and is_name_word(words[i + 3])
+        i + 3 < len(compact)
+        and compact.upper[i + 1]
+        and compact.text[i + 2] == ")"
+        and compact.is_name_word(i + 3)
     )
+
+
+def followed_by_word(compact: Lines, end: int) -> bool:
+    """True when a word follows on the same line (not a colon, comma, number or line end)."""
+    return end < len(compact) and compact.alpha[end] and not compact.starts_line(end)
+
+
+def name_end(compact: Lines, start: int) -> int:
+    """End of a name of up to three capitalised words at ``start`` (``start`` if none)."""
+    end = start
+    while end < min(len(compact), start + 3) and compact.is_name_word(end):
+        end += 1
+    return end
+
+
+def outlet_follows(compact: Lines, separator: int) -> bool:
+    """True when a dateline separator is followed by an outlet name and a dash or line end."""
+    if compact.text[separator] in DASHES:
+        return True
+    for i in range(separator + 1, min(len(compact), separator + 6)):
+        if compact.starts_line(i) or compact.text[i] in DASHES:
+            return i > separator + 1
+        if is_number(compact.text[i]):
+            return False
+    return False

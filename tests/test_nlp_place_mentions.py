@@ -101,6 +101,8 @@ def test_place_mentions_finds_named_places_after_head_words(mentions_nlp, text, 
         "Jalan ditutup karena banjir. Pulau itu kosong.",
         "Penerbangan dari Tokyo transit di Asia Tenggara sebelum tiba.",
         "Kapal melintas di Laut Jawa; pekerja berbahasa Jawa.",
+        "Ia pernah berlibur ke Pulau Sentosa di Singapura.",
+        "Balai Besar Karantina dan Balai Pemasyarakatan hadir; Pasar Modal sedang lesu.",
     ],
 )
 def test_place_mentions_ignores_headers_lower_case_words_and_places_abroad(mentions_nlp, text):
@@ -180,6 +182,7 @@ def test_place_mentions_reads_datelines_and_place_date_lines(mentions_nlp, text,
         "Senin, 3 Maret 2026 – Rapat dibuka.",
         "Nomor: 12/2026, Perihal: Undangan",
         "Kominfo Daerah (30/05) - Rapat dibuka.",
+        "Kamis, 12 Maret 2026\nRapat dibuka.",
     ],
 )
 def test_place_mentions_does_not_take_dates_or_headers_for_datelines(mentions_nlp, text):
@@ -238,6 +241,7 @@ def test_place_mentions_takes_ner_locations_as_regions_or_places(
         ("Ia lama tinggal di Tokyo sebelum pindah.", ["Tokyo"]),
         ("Warga negara Malaysia itu diperiksa.", ["Malaysia"]),
         ("Petugas bernama Mamang Sutisna melapor.", ["Mamang"]),
+        ("Tim menyusuri Batang sungai itu.", ["Batang"]),
         ("Warga Kuta tidak terdampak.", ["Kuta"]),
     ],
 )

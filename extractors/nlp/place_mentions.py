@@ -45,6 +45,7 @@ MAX_DATELINE_LINES = 6
 DASHES = frozenset({"-", "–", "—", "--", "---"})
 DATELINE_SEPARATORS = DASHES | {",", "("}
 OUTLET_ENDS = DASHES | {","}
+LINKS_ABROAD = frozenset({"di", ",", "(", "-", "–"})
 DIRECTIONS = re.compile(
     r" (utara|selatan|barat|timur|tengah|tenggara|barat daya|barat laut|timur laut|raya"
     r"|bagian (?:utara|selatan|barat|timur))$"
@@ -121,6 +122,9 @@ class PlaceMentions:
             by_type.setdefault(record["type"], []).append(record)
         self.heads = {r["text"]: bool(r.get("road")) for r in by_type.get("head", [])}
         self.acronyms = frozenset(r["text"] for r in by_type.get("head", []) if r.get("acronym"))
+        self.not_before = {
+            r["text"]: frozenset(r.get("not_before", [])) for r in by_type.get("head", [])
+        }
         self.not_after = {
             r["text"]: frozenset(r.get("not_after", [])) for r in by_type.get("head", [])
         }
@@ -154,6 +158,7 @@ class PlaceMentions:
         found += self.datelines(compact, context)
         found += self.ner_places(doc, existing, context)
         found = self.without_countries(doc, found)
+        found = self.without_places_abroad(doc, found)
         promote_extensions(found)
         chosen = select(found)
         chosen = self.addresses(compact, chosen)
@@ -172,6 +177,7 @@ class PlaceMentions:
                 lower in self.heads
                 and self.head_case(compact, i)
                 and not (i > 0 and compact.lower[i - 1] in self.not_after[lower])
+                and not (i + 1 < len(compact) and compact.lower[i + 1] in self.not_before[lower])
             )
             is_prefix = lower in self.region_prefixes and compact.is_title_word(i)
             end = None
@@ -338,6 +344,8 @@ class PlaceMentions:
         tail = compact.text[end : end + 4]
         if end == start or len(tail) < 4 or tail[0] != ",":
             return None
+        if compact.lower[start] in self.calendar:
+            return None
         if not (is_number(tail[1]) and tail[2].lower() in self.calendar and is_number(tail[3])):
             return None
         codes = self.regions.lookup_any(compact.key(start, end))
@@ -374,7 +382,7 @@ class PlaceMentions:
     def ner_place(self, span: Span, context: set[str]) -> Found | None:
         """One trimmed NER LOC entity as a region, a stem place or a headed place."""
         key = fold(span.text)
-        if key in self.countries or key in self.not_places:
+        if key in self.countries or key in self.not_places or key in self.regions.needs_prefix:
             return None
         levels = tuple(self.region_prefixes.get(span[0].lower_, ()))
         name = fold(span[1:].text) if levels and len(span) > 1 else key
@@ -438,6 +446,13 @@ class PlaceMentions:
             if codes:
                 return Found(span, codes, PRIORITY_CUED)
         return None
+
+    def without_places_abroad(self, doc: Doc, found: list[Found]) -> list[Found]:
+        """Drop non-region places followed by a country: "Pulau X di Singapura"."""
+        starts = {s.start for s in doc.spans.get(self.countries_key, [])}
+        if not starts:
+            return found
+        return [f for f in found if f.codes is not None or not country_follows(f.span, starts)]
 
     def without_countries(self, doc: Doc, found: list[Found]) -> list[Found]:
         """Drop new candidates that overlap a country mention."""
@@ -607,6 +622,15 @@ def is_acronym_aside(compact: Lines, i: int) -> bool:
         and compact.text[i + 2] == ")"
         and compact.is_name_word(i + 3)
     )
+
+
+def country_follows(span: Span, country_starts: set[int]) -> bool:
+    """True when a country mention follows ``span`` after at most "di", "," or "(" ."""
+    i = span.end
+    doc = span.doc
+    while i < len(doc) and i - span.end < 3 and (doc[i].is_space or doc[i].lower_ in LINKS_ABROAD):
+        i += 1
+    return i in country_starts
 
 
 def followed_by_word(compact: Lines, end: int) -> bool:

@@ -27,6 +27,7 @@ def test_nlp_pipeline_is_built_from_its_config() -> None:
         "sentencizer",
         "pantau_nationality",
         "pantau_places",
+        "pantau_place_mentions",
         "pantau_organisations",
         "pantau_identifiers",
         "pantau_dates",

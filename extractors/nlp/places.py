@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import gzip
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -33,6 +34,8 @@ for _name in ("region_code", "region_level", "region_name", "province", "candida
     Span.set_extension(_name, default=None, force=True)
 
 BARE_LEVELS = ("province", "regency", "city")
+ALL_LEVELS = ("province", "city", "regency", "district", "village")
+ISLANDS_WORD = "kepulauan "
 LEVEL_RANK = {"province": 0, "city": 1, "regency": 1, "district": 2, "village": 3}
 MAX_NAME_TOKENS = 8
 SKIPPED_AFTER_PREFIX = frozenset({".", "administrasi", "adm"})
@@ -56,6 +59,12 @@ def make_places(
     )
 
 
+@cache
+def load_regions(regions: Path, extra: Path) -> Regions:
+    """The region table for these data files, read once per process."""
+    return Regions(regions, extra)
+
+
 class Regions:
     """The region table: names, levels, provinces and name lookups per level."""
 
@@ -70,6 +79,7 @@ class Regions:
         self.aliases: list[dict] = []
         self.needs_prefix: set[str] = set()
         self.blocked: set[str] = set()
+        self._squeezed: dict[str, list[str]] | None = None
         for record in read_jsonl(extra):
             self.add_extra(record)
 
@@ -110,13 +120,34 @@ class Regions:
         """Display name of the province a region lies in."""
         return self.name[code[:2]]
 
+    def lookup_any(self, key: str, levels: tuple[str, ...] = ALL_LEVELS) -> list[str]:
+        """Codes named ``key`` at any of ``levels``, also when written without spaces or hyphens
+        ("Lubuklinggau" for "Lubuk Linggau") or without a leading "Kepulauan"."""
+        codes = [c for level in levels for c in self.by_key[level].get(key, [])]
+        if not codes:
+            allowed = set(levels)
+            codes = [c for c in self.squeezed().get(squeeze(key), []) if self.level[c] in allowed]
+        return list(dict.fromkeys(codes))
+
+    def squeezed(self) -> dict[str, list[str]]:
+        """Codes by name without spaces and hyphens, plus regency names without "Kepulauan"."""
+        if self._squeezed is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for level, names in self.by_key.items():
+                for key, codes in names.items():
+                    index[squeeze(key)].extend(codes)
+                    if level == "regency" and key.startswith(ISLANDS_WORD):
+                        index[squeeze(key[len(ISLANDS_WORD) :])].extend(codes)
+            self._squeezed = dict(index)
+        return self._squeezed
+
 
 class PlaceMatcher:
     """Finds Indonesian region names and resolves them to region codes."""
 
     def __init__(self, nlp: Language, *, spans_key: str, regions: Path, extra: Path) -> None:
         self.spans_key = spans_key
-        self.regions = Regions(regions, extra)
+        self.regions = load_regions(regions, extra)
         self.strings = nlp.vocab.strings
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -218,7 +249,16 @@ class PlaceMatcher:
         return LEVEL_RANK[level], -named, level != "city", code
 
 
+def squeeze(key: str) -> str:
+    """A name key without spaces and hyphens ("lubuk linggau" -> "lubuklinggau")."""
+    return key.replace(" ", "").replace("-", "")
+
+
 def ancestors(code: str) -> list[str]:
     """Codes of the regions containing ``code`` ("32.01.05" -> ["32", "32.01"])."""
     parts = code.split(".")
     return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+# The follow-up component reuses this module's region table; importing it registers its factory.
+from extractors.nlp import place_mentions  # noqa: E402, F401

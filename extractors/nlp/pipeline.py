@@ -20,6 +20,7 @@ from extractors.nlp import (  # noqa: F401
     nationality,
     organisations,
     people,
+    place_mentions,
     places,
 )
 from extractors.nlp.ner import NER_MODEL_PATH, load_ner

@@ -370,7 +370,7 @@ class PlaceMentions:
         return found
 
     def ner_extension(self, span: Span, existing: list[Found]) -> Found | None:
-        """An entity ending in a place word that contains a region: "Surabaya Resort"."""
+        """An entity ending in a place word that contains a region: "Malang Resort"."""
         overlapping = [
             f.span for f in existing if f.span.start < span.end and span.start < f.span.end
         ]

@@ -258,7 +258,3 @@ def ancestors(code: str) -> list[str]:
     """Codes of the regions containing ``code`` ("32.01.05" -> ["32", "32.01"])."""
     parts = code.split(".")
     return [".".join(parts[:n]) for n in range(1, len(parts))]
-
-
-# The follow-up component reuses this module's region table; importing it registers its factory.
-from extractors.nlp import place_mentions  # noqa: E402, F401

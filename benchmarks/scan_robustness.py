@@ -26,19 +26,13 @@ PROFILES = ("office", "hard", "fax")
 FIELDS = ("foreigner_pair", "nationality", "location", "incident", "official", "event_date")
 
 
-def render_scans(corpus: Path, out: Path, *, seed: int = 7) -> list[Path]:
-    """One scanned PDF per text file, cycling through the scan profiles."""
+def render_scans(corpus: Path, out: Path, *, profile: str, seed: int = 7) -> list[Path]:
+    """One scanned PDF per text file, with the given scan profile."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for n, src in enumerate(sorted(corpus.glob("*.txt"))):
+    for src in sorted(corpus.glob("*.txt")):
         written += convert_file(
-            src,
-            out,
-            profile=PROFILES[n % len(PROFILES)],
-            rotate=0,
-            fmt="pdf",
-            seed=seed,
-            font_size=11.0,
+            src, out, profile=profile, rotate=0, fmt="pdf", seed=seed, font_size=11.0
         )
     return written
 

@@ -30,6 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+from extractors.nlp.incident_links import IncidentLinker
 
 LABELS = (
     "overstay",
@@ -61,18 +62,36 @@ Span.set_extension("sentence_index", default=None, force=True)
 
 @Language.factory(
     "pantau_incidents",
-    default_config={"spans_key": "incident", "cues": None, "modality": None},
-    assigns=["doc.spans"],
+    default_config={
+        "spans_key": "incident",
+        "people_key": "person",
+        "cues": None,
+        "modality": None,
+        "links": None,
+    },
+    assigns=["doc.spans", "span._.concerns", "span._.incidents"],
 )
 def make_incidents(
-    nlp: Language, name: str, spans_key: str, cues: str | None, modality: str | None
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    people_key: str,
+    cues: str | None,
+    modality: str | None,
+    links: str | None,
 ) -> IncidentMatcher:
     """Build the incident matcher (data paths default to the shipped files)."""
     return IncidentMatcher(
         nlp,
         spans_key=spans_key,
+        people_key=people_key,
         cues=Path(cues) if cues else data_path("incident_cues.jsonl"),
         modality=Path(modality) if modality else data_path("incident_modality.jsonl"),
+        linker=IncidentLinker(
+            nlp,
+            path=Path(links) if links else data_path("incident_links.jsonl"),
+            people_key=people_key,
+        ),
     )
 
 
@@ -100,13 +119,25 @@ class Layout:
     sentence: list[int]
     clause: list[int]
     sentence_starts: list[int] = field(default_factory=list)
+    persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people)
 
 
 class IncidentMatcher:
     """Finds incident cues and decides whether each happened, is planned, or is not real."""
 
-    def __init__(self, nlp: Language, *, spans_key: str, cues: Path, modality: Path) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        spans_key: str,
+        cues: Path,
+        modality: Path,
+        people_key: str = "person",
+        linker: IncidentLinker | None = None,
+    ) -> None:
         self.spans_key = spans_key
+        self.people_key = people_key
+        self.linker = linker
         self.strings = nlp.vocab.strings
         self.cue_matcher = Matcher(nlp.vocab)
         self.cues: dict[str, dict] = {}
@@ -162,12 +193,16 @@ class IncidentMatcher:
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc(doc)
         layout = self.layout(doc, compact)
+        links = self.linker.prepare(doc, compact, layout.sentence) if self.linker else None
+        if links is not None:
+            layout.persons = links.foreigner_tokens()
         cues, suppressed = self.find_cues(compact, layout)
         modals = [
             (self.rules[self.strings[key]], start, end)
             for key, start, end in self.modality_matcher(compact.doc)
         ]
         spans = []
+        placed: list[tuple[Span, int, int]] = []
         for record, start, end in cues:
             label = record["label"]
             if label in suppressed.get(layout.sentence[start], ()):
@@ -181,6 +216,9 @@ class IncidentMatcher:
             span._.status_cue = compact.span(*cue).text if cue else None
             span._.sentence_index = layout.sentence[start]
             spans.append(span)
+            placed.append((span, start, end))
+        if self.linker is not None and links is not None:
+            self.linker.link(links, placed)
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
 
@@ -199,7 +237,11 @@ class IncidentMatcher:
                 current += 1
             sentence.append(sent)
             clause.append(current)
-        return Layout(sentence=sentence, clause=clause, sentence_starts=starts)
+        return Layout(
+            sentence=sentence,
+            clause=clause,
+            sentence_starts=starts,
+        )
 
     def find_cues(
         self, compact: CompactDoc, layout: Layout
@@ -254,7 +296,7 @@ class IncidentMatcher:
         for j in range(end, min(end + OBJECT_AFTER_WINDOW, len(doc))):
             if layout.clause[j] != clause:
                 break
-            kind = self.word_kind(doc[j].lower_)
+            kind = "person" if j in layout.persons else self.word_kind(doc[j].lower_)
             if kind:
                 return kind
         return None
@@ -266,7 +308,7 @@ class IncidentMatcher:
         while first > 0 and layout.clause[first - 1] == clause:
             first -= 1
         for j in range(first, start):
-            kind = self.word_kind(doc[j].lower_)
+            kind = "person" if j in layout.persons else self.word_kind(doc[j].lower_)
             if kind:
                 return kind
         return None

@@ -350,32 +350,39 @@ class LinkState:
         Letters list the people one per item ("dua WNA, yaitu: a. A ...; b. B ..."), often
         across sentences; the group takes as many named foreigners as it counts.
         """
-        introducers = self.rules.words.get("introducer", frozenset())
-        recency = self.rules.settings.get("recency", 6)
         for n, mention in enumerate(self.mentions):
-            entity = self.entities[mention.entity] if mention.entity is not None else None
-            if entity is None or not entity.group or not entity.count or entity.count < 2:
+            group = mention.entity
+            if group is None or not self.entities[group].group:
                 continue
-            following = self.mentions[n + 1 :]
-            named = [m for m in following[:1] if m.entity is not None]
-            if not named or self.entities[named[0].entity].group:  # type: ignore[index]
+            count = self.entities[group].count or 0
+            if count >= 2 and self.introduces_list(mention, self.mentions[n + 1 : n + 2]):
+                self.join(group, self.next_names(n, count))
+
+    def introduces_list(self, mention: Mention, following: list[Mention]) -> bool:
+        """True when a list introducer stands between a group and the name right after it."""
+        name = following[0] if following else None
+        if name is None or name.entity is None or self.entities[name.entity].group:
+            return False
+        if self.sentence[name.start] != self.sentence[mention.start]:
+            return False
+        introducers = self.rules.words.get("introducer", frozenset())
+        return any(t.lower_ in introducers for t in self.doc[mention.end : name.start])
+
+    def next_names(self, n: int, count: int) -> list[int]:
+        """Up to ``count`` named foreigners after mention ``n``, stopping at another group."""
+        recency = self.rules.settings.get("recency", 6)
+        here = self.sentence[self.mentions[n].start]
+        names: list[int] = []
+        for later in self.mentions[n + 1 :]:
+            if self.sentence[later.start] - here > recency or len(names) >= count:
+                break
+            if later.entity is None:
                 continue
-            gap = self.doc[mention.end : named[0].start]
-            if self.sentence[named[0].start] != self.sentence[mention.start]:
-                continue
-            if not any(t.lower_ in introducers for t in gap):
-                continue
-            members: list[int] = []
-            for later in following:
-                if self.sentence[later.start] - self.sentence[mention.start] > recency:
-                    break
-                if later.entity is None or len(members) >= entity.count:
-                    continue
-                if self.entities[later.entity].group:
-                    break
-                if later.entity not in members:
-                    members.append(later.entity)
-            self.join(mention.entity, members)  # type: ignore[arg-type]
+            if self.entities[later.entity].group:
+                break
+            if later.entity not in names:
+                names.append(later.entity)
+        return names
 
     def expand(self, entities: Iterable[int]) -> set[int]:
         """Entities with the members of their groups."""
@@ -501,9 +508,7 @@ class LinkState:
     def link_context(self, linked: list[Linked]) -> None:
         """A context incident concerns the foreigners linked to counted incidents after it."""
         context = self.rules.labels.get("context", frozenset())
-        ops = [
-            x for x in linked if x.span._.incident in context and x.span._.status in COUNTED
-        ]
+        ops = [x for x in linked if x.span._.incident in context and x.span._.status in COUNTED]
         op_sentences = sorted({x.sentence for x in ops})
         for op in ops:
             later = [s for s in op_sentences if s > op.sentence]

@@ -143,6 +143,8 @@ class IncidentMatcher:
         self.cues: dict[str, dict] = {}
         self.lexicon: dict[str, frozenset[str]] = {}
         self.suppress: dict[str, frozenset[str]] = {}
+        self.pairs: dict[int, dict] = {}
+        self.pair_keys: dict[str, tuple[int, str]] = {}
         self.load_cues(list(read_jsonl(cues)))
         self.modality_matcher = Matcher(nlp.vocab)
         self.rules: dict[str, StatusRule] = {}
@@ -160,6 +162,14 @@ class IncidentMatcher:
                 key = f"suppress_{n}"
                 self.suppress[key] = frozenset(record["labels"])
                 self.cue_matcher.add(key, record["patterns"])
+            elif kind == "pair":
+                if record["label"] not in LABELS:
+                    raise ValueError(f"unknown incident label {record['label']!r}")
+                for role in ("first", "second"):
+                    key = f"pair_{n}_{role}"
+                    self.pair_keys[key] = (n, role)
+                    self.cue_matcher.add(key, record[role], greedy="LONGEST")
+                self.pairs[n] = record
             else:
                 if record["label"] not in LABELS:
                     raise ValueError(f"unknown incident label {record['label']!r}")
@@ -208,6 +218,10 @@ class IncidentMatcher:
             if label in suppressed.get(layout.sentence[start], ()):
                 continue
             status, cue = self.decide_status(label, start, end, modals, layout)
+            if "support" in record:
+                status, cue = self.pair_status(
+                    label, record["support"], (status, cue), modals, layout
+                )
             status = self.overrides.get((label, status), status)
             span = compact.span(start, end)
             span = Span(doc, span.start, span.end, label=label)
@@ -221,6 +235,22 @@ class IncidentMatcher:
             self.linker.link(links, placed)
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
+
+    def pair_status(
+        self,
+        label: str,
+        support: list[tuple[int, int]],
+        first: tuple[str, tuple[int, int] | None],
+        modals: list[tuple[StatusRule, int, int]],
+        layout: Layout,
+    ) -> tuple[str, tuple[int, int] | None]:
+        """Status of a pair cue: the first cue's, unless even its most real support is weaker.
+
+        "visa kunjungan ... tidak bekerja" is negated; one reported "bekerja" is enough.
+        """
+        statuses = [self.decide_status(label, s, e, modals, layout) for s, e in support]
+        best = max(statuses, key=lambda item: STATUSES.index(item[0]))
+        return best if STATUSES.index(best[0]) < STATUSES.index(first[0]) else first
 
     def layout(self, doc: Doc, compact: CompactDoc) -> Layout:
         """Sentence and clause number of every compact token."""
@@ -249,15 +279,47 @@ class IncidentMatcher:
         """Cue matches that pass their checks, and the labels cancelled per sentence."""
         found: dict[tuple[str, int, int], dict] = {}
         suppressed: dict[int, set[str]] = {}
+        halves: dict[tuple[int, str], list[tuple[int, int]]] = {}
         for key_id, start, end in self.cue_matcher(compact.doc):
             key = self.strings[key_id]
             if key in self.suppress:
                 suppressed.setdefault(layout.sentence[start], set()).update(self.suppress[key])
                 continue
+            if key in self.pair_keys:
+                halves.setdefault(self.pair_keys[key], []).append((start, end))
+                continue
             record = self.cues[key]
             if self.accepts(record, compact.doc, start, end, layout):
                 found[(record["label"], start, end)] = record
+        found.update(self.find_pairs(halves, layout))
         return longest_per_label(found), suppressed
+
+    def find_pairs(
+        self, halves: dict[tuple[int, str], list[tuple[int, int]]], layout: Layout
+    ) -> dict[tuple[str, int, int], dict]:
+        """Pair cues: a first cue with a second one in its sentence or the next ones.
+
+        The incident span is the first cue ("visa kunjungan"); the second ones ("bekerja")
+        are kept as ``support`` for the status decision.
+        """
+        found: dict[tuple[str, int, int], dict] = {}
+        for n, record in self.pairs.items():
+            window = int(record.get("window", 0))
+            seconds = halves.get((n, "second"), [])
+            for start, end in halves.get((n, "first"), []):
+                sent = layout.sentence[start]
+                support = [
+                    (s, e)
+                    for s, e in seconds
+                    if (e <= start or s >= end)
+                    and (
+                        layout.sentence[s] == sent
+                        or (s >= end and 0 < layout.sentence[s] - sent <= window)
+                    )
+                ]
+                if support:
+                    found[(record["label"], start, end)] = {**record, "support": support}
+        return found
 
     def accepts(self, record: dict, doc: Doc, start: int, end: int, layout: Layout) -> bool:
         """Apply a cue's extra conditions (neighbouring words, who was secured)."""

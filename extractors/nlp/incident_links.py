@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -128,6 +129,7 @@ class IncidentLinker:
     def link(self, state: LinkState, cues: list[tuple[Span, int, int]]) -> None:
         """Set ``concerns`` on the incident spans in ``cues`` and ``incidents`` on persons."""
         linked = [state.link(span, start, end) for span, start, end in cues]
+        state.link_lists(linked)
         state.link_context(linked)
         state.write(linked)
 
@@ -153,6 +155,7 @@ class LinkState:
         self.mentions: list[Mention] = []
         self.chains: list[list[Mention]] = []
         self.chain_entities: list[set[int]] = []
+        self.lists: list[int] = []  # chains "Mereka adalah A, B" whose anaphor found nobody
         self.collect_mentions()
         self.starts = [m.start for m in self.mentions]
         self.build_chains()
@@ -166,11 +169,13 @@ class LinkState:
 
     def segments(self) -> list[int]:
         """Segment number of every compact token: sentences split at contrast words."""
-        contrast = self.rules.words.get("contrast", frozenset())
+        contrast = {self.strings[w] for w in self.rules.words.get("contrast", ())}
+        lower = self.doc.to_array("LOWER")
+        breaks = set(np.flatnonzero(np.isin(lower, np.array(list(contrast), dtype=np.uint64))))
         out: list[int] = []
         current = 0
-        for j, token in enumerate(self.doc):
-            if j and (self.sentence[j] != self.sentence[j - 1] or token.lower_ in contrast):
+        for j, sentence in enumerate(self.sentence):
+            if j and (sentence != self.sentence[j - 1] or j in breaks):
                 current += 1
             out.append(current)
         return out
@@ -229,20 +234,27 @@ class LinkState:
         for span in self.persons:
             if span._.person_role in BLOCKING_ROLES:
                 blocked.update((span._.clean_name or span.text).split())
-        found = []
-        for j, token in enumerate(self.doc):
-            if covered[j] or token.text in blocked:
-                continue
-            owner = owners.get(token.text)
-            if owner and len(owner) == 1:
-                found.append(Mention(j, j + 1, "foreigner", entity=next(iter(owner))))
-        return found
+        unique = {
+            self.strings[w]: next(iter(o))
+            for w, o in owners.items()
+            if len(o) == 1 and w not in blocked
+        }
+        if not unique:
+            return []
+        orths = self.doc.to_array("ORTH")
+        hits = np.flatnonzero(np.isin(orths, np.array(list(unique), dtype=np.uint64)))
+        return [
+            Mention(int(j), int(j) + 1, "foreigner", entity=unique[int(orths[j])])
+            for j in hits
+            if not covered[j]
+        ]
 
     def anaphors(self) -> list[Mention]:
         """Anaphor matches, with the number of people they mean."""
         found = []
         for key_id, start, end in self.rules.matcher(self.doc):
             kind, plural = self.rules.anaphors[self.strings[key_id]]
+            start = self.ordinal_start(start)
             number = self.anaphor_number(start, end)
             if number is None and plural:
                 number = 0
@@ -250,6 +262,15 @@ class LinkState:
                 Mention(start, end, "pronoun" if kind == "pronoun" else "anaphor", number=number)
             )
         return found
+
+    def ordinal_start(self, start: int) -> int:
+        """Widen an anaphor to the ordinal before it ("kedua", "para", "ke-9" + "WNA itu")."""
+        doc = self.doc
+        if start and doc[start - 1].lower_ in self.rules.words.get("ordinal", ()):
+            return start - 1
+        if start >= 3 and doc[start - 1].like_num and doc[start - 2].text == "-":
+            return start - 3 if doc[start - 3].lower_ == "ke" else start
+        return start
 
     def anaphor_number(self, start: int, end: int) -> int | None:
         """How many people an anaphor means (kedua → 2, ke-9 → 9, para → two or more)."""
@@ -308,6 +329,10 @@ class LinkState:
             self.add_members(chain, resolved)
             direct = {m.entity for m in chain if m.entity is not None}
             self.chain_entities.append(direct.union(*resolved.values()))
+            if direct and any(
+                not found and chain[i].number is not None for i, found in resolved.items()
+            ):
+                self.lists.append(n)
         self.add_enumerations()
 
     def add_members(self, chain: list[Mention], resolved: dict[int, set[int]]) -> None:
@@ -448,7 +473,7 @@ class LinkState:
     def link(self, span: Span, start: int, end: int) -> Linked:
         """The entities one incident cue concerns (none unless it counts)."""
         linked = Linked(span, start, end, self.sentence[start])
-        if span._.status not in COUNTED or span._.incident in self.rules.labels.get("context", ()):
+        if not self.counts(linked):
             return linked
         best = self.nearest(span._.incident, start, end)
         if best is not None:
@@ -457,6 +482,26 @@ class LinkState:
             anaphor = Mention(start, end, "anaphor")
             linked.entities = self.antecedent(anaphor, len(self.chains))
         return linked
+
+    def link_lists(self, linked: list[Linked]) -> None:
+        """Names listed after an unresolved "Mereka adalah"/"Keempatnya yakni" at a sentence
+        start are the people of the unlinked incidents of the sentence before.
+
+        ("Polisi menangkap empat WNA. Mereka adalah A, B, C dan D.")
+        """
+        for n in self.lists:
+            head = self.chains[n][0]
+            sentence = self.sentence[head.start]
+            if head.kind != "anaphor" or (head.start and self.sentence[head.start - 1] == sentence):
+                continue
+            for item in linked:
+                if item.sentence == sentence - 1 and not item.entities and self.counts(item):
+                    item.entities = set(self.chain_entities[n])
+
+    def counts(self, item: Linked) -> bool:
+        """True when an incident counts and is not a context label."""
+        context = self.rules.labels.get("context", frozenset())
+        return item.span._.status in COUNTED and item.span._.incident not in context
 
     def nearest(self, label: str, start: int, end: int) -> Mention | None:
         """The foreigner or anaphor in the cue's segment that the verb form points to."""

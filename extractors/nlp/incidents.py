@@ -6,14 +6,21 @@ carries ``span._.incident`` (one of ``LABELS``), ``span._.status`` (``reported``
 None when nothing did) and ``span._.sentence_index``. Character offsets are the span's own
 ``start_char``/``end_char``.
 
+When ``pantau_people`` ran first, each span also carries ``span._.concerns`` and each person
+span ``span._.incidents`` (see ``incident_links``); foreigners named in person spans count as
+the person secured by "diamankan".
+
 Data: ``data/incident_cues.jsonl`` holds one record per cue (``label``, a spaCy Matcher
 ``pattern``, ``notes``, and optional ``check: person_object``, ``not_preceded_by``,
-``not_followed_by``), ``type: lexicon`` word lists (``person``, ``goods``) and ``type:
-suppress`` records (cue patterns that cancel labels in their sentence, such as refusal of
-entry). ``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``,
-``scope`` (``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``),
-``window`` (maximum distance in words), optional ``labels``; plus the ``clause_break`` words
-and ``status_override`` records (a planned operation counts as hypothetical).
+``not_followed_by``), ``type: pair`` records (a ``first`` cue that counts only with a
+``second`` one in its sentence or up to ``window`` sentences after it: a visit visa and work),
+``type: lexicon`` word lists (``person``, ``goods``) and ``type: suppress`` records (cue
+patterns that cancel labels in their sentence, such as refusal of entry).
+``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``, ``scope``
+(``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``), ``window``
+(maximum distance in words), optional ``labels``; plus the ``clause_break`` words and
+``status_override`` records (a planned operation counts as hypothetical). A pair cue takes the
+first cue's status unless even its most real second cue has a stronger one.
 
 The status is the strongest that applies: hypothetical, then negated, then planned, else
 reported. Matching runs on the Doc without whitespace tokens, so cues broken across lines match.

@@ -189,3 +189,50 @@ def test_nlp_incidents_status_cue_words(incidents_nlp):
     doc = incidents_nlp("Jika terbukti, ia akan dideportasi.")
     (span,) = doc.spans["incident"]
     assert span._.status_cue == "Jika"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Mereka masuk dengan visa kunjungan, tetapi bekerja di sebuah kafe.", "permit_misuse"),
+        (
+            "Ia datang dengan bebas visa kunjungan. Selama dua bulan ia berjualan perhiasan di "
+            "pasar seni.",
+            "permit_misuse",
+        ),
+        (
+            "Pria itu menerima bayaran sebagai pemandu wisata dengan visa on arrival.",
+            "permit_misuse",
+        ),
+        ("Turis itu menyalah gunakan visa untuk membuka sekolah selancar.", "permit_misuse"),
+        ("Imigrasi menemukan wisatawan yang menyalahgunakan visanya.", "permit_misuse"),
+        ("WNA asal Korea itu sudah over stay selama tiga bulan.", "overstay"),
+        ("Petugas menemukan KTP dan KK dengan nama berbeda di kamarnya.", "document_fraud"),
+        ("Dalam penggeledahan ditemukan dokumen penyamaran identitas.", "document_fraud"),
+        ("Tim gabungan mengamankan lima WNA di sebuah apartemen.", "joint_operation"),
+        ("Shen Li diamankan oleh tim gabungan di sebuah gudang.", "joint_operation"),
+        (
+            "Kantor Imigrasi bersama Polres Badung melakukan pemeriksaan di sejumlah vila.",
+            "joint_operation",
+        ),
+        ("Keduanya diamankan dalam pemeriksaan bersama Polsek Kuta Utara.", "joint_operation"),
+    ],
+)
+def test_nlp_incidents_more_cue_forms(incidents_nlp, text, label):
+    assert label in labels(incidents_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Pemegang visa kunjungan dilarang bekerja di Indonesia.", "permit_misuse"),
+        ('"Visa kunjungan tidak boleh dipakai untuk bekerja," katanya.', "permit_misuse"),
+        ("Ia masuk dengan visa kunjungan dan tidak bekerja selama di Bali.", "permit_misuse"),
+        ("Ia masuk dengan visa kunjungan pada bulan Mei lalu.", "permit_misuse"),
+        ("Kepala kantor menduga keluarga itu merupakan pengungsi dari Suriah.", "refugee"),
+        ("Rapat membahas rencana tim gabungan mengamankan WNA bermasalah.", "joint_operation"),
+        ("Kami akan melakukan pengawasan bersama Polres di kawasan wisata.", "joint_operation"),
+    ],
+)
+def test_nlp_incidents_more_cues_not_counted(incidents_nlp, text, label):
+    assert label not in labels(incidents_nlp, text)

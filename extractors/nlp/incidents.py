@@ -6,14 +6,21 @@ carries ``span._.incident`` (one of ``LABELS``), ``span._.status`` (``reported``
 None when nothing did) and ``span._.sentence_index``. Character offsets are the span's own
 ``start_char``/``end_char``.
 
+When ``pantau_people`` ran first, each span also carries ``span._.concerns`` and each person
+span ``span._.incidents`` (see ``incident_links``); foreigners named in person spans count as
+the person secured by "diamankan".
+
 Data: ``data/incident_cues.jsonl`` holds one record per cue (``label``, a spaCy Matcher
 ``pattern``, ``notes``, and optional ``check: person_object``, ``not_preceded_by``,
-``not_followed_by``), ``type: lexicon`` word lists (``person``, ``goods``) and ``type:
-suppress`` records (cue patterns that cancel labels in their sentence, such as refusal of
-entry). ``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``,
-``scope`` (``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``),
-``window`` (maximum distance in words), optional ``labels``; plus the ``clause_break`` words
-and ``status_override`` records (a planned operation counts as hypothetical).
+``not_followed_by``), ``type: pair`` records (a ``first`` cue that counts only with a
+``second`` one in its sentence or up to ``window`` sentences after it: a visit visa and work),
+``type: lexicon`` word lists (``person``, ``goods``) and ``type: suppress`` records (cue
+patterns that cancel labels in their sentence, such as refusal of entry).
+``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``, ``scope``
+(``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``), ``window``
+(maximum distance in words), optional ``labels``; plus the ``clause_break`` words and
+``status_override`` records (a planned operation counts as hypothetical). A pair cue takes the
+first cue's status unless even its most real second cue has a stronger one.
 
 The status is the strongest that applies: hypothetical, then negated, then planned, else
 reported. Matching runs on the Doc without whitespace tokens, so cues broken across lines match.
@@ -30,6 +37,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+from extractors.nlp.incident_links import IncidentLinker
 
 LABELS = (
     "overstay",
@@ -61,18 +69,36 @@ Span.set_extension("sentence_index", default=None, force=True)
 
 @Language.factory(
     "pantau_incidents",
-    default_config={"spans_key": "incident", "cues": None, "modality": None},
-    assigns=["doc.spans"],
+    default_config={
+        "spans_key": "incident",
+        "people_key": "person",
+        "cues": None,
+        "modality": None,
+        "links": None,
+    },
+    assigns=["doc.spans", "span._.concerns", "span._.incidents"],
 )
 def make_incidents(
-    nlp: Language, name: str, spans_key: str, cues: str | None, modality: str | None
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    people_key: str,
+    cues: str | None,
+    modality: str | None,
+    links: str | None,
 ) -> IncidentMatcher:
     """Build the incident matcher (data paths default to the shipped files)."""
     return IncidentMatcher(
         nlp,
         spans_key=spans_key,
+        people_key=people_key,
         cues=Path(cues) if cues else data_path("incident_cues.jsonl"),
         modality=Path(modality) if modality else data_path("incident_modality.jsonl"),
+        linker=IncidentLinker(
+            nlp,
+            path=Path(links) if links else data_path("incident_links.jsonl"),
+            people_key=people_key,
+        ),
     )
 
 
@@ -100,18 +126,32 @@ class Layout:
     sentence: list[int]
     clause: list[int]
     sentence_starts: list[int] = field(default_factory=list)
+    persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people)
 
 
 class IncidentMatcher:
     """Finds incident cues and decides whether each happened, is planned, or is not real."""
 
-    def __init__(self, nlp: Language, *, spans_key: str, cues: Path, modality: Path) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        spans_key: str,
+        cues: Path,
+        modality: Path,
+        people_key: str = "person",
+        linker: IncidentLinker | None = None,
+    ) -> None:
         self.spans_key = spans_key
+        self.people_key = people_key
+        self.linker = linker
         self.strings = nlp.vocab.strings
         self.cue_matcher = Matcher(nlp.vocab)
         self.cues: dict[str, dict] = {}
         self.lexicon: dict[str, frozenset[str]] = {}
         self.suppress: dict[str, frozenset[str]] = {}
+        self.pairs: dict[int, dict] = {}
+        self.pair_keys: dict[str, tuple[int, str]] = {}
         self.load_cues(list(read_jsonl(cues)))
         self.modality_matcher = Matcher(nlp.vocab)
         self.rules: dict[str, StatusRule] = {}
@@ -129,6 +169,14 @@ class IncidentMatcher:
                 key = f"suppress_{n}"
                 self.suppress[key] = frozenset(record["labels"])
                 self.cue_matcher.add(key, record["patterns"])
+            elif kind == "pair":
+                if record["label"] not in LABELS:
+                    raise ValueError(f"unknown incident label {record['label']!r}")
+                for role in ("first", "second"):
+                    key = f"pair_{n}_{role}"
+                    self.pair_keys[key] = (n, role)
+                    self.cue_matcher.add(key, record[role], greedy="LONGEST")
+                self.pairs[n] = record
             else:
                 if record["label"] not in LABELS:
                     raise ValueError(f"unknown incident label {record['label']!r}")
@@ -162,17 +210,25 @@ class IncidentMatcher:
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc(doc)
         layout = self.layout(doc, compact)
+        links = self.linker.prepare(doc, compact, layout.sentence) if self.linker else None
+        if links is not None:
+            layout.persons = links.foreigner_tokens()
         cues, suppressed = self.find_cues(compact, layout)
         modals = [
             (self.rules[self.strings[key]], start, end)
             for key, start, end in self.modality_matcher(compact.doc)
         ]
         spans = []
+        placed: list[tuple[Span, int, int]] = []
         for record, start, end in cues:
             label = record["label"]
             if label in suppressed.get(layout.sentence[start], ()):
                 continue
             status, cue = self.decide_status(label, start, end, modals, layout)
+            if "support" in record:
+                status, cue = self.pair_status(
+                    label, record["support"], (status, cue), modals, layout
+                )
             status = self.overrides.get((label, status), status)
             span = compact.span(start, end)
             span = Span(doc, span.start, span.end, label=label)
@@ -181,8 +237,27 @@ class IncidentMatcher:
             span._.status_cue = compact.span(*cue).text if cue else None
             span._.sentence_index = layout.sentence[start]
             spans.append(span)
+            placed.append((span, start, end))
+        if self.linker is not None and links is not None:
+            self.linker.link(links, placed)
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
+
+    def pair_status(
+        self,
+        label: str,
+        support: list[tuple[int, int]],
+        first: tuple[str, tuple[int, int] | None],
+        modals: list[tuple[StatusRule, int, int]],
+        layout: Layout,
+    ) -> tuple[str, tuple[int, int] | None]:
+        """Status of a pair cue: the first cue's, unless even its most real support is weaker.
+
+        "visa kunjungan ... tidak bekerja" is negated; one reported "bekerja" is enough.
+        """
+        statuses = [self.decide_status(label, s, e, modals, layout) for s, e in support]
+        best = max(statuses, key=lambda item: STATUSES.index(item[0]))
+        return best if STATUSES.index(best[0]) < STATUSES.index(first[0]) else first
 
     def layout(self, doc: Doc, compact: CompactDoc) -> Layout:
         """Sentence and clause number of every compact token."""
@@ -199,7 +274,11 @@ class IncidentMatcher:
                 current += 1
             sentence.append(sent)
             clause.append(current)
-        return Layout(sentence=sentence, clause=clause, sentence_starts=starts)
+        return Layout(
+            sentence=sentence,
+            clause=clause,
+            sentence_starts=starts,
+        )
 
     def find_cues(
         self, compact: CompactDoc, layout: Layout
@@ -207,15 +286,47 @@ class IncidentMatcher:
         """Cue matches that pass their checks, and the labels cancelled per sentence."""
         found: dict[tuple[str, int, int], dict] = {}
         suppressed: dict[int, set[str]] = {}
+        halves: dict[tuple[int, str], list[tuple[int, int]]] = {}
         for key_id, start, end in self.cue_matcher(compact.doc):
             key = self.strings[key_id]
             if key in self.suppress:
                 suppressed.setdefault(layout.sentence[start], set()).update(self.suppress[key])
                 continue
+            if key in self.pair_keys:
+                halves.setdefault(self.pair_keys[key], []).append((start, end))
+                continue
             record = self.cues[key]
             if self.accepts(record, compact.doc, start, end, layout):
                 found[(record["label"], start, end)] = record
+        found.update(self.find_pairs(halves, layout))
         return longest_per_label(found), suppressed
+
+    def find_pairs(
+        self, halves: dict[tuple[int, str], list[tuple[int, int]]], layout: Layout
+    ) -> dict[tuple[str, int, int], dict]:
+        """Pair cues: a first cue with a second one in its sentence or the next ones.
+
+        The incident span is the first cue ("visa kunjungan"); the second ones ("bekerja")
+        are kept as ``support`` for the status decision.
+        """
+        found: dict[tuple[str, int, int], dict] = {}
+        for n, record in self.pairs.items():
+            window = int(record.get("window", 0))
+            seconds = halves.get((n, "second"), [])
+            for start, end in halves.get((n, "first"), []):
+                sent = layout.sentence[start]
+                support = [
+                    (s, e)
+                    for s, e in seconds
+                    if (e <= start or s >= end)
+                    and (
+                        layout.sentence[s] == sent
+                        or (s >= end and 0 < layout.sentence[s] - sent <= window)
+                    )
+                ]
+                if support:
+                    found[(record["label"], start, end)] = {**record, "support": support}
+        return found
 
     def accepts(self, record: dict, doc: Doc, start: int, end: int, layout: Layout) -> bool:
         """Apply a cue's extra conditions (neighbouring words, who was secured)."""
@@ -254,7 +365,7 @@ class IncidentMatcher:
         for j in range(end, min(end + OBJECT_AFTER_WINDOW, len(doc))):
             if layout.clause[j] != clause:
                 break
-            kind = self.word_kind(doc[j].lower_)
+            kind = "person" if j in layout.persons else self.word_kind(doc[j].lower_)
             if kind:
                 return kind
         return None
@@ -266,7 +377,7 @@ class IncidentMatcher:
         while first > 0 and layout.clause[first - 1] == clause:
             first -= 1
         for j in range(first, start):
-            kind = self.word_kind(doc[j].lower_)
+            kind = "person" if j in layout.persons else self.word_kind(doc[j].lower_)
             if kind:
                 return kind
         return None

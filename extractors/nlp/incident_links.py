@@ -1,0 +1,599 @@
+"""Links between incidents and the foreign nationals they concern.
+
+Reads the person spans of ``pantau_people`` (``doc.spans["person"]``) and the incident spans
+just found, and sets ``span._.concerns`` on every incident span (sorted ``(start_char,
+end_char)`` of the foreign-national person spans it concerns; empty unless the incident counts)
+and ``span._.incidents`` on every person span (sorted labels of the counted incidents that
+concern the person; always empty for officials and other persons).
+
+Indonesian text structure decides the link:
+
+- the foreigner nearest to the cue in its sentence, on the side the verb form expects (the
+  object of "mengamankan", the subject of "diamankan" or "overstay"), never across a contrast
+  word ("sedangkan", ";");
+- coordinated foreigners ("A (30) dan B (28)") and a group with its members named right after
+  it ("tiga WNA, yakni A, B dan C"; "Mereka adalah A, B") are linked together;
+- anaphors ("yang bersangkutan", "WNA tersebut", "keduanya", "mereka", "pelaku", "ia") point
+  back to the most recent foreigners of a compatible number; "ia"/"dia" only when the last
+  person named is not an official;
+- a later mention of a part of a foreigner's name ("Liam" for "Liam Patrick O'Connell") is a
+  mention of that foreigner;
+- a context label (``joint_operation``) concerns the foreigners found with a counted incident
+  after it; it is not added to a person's own list.
+
+Data: ``data/incident_links.jsonl`` (connector and contrast words, possessives, verb-side
+labels, context labels, ordinal numbers, anaphor patterns and distances).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from extractors.nlp.gazetteer import CompactDoc, read_jsonl
+
+Span.set_extension("concerns", default=None, force=True)
+Span.set_extension("incidents", default=None, force=True)
+
+COUNTED = frozenset({"reported", "planned"})
+ACTIVE_PREFIXES = ("me",)
+PASSIVE_PREFIXES = ("di", "ter", "ke")
+NAME_TOKEN = re.compile(r"[A-ZÀ-Ý][\w'’-]{2,}")
+BLOCKING_ROLES = frozenset({"official"})
+
+
+@dataclass
+class Entity:
+    """One foreign national or unnamed group, with all its person spans."""
+
+    spans: list[Span]
+    group: bool
+    count: int | None
+    members: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Mention:
+    """A reference to foreigners in compact-token space."""
+
+    start: int
+    end: int
+    kind: str  # foreigner, anaphor, pronoun, person (a non-foreigner, for "ia" only)
+    entity: int | None = None
+    number: int | None = None  # anaphor: exact size, 0 for "two or more", None for any
+    chain: int = -1
+
+
+@dataclass
+class Linked:
+    """An incident cue in compact-token space and the entities it concerns."""
+
+    span: Span
+    start: int
+    end: int
+    sentence: int
+    entities: set[int] = field(default_factory=set)
+
+
+class LinkRules:
+    """The link vocabulary of ``incident_links.jsonl``."""
+
+    def __init__(self, nlp: Language, path: Path) -> None:
+        self.words: dict[str, frozenset[str]] = {}
+        self.labels: dict[str, frozenset[str]] = {}
+        self.numbers: dict[str, int] = {}
+        self.anaphors: dict[str, tuple[str, bool]] = {}
+        self.matcher = Matcher(nlp.vocab)
+        self.settings: dict[str, int] = {}
+        for n, record in enumerate(read_jsonl(path)):
+            self.add(n, record)
+
+    def add(self, n: int, record: dict) -> None:
+        """Register one data record."""
+        kind = record["type"]
+        if kind == "words":
+            self.words[record["name"]] = frozenset(record["words"])
+        elif kind == "labels":
+            self.labels[record["name"]] = frozenset(record["labels"])
+        elif kind == "numbers":
+            self.numbers = {k: int(v) for k, v in record["values"].items()}
+        elif kind == "anaphor":
+            key = f"anaphor_{n}"
+            self.anaphors[key] = (record["kind"], bool(record["plural"]))
+            self.matcher.add(key, record["patterns"], greedy="LONGEST")
+        elif kind == "settings":
+            self.settings = {k: int(v) for k, v in record.items() if isinstance(v, int)}
+
+
+class IncidentLinker:
+    """Decides which foreign nationals each incident of a Doc concerns."""
+
+    def __init__(self, nlp: Language, *, path: Path, people_key: str) -> None:
+        self.rules = LinkRules(nlp, path)
+        self.strings = nlp.vocab.strings
+        self.people_key = people_key
+
+    def prepare(self, doc: Doc, compact: CompactDoc, sentence: list[int]) -> LinkState:
+        """Mentions, chains and entities of a Doc (``sentence``: number of each compact token)."""
+        persons = list(doc.spans[self.people_key]) if self.people_key in doc.spans else []
+        return LinkState(self, compact, sentence, persons)
+
+    def link(self, state: LinkState, cues: list[tuple[Span, int, int]]) -> None:
+        """Set ``concerns`` on the incident spans in ``cues`` and ``incidents`` on persons."""
+        linked = [state.link(span, start, end) for span, start, end in cues]
+        state.link_lists(linked)
+        state.link_context(linked)
+        state.write(linked)
+
+
+class LinkState:
+    """The mentions, chains and entities of one Doc while its incidents are linked."""
+
+    def __init__(
+        self,
+        linker: IncidentLinker,
+        compact: CompactDoc,
+        sentence: list[int],
+        persons: list[Span],
+    ) -> None:
+        self.rules = linker.rules
+        self.strings = linker.strings
+        self.doc = compact.doc
+        self.index = compact.index
+        self.sentence = sentence
+        self.persons = persons
+        self.segment = self.segments()
+        self.entities: list[Entity] = []
+        self.mentions: list[Mention] = []
+        self.chains: list[list[Mention]] = []
+        self.chain_entities: list[set[int]] = []
+        self.lists: list[int] = []  # chains "Mereka adalah A, B" whose anaphor found nobody
+        self.collect_mentions()
+        self.starts = [m.start for m in self.mentions]
+        self.build_chains()
+        self.resolve_chains()
+
+    # --- mentions -------------------------------------------------------------------------
+
+    def compact_range(self, span: Span) -> tuple[int, int]:
+        """Compact-token range of an original-Doc span."""
+        return bisect_left(self.index, span.start), bisect_left(self.index, span.end)
+
+    def segments(self) -> list[int]:
+        """Segment number of every compact token: sentences split at contrast words."""
+        contrast = {self.strings[w] for w in self.rules.words.get("contrast", ())}
+        lower = self.doc.to_array("LOWER")
+        breaks = set(np.flatnonzero(np.isin(lower, np.array(list(contrast), dtype=np.uint64))))
+        out: list[int] = []
+        current = 0
+        for j, sentence in enumerate(self.sentence):
+            if j and (sentence != self.sentence[j - 1] or j in breaks):
+                current += 1
+            out.append(current)
+        return out
+
+    def foreigner_tokens(self) -> frozenset[int]:
+        """Compact tokens of the mentions that name foreigners (spans and name repeats)."""
+        return frozenset(
+            j for m in self.mentions if m.kind == "foreigner" for j in range(m.start, m.end)
+        )
+
+    def collect_mentions(self) -> None:
+        """Person spans, repeated name parts and anaphors, in text order."""
+        covered = [False] * len(self.doc)
+        keys: dict[str, int] = {}
+        for span in self.persons:
+            start, end = self.compact_range(span)
+            if span._.person_role == "foreign_national":
+                entity = self.entity_for(span, keys)
+                self.mentions.append(Mention(start, end, "foreigner", entity=entity))
+            elif span._.person_role in BLOCKING_ROLES:
+                self.mentions.append(Mention(start, end, "person"))
+            if span._.person_role == "foreign_national" or span._.person_role in BLOCKING_ROLES:
+                for j in range(start, end):
+                    covered[j] = True
+        self.mentions.extend(self.name_repeats(covered))
+        self.mentions.extend(self.anaphors())
+        self.mentions.sort(key=lambda m: (m.start, m.end))
+
+    def entity_for(self, span: Span, keys: dict[str, int]) -> int:
+        """The entity of a foreign-national span: same name, or same counted group."""
+        if span._.name_kind == "group":
+            key = (
+                f"G:{span._.count}:{span._.nationality}"
+                if span._.count and span._.nationality
+                else f"S:{span.start}"
+            )
+        else:
+            key = name_key(span._.clean_name or span.text, span._.name_kind)
+        if key not in keys:
+            group = span._.name_kind == "group"
+            keys[key] = len(self.entities)
+            self.entities.append(Entity([], group=group, count=span._.count if group else 1))
+        self.entities[keys[key]].spans.append(span)
+        return keys[key]
+
+    def name_repeats(self, covered: list[bool]) -> list[Mention]:
+        """Later mentions of an unambiguous part of a foreigner's name."""
+        owners: dict[str, set[int]] = {}
+        blocked: set[str] = set()
+        for n, entity in enumerate(self.entities):
+            if entity.group:
+                continue
+            for span in entity.spans:
+                for word in name_parts(span._.clean_name or span.text, span._.name_kind):
+                    owners.setdefault(word, set()).add(n)
+        for span in self.persons:
+            if span._.person_role in BLOCKING_ROLES:
+                blocked.update((span._.clean_name or span.text).split())
+        unique = {
+            self.strings[w]: next(iter(o))
+            for w, o in owners.items()
+            if len(o) == 1 and w not in blocked
+        }
+        if not unique:
+            return []
+        orths = self.doc.to_array("ORTH")
+        hits = np.flatnonzero(np.isin(orths, np.array(list(unique), dtype=np.uint64)))
+        return [
+            Mention(int(j), int(j) + 1, "foreigner", entity=unique[int(orths[j])])
+            for j in hits
+            if not covered[j]
+        ]
+
+    def anaphors(self) -> list[Mention]:
+        """Anaphor matches, with the number of people they mean."""
+        found = []
+        for key_id, start, end in self.rules.matcher(self.doc):
+            kind, plural = self.rules.anaphors[self.strings[key_id]]
+            start = self.ordinal_start(start)
+            number = self.anaphor_number(start, end)
+            if number is None and plural:
+                number = 0
+            found.append(
+                Mention(start, end, "pronoun" if kind == "pronoun" else "anaphor", number=number)
+            )
+        return found
+
+    def ordinal_start(self, start: int) -> int:
+        """Widen an anaphor to the ordinal before it ("kedua", "para", "ke-9" + "WNA itu")."""
+        doc = self.doc
+        if start and doc[start - 1].lower_ in self.rules.words.get("ordinal", ()):
+            return start - 1
+        if start >= 3 and doc[start - 1].like_num and doc[start - 2].text == "-":
+            return start - 3 if doc[start - 3].lower_ == "ke" else start
+        return start
+
+    def anaphor_number(self, start: int, end: int) -> int | None:
+        """How many people an anaphor means (kedua → 2, ke-9 → 9, para → two or more)."""
+        words = [t.lower_ for t in self.doc[start:end]]
+        for word in words:
+            if word in self.rules.numbers:
+                return self.rules.numbers[word]
+        if words[:2] == ["ke", "-"] and len(words) > 2 and words[2].isdigit():
+            return int(words[2])
+        return 0 if words[0] == "para" else None
+
+    # --- chains and anaphora ----------------------------------------------------------------
+
+    def build_chains(self) -> None:
+        """Group coordinated mentions of one sentence ("A dan B", "tiga WNA, yakni A, B")."""
+        gap = self.rules.settings.get("chain_gap", 10)
+        connectors = self.rules.words.get("connector", frozenset())
+        previous: Mention | None = None
+        for mention in self.mentions:
+            if mention.kind == "person":
+                previous = None
+                continue
+            if previous is not None and self.joins(previous, mention, gap, connectors):
+                mention.chain = previous.chain
+                self.chains[mention.chain].append(mention)
+            else:
+                mention.chain = len(self.chains)
+                self.chains.append([mention])
+            previous = mention
+
+    def joins(self, left: Mention, right: Mention, gap: int, connectors: frozenset[str]) -> bool:
+        """True when only connector words, numbers or names stand between two mentions."""
+        if self.sentence[left.start] != self.sentence[right.start]:
+            return False
+        if right.start < left.end:
+            return True
+        if right.start - left.end > gap:
+            return False
+        between = self.doc[left.end : right.start]
+        singular = any(m.kind != "foreigner" and m.number is None for m in (left, right))
+        introducers = self.rules.words.get("introducer", frozenset())
+        if singular and not any(t.lower_ in introducers for t in between):
+            return False  # "rekan yang bersangkutan, A": only a list introducer names members
+        return all(
+            t.lower_ in connectors or t.like_num or t.text[:1].isupper() or is_relation(t.text)
+            for t in between
+        )
+
+    def resolve_chains(self) -> None:
+        """Entities of every chain, resolving anaphors left to right and naming members."""
+        for n, chain in enumerate(self.chains):
+            resolved: dict[int, set[int]] = {}
+            for i, mention in enumerate(chain):
+                if mention.kind in ("anaphor", "pronoun"):
+                    resolved[i] = self.antecedent(mention, n)
+            self.add_members(chain, resolved)
+            direct = {m.entity for m in chain if m.entity is not None}
+            self.chain_entities.append(direct.union(*resolved.values()))
+            if direct and any(
+                not found and chain[i].number is not None for i, found in resolved.items()
+            ):
+                self.lists.append(n)
+        self.add_enumerations()
+
+    def add_members(self, chain: list[Mention], resolved: dict[int, set[int]]) -> None:
+        """Names in apposition to a group ("tiga WNA, yakni A, B dan C") are its members.
+
+        A name coordinated with a group ("delapan WNA lainnya dan A") is not. Names listed
+        with an anaphor of a group ("Mereka adalah A, B"; "A dan B, keduanya ...") are.
+        """
+        coordinators = self.rules.words.get("coordinator", frozenset())
+        named = [m.entity for m in chain if m.entity is not None]
+        for found in resolved.values():
+            for group in (e for e in found if self.entities[e].group):
+                self.join(group, [e for e in named if not self.entities[e].group])
+        heads: list[int] = []
+        first = True
+        for i, mention in enumerate(chain):
+            if mention.entity is None:
+                continue
+            if self.entities[mention.entity].group:
+                heads, first = [mention.entity], True
+            elif heads:
+                gap = self.doc[chain[i - 1].end : mention.start]
+                if first and any(t.lower_ in coordinators for t in gap):
+                    heads = []
+                for group in heads:
+                    self.join(group, [mention.entity])
+                first = False
+
+    def join(self, group: int, names: list[int]) -> None:
+        """Make named foreigners members of a group, unless their nationalities differ."""
+        nationality = self.entities[group].spans[0]._.nationality
+        for name in names:
+            own = self.entities[name].spans[0]._.nationality
+            if nationality is None or own is None or own == nationality:
+                self.entities[group].members.add(name)
+
+    def add_enumerations(self) -> None:
+        """A counted group followed by "yaitu:"/"yakni" takes the next names as its members.
+
+        Letters list the people one per item ("dua WNA, yaitu: a. A ...; b. B ..."), often
+        across sentences; the group takes as many named foreigners as it counts.
+        """
+        for n, mention in enumerate(self.mentions):
+            group = mention.entity
+            if group is None or not self.entities[group].group:
+                continue
+            count = self.entities[group].count or 0
+            if count >= 2 and self.introduces_list(mention, self.mentions[n + 1 : n + 2]):
+                self.join(group, self.next_names(n, count))
+
+    def introduces_list(self, mention: Mention, following: list[Mention]) -> bool:
+        """True when a list introducer stands between a group and the name right after it."""
+        name = following[0] if following else None
+        if name is None or name.entity is None or self.entities[name.entity].group:
+            return False
+        if self.sentence[name.start] != self.sentence[mention.start]:
+            return False
+        introducers = self.rules.words.get("introducer", frozenset())
+        return any(t.lower_ in introducers for t in self.doc[mention.end : name.start])
+
+    def next_names(self, n: int, count: int) -> list[int]:
+        """Up to ``count`` named foreigners after mention ``n``, stopping at another group."""
+        recency = self.rules.settings.get("recency", 6)
+        here = self.sentence[self.mentions[n].start]
+        names: list[int] = []
+        for later in self.mentions[n + 1 :]:
+            if self.sentence[later.start] - here > recency or len(names) >= count:
+                break
+            if later.entity is None:
+                continue
+            if self.entities[later.entity].group:
+                break
+            if later.entity not in names:
+                names.append(later.entity)
+        return names
+
+    def expand(self, entities: Iterable[int]) -> set[int]:
+        """Entities with the members of their groups."""
+        out = set(entities)
+        for e in list(out):
+            out |= self.entities[e].members
+        return out
+
+    def antecedent(self, mention: Mention, chain_no: int) -> set[int]:
+        """The entities an anaphor points back to (empty when nothing compatible is near).
+
+        The most recent chain of a compatible number wins; an anaphor with an exact number
+        ("kedua TKA tersebut") may also gather the last chains that add up to it.
+        """
+        recency = self.rules.settings.get("recency", 6)
+        here = self.sentence[mention.start]
+        gathered: set[int] = set()
+        seen: set[int] = set()
+        for earlier in reversed(self.mentions):
+            if earlier.start >= mention.start or earlier.chain == chain_no or earlier.chain in seen:
+                continue
+            if here - self.sentence[earlier.start] > recency:
+                return set()
+            if earlier.kind == "person":
+                if mention.kind == "pronoun":
+                    return set()
+                continue
+            seen.add(earlier.chain)
+            entities = self.chain_entities[earlier.chain] if earlier.chain < chain_no else set()
+            if not entities:
+                continue
+            if self.fits(mention.number, entities):
+                return set(entities)
+            size = self.size(gathered | entities)
+            if not mention.number or size is None or size > mention.number:
+                gathered = set()  # a chain of another number: look further back
+                continue
+            gathered |= entities
+            if size == mention.number:
+                return gathered
+        return set()
+
+    def fits(self, number: int | None, entities: set[int]) -> bool:
+        """True when a set of entities can be what an anaphor of ``number`` people means."""
+        if number is None:
+            return True
+        size = self.size(entities)
+        if number == 0:
+            return size is None or size >= 2
+        return size == number
+
+    def size(self, entities: set[int]) -> int | None:
+        """How many people a set of entities holds (None when a group is not counted)."""
+        groups = [self.entities[e] for e in entities if self.entities[e].group]
+        members = set().union(*(g.members for g in groups)) if groups else set()
+        named = [e for e in entities if not self.entities[e].group and e not in members]
+        if any(g.count is None for g in groups):
+            return None
+        return len(named) + sum(g.count or 0 for g in groups)
+
+    # --- linking ------------------------------------------------------------------------------
+
+    def link(self, span: Span, start: int, end: int) -> Linked:
+        """The entities one incident cue concerns (none unless it counts)."""
+        linked = Linked(span, start, end, self.sentence[start])
+        if not self.counts(linked):
+            return linked
+        best = self.nearest(span._.incident, start, end)
+        if best is not None:
+            linked.entities = set(self.chain_entities[best.chain])
+        elif self.has_possessive(start):
+            anaphor = Mention(start, end, "anaphor")
+            linked.entities = self.antecedent(anaphor, len(self.chains))
+        return linked
+
+    def link_lists(self, linked: list[Linked]) -> None:
+        """Names listed after an unresolved "Mereka adalah"/"Keempatnya yakni" at a sentence
+        start are the people of the unlinked incidents of the sentence before.
+
+        ("Polisi menangkap empat WNA. Mereka adalah A, B, C dan D.")
+        """
+        for n in self.lists:
+            head = self.chains[n][0]
+            sentence = self.sentence[head.start]
+            if head.kind != "anaphor" or (head.start and self.sentence[head.start - 1] == sentence):
+                continue
+            for item in linked:
+                if item.sentence == sentence - 1 and not item.entities and self.counts(item):
+                    item.entities = set(self.chain_entities[n])
+
+    def counts(self, item: Linked) -> bool:
+        """True when an incident counts and is not a context label."""
+        context = self.rules.labels.get("context", frozenset())
+        return item.span._.status in COUNTED and item.span._.incident not in context
+
+    def nearest(self, label: str, start: int, end: int) -> Mention | None:
+        """The foreigner or anaphor in the cue's segment that the verb form points to."""
+        side = self.expected_side(label, start)
+        penalty = self.rules.settings.get("side_penalty", 15)
+        segment = self.segment[start]
+        best, best_score = None, 0
+        first = bisect_left(self.starts, start - 200)
+        for mention in self.mentions[first:]:
+            if mention.start >= len(self.segment) or self.segment[mention.start] > segment:
+                break
+            if self.segment[mention.start] != segment or mention.kind == "person":
+                continue
+            before = mention.end <= start
+            distance = start - mention.end if before else max(0, mention.start - end)
+            score = distance * 2 + (0 if before else 1)
+            if side and side != ("before" if before else "after"):
+                score += penalty * 2
+            if mention.start < end and start < mention.end:
+                score = -1  # the cue is part of the mention: "143 pengungsi Rohingya"
+            if best is None or score < best_score:
+                best, best_score = mention, score
+        return best
+
+    def expected_side(self, label: str, start: int) -> str | None:
+        """Where the concerned foreigner should stand: ``before``, ``after`` or either."""
+        word = self.doc[start].lower_
+        if label in self.rules.labels.get("patient", ()):
+            if word.startswith(ACTIVE_PREFIXES):
+                return "after"
+            return "before" if word.startswith(PASSIVE_PREFIXES) else None
+        if word in self.rules.words.get("object_verb", ()):
+            return "after"
+        return "before"
+
+    def has_possessive(self, start: int) -> bool:
+        """True when the cue's segment holds a possessed word (izin tinggalnya, paspornya)."""
+        possessive = self.rules.words.get("possessive", frozenset())
+        segment = self.segment[start]
+        j = start
+        while j > 0 and self.segment[j - 1] == segment:
+            j -= 1
+        while j < len(self.doc) and self.segment[j] == segment:
+            if self.doc[j].lower_ in possessive:
+                return True
+            j += 1
+        return False
+
+    def link_context(self, linked: list[Linked]) -> None:
+        """A context incident concerns the foreigners linked to counted incidents after it."""
+        context = self.rules.labels.get("context", frozenset())
+        ops = [x for x in linked if x.span._.incident in context and x.span._.status in COUNTED]
+        op_sentences = sorted({x.sentence for x in ops})
+        for op in ops:
+            later = [s for s in op_sentences if s > op.sentence]
+            stop = later[0] if later else len(self.doc) + 1
+            for other in linked:
+                if other.span._.incident not in context and op.sentence <= other.sentence < stop:
+                    op.entities |= other.entities
+
+    def write(self, linked: list[Linked]) -> None:
+        """Store the links on the incident spans and the label lists on the person spans."""
+        context = self.rules.labels.get("context", frozenset())
+        labels: dict[int, set[str]] = {}
+        for item in linked:
+            item.entities = self.expand(item.entities)
+            spans = [s for e in item.entities for s in self.entities[e].spans]
+            item.span._.concerns = sorted({(s.start_char, s.end_char) for s in spans})
+            if item.span._.incident not in context:
+                for e in item.entities:
+                    labels.setdefault(e, set()).add(item.span._.incident)
+        for span in self.persons:
+            span._.incidents = []
+        for n, entity in enumerate(self.entities):
+            for span in entity.spans:
+                span._.incidents = sorted(labels.get(n, ()))
+
+
+def is_relation(word: str) -> bool:
+    """A possessed lower-case noun between two names ("A dan kekasihnya B")."""
+    return word.islower() and word.isalpha() and word.endswith("nya") and len(word) > 5
+
+
+def name_key(name: str, kind: str | None) -> str:
+    """Identity of a named foreigner: initials exactly, full names folded."""
+    if kind == "initials":
+        return "I:" + name.strip()
+    return "N:" + " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+def name_parts(name: str, kind: str | None) -> list[str]:
+    """The words of a name that can stand for the whole person later in the text."""
+    if kind == "initials":
+        return [name.strip()]
+    return [w for w in name.split() if NAME_TOKEN.fullmatch(w)]

@@ -1,0 +1,148 @@
+"""Links between incidents and foreign nationals (full pipeline): who each incident concerns."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.nlp.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def person_incidents(doc) -> dict[str, list[str]]:
+    """Incident labels of every foreign national, by clean name (groups by their text)."""
+    out: dict[str, list[str]] = {}
+    for span in doc.spans["person"]:
+        if span._.person_role == "foreign_national":
+            key = span._.clean_name or span.text
+            out[key] = sorted(set(out.get(key, [])) | set(span._.incidents))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Petugas Imigrasi memeriksa dua turis, Hans Müller (41) asal Jerman dan Pierre "
+            "Dubois (38) asal Prancis, di sebuah vila di Ubud. Hans Müller diamankan karena izin "
+            "tinggalnya habis, sedangkan Pierre Dubois dinyatakan tidak melanggar aturan.",
+            {"Hans Müller": ["arrest", "overstay"], "Pierre Dubois": []},
+            id="two-foreigners-one-arrested",
+        ),
+        pytest.param(
+            "Dua WNA asal Filipina, RS (30) dan MJ (28), ditangkap di Bitung. Keduanya masuk "
+            "melalui jalur tikus. Sementara itu, warga negara Jepang bernama Kenji Sato hanya "
+            "dimintai keterangan sebagai saksi.",
+            {
+                "RS": ["arrest", "illegal_entry"],
+                "MJ": ["arrest", "illegal_entry"],
+                "Kenji Sato": [],
+            },
+            id="keduanya-and-a-witness",
+        ),
+        pytest.param(
+            "Kantor Imigrasi Kelas I Kupang mengamankan seorang warga negara Australia bernama "
+            "Jack Thompson di Kota Kupang. Yang bersangkutan diketahui telah overstay selama 60 "
+            "hari dan akan dideportasi pekan depan.",
+            {"Jack Thompson": ["arrest", "deportation", "overstay"]},
+            id="yang-bersangkutan-next-sentence",
+        ),
+        pytest.param(
+            "Pria asal India bernama Rajesh Kumar (45) ditangkap di Medan. Izin tinggalnya sudah "
+            "habis sejak Maret.",
+            {"Rajesh Kumar": ["arrest", "overstay"]},
+            id="possessive-next-sentence",
+        ),
+        pytest.param(
+            "Tiga WNA asal Vietnam, yakni Nguyen Van An, Tran Van Binh dan Le Van Cuong, "
+            "diamankan petugas di Pelabuhan Batam.",
+            {"Nguyen Van An": ["arrest"], "Tran Van Binh": ["arrest"], "Le Van Cuong": ["arrest"]},
+            id="group-with-named-members",
+        ),
+        pytest.param(
+            "Polisi menangkap empat WNA asal Tiongkok di Batam. Mereka adalah Wang Lei, Zhao "
+            "Gang, Sun Hao dan Liu Bo.",
+            {
+                "Wang Lei": ["arrest"],
+                "Zhao Gang": ["arrest"],
+                "Sun Hao": ["arrest"],
+                "Liu Bo": ["arrest"],
+            },
+            id="mereka-adalah-list",
+        ),
+        pytest.param(
+            "Petugas memeriksa paspor milik Carlos Mendoza (33), warga negara Meksiko. Jika "
+            "terbukti melanggar, ia akan dideportasi.",
+            {"Carlos Mendoza": []},
+            id="conditional-deportation",
+        ),
+        pytest.param(
+            "Timpora menggelar operasi gabungan di sebuah hotel di Senggigi. Dua WNA asal "
+            "Inggris, John Smith dan Peter Brown, diperiksa dan tidak ditemukan pelanggaran.",
+            {"John Smith": [], "Peter Brown": []},
+            id="compliant-in-an-operation",
+        ),
+        pytest.param(
+            "Seorang WNA asal Rusia, Ivan Petrov, diperiksa petugas di Kuta. Kepala Kantor "
+            "Imigrasi Denpasar, Made Wirawan, memimpin pemeriksaan itu. Menurut dia, pekan lalu "
+            "kantornya mendeportasi seorang warga negara Ukraina.",
+            {"Ivan Petrov": []},
+            id="pronoun-after-an-official",
+        ),
+    ],
+)
+def test_nlp_incident_links_person_incidents(nlp, text, expected):
+    found = person_incidents(nlp(text))
+    assert {name: found.get(name) for name in expected} == expected
+
+
+def test_nlp_incident_links_official_quoted_gets_nothing(nlp):
+    doc = nlp(
+        "Kepala Seksi Inteldakim, Budi Santoso, mengatakan bahwa WNA asal Korea Selatan "
+        "berinisial KJH (29) telah dideportasi."
+    )
+    roles = {s._.clean_name: (s._.person_role, s._.incidents) for s in doc.spans["person"]}
+    assert roles["Budi Santoso"] == ("official", [])
+    assert roles["KJH"] == ("foreign_national", ["deportation"])
+
+
+def test_nlp_incident_links_concerns_point_at_person_spans(nlp):
+    text = (
+        "Dua WNA asal Filipina, RS (30) dan MJ (28), ditangkap di Bitung. Sementara itu, "
+        "warga negara Jepang bernama Kenji Sato hanya dimintai keterangan."
+    )
+    doc = nlp(text)
+    arrest = next(s for s in doc.spans["incident"] if s._.incident == "arrest")
+    assert sorted(text[a:b] for a, b in arrest._.concerns) == ["MJ", "RS"]
+
+
+def test_nlp_incident_links_hypothetical_concerns_nobody(nlp):
+    doc = nlp(
+        "Petugas memeriksa paspor milik Carlos Mendoza (33), warga negara Meksiko. Jika "
+        "terbukti melanggar, ia akan dideportasi."
+    )
+    deportation = next(s for s in doc.spans["incident"] if s._.incident == "deportation")
+    assert deportation._.status == "hypothetical"
+    assert deportation._.concerns == []
+
+
+def test_nlp_incident_links_operation_concerns_those_found(nlp):
+    text = (
+        "Timpora menggelar operasi gabungan di Batam. Dalam operasi itu petugas mengamankan "
+        "warga negara Nigeria berinisial OKE (30) yang overstay. Dua WNA asal Inggris, John "
+        "Smith dan Peter Brown, juga diperiksa dan tidak ditemukan pelanggaran."
+    )
+    doc = nlp(text)
+    operation = next(s for s in doc.spans["incident"] if s._.incident == "joint_operation")
+    assert [text[a:b] for a, b in operation._.concerns] == ["OKE"]
+    found = person_incidents(doc)
+    assert found["OKE"] == ["arrest", "overstay"]  # the operation is context, not an incident
+    assert found["John Smith"] == [] and found["Peter Brown"] == []
+
+
+def test_nlp_incident_links_without_people_component(incidents_nlp):
+    doc = incidents_nlp("Tiga WNA asal Vietnam diamankan petugas di Pelabuhan Batam.")
+    assert [s._.concerns for s in doc.spans["incident"]] == [[]]

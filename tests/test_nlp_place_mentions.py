@@ -240,7 +240,7 @@ def test_place_mentions_takes_ner_locations_as_regions_or_places(
     [
         ("Ia lama tinggal di Tokyo sebelum pindah.", ["Tokyo"]),
         ("Warga negara Malaysia itu diperiksa.", ["Malaysia"]),
-        ("Petugas bernama Mamang Sutisna melapor.", ["Mamang"]),
+        ("Petugas bernama Bendo Sutisna melapor.", ["Bendo"]),
         ("Tim menyusuri Batang sungai itu.", ["Batang"]),
         ("Warga Kuta tidak terdampak.", ["Kuta"]),
     ],

@@ -68,6 +68,7 @@ DATELINE = re.compile(
 
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
+FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}[ \t]*:(?:[ \t]|$)")
 
 
 def reflow(text: str) -> str:
@@ -76,8 +77,8 @@ def reflow(text: str) -> str:
     OCR and PDF text keep the printed line ends, so a name or a phrase can be broken
     across lines. A break is joined when its line runs near the page's usual full width,
     does not end a field label (":"), is not in capitals (a letterhead) and the next line
-    is neither blank nor a list item; headers, fields, lists and signature blocks keep
-    their lines. Offsets do not move.
+    is neither blank, a list item nor a field ("Notulis : ..."); headers, fields, lists
+    and signature blocks keep their lines. Offsets do not move.
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
@@ -93,6 +94,7 @@ def reflow(text: str) -> str:
             and not line.rstrip().endswith(":")
             and not line.isupper()  # letterheads and titles
             and not LIST_ITEM.match(following)
+            and not FIELD.match(following)
         )
         out.append(line + (" " if wraps else "\n"))
     out.append(lines[-1])

@@ -154,6 +154,8 @@ def test_facts_reflow_keeps_lists_and_short_lines() -> None:
         "Hadir dalam rapat koordinasi tersebut perwakilan dari instansi berikut ini, yaitu:\n"
         "1. Kantor Imigrasi Kelas II TPI Maumere yang diwakili oleh Kepala Seksi Inteldakim\n"
         "2. Polres Sikka\n"
+        "Pimpinan Rapat : Yohanes Bata Lamak, Kepala Kantor Imigrasi Kelas II TPI Maumere\n"
+        "Notulis        : Maria Florentina Dua\n"
         "Maumere, 4 Februari 2026\n"
         "Yohanes Bata Lamak\n"
     )

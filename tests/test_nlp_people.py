@@ -323,3 +323,54 @@ def test_nlp_people_title_with_rank_word_inside(nlp):
     span = people(nlp(text))["Hotma Sitorus"]
     assert span._.person_role == "official"
     assert span._.title == "Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Riau"
+
+
+@pytest.fixture(scope="module")
+def full_nlp():
+    from extractors.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Ketua Asosiasi Pemandu Wisata Bunaken, Hendrik Lumowa, meminta kepastian.",
+            "Hendrik Lumowa",
+            "other",
+        ),
+        (
+            "Direktur PT Samudra Jaya Makmur, Lukas Wibowo, hadir dalam rapat.",
+            "Lukas Wibowo",
+            "other",
+        ),
+        (
+            "Kepala Seksi Inteldakim Kantor Imigrasi Kupang, Yohana Seran, menjelaskan.",
+            "Yohana Seran",
+            "official",
+        ),
+        (
+            "2. Paparan Kejaksaan Negeri Sikka, Kasi Intelijen Bernadus Lewo Tukan:\n",
+            "Bernadus Lewo Tukan",
+            "official",
+        ),
+    ],
+)
+def test_nlp_people_titles_in_associations_and_companies_are_not_officials(
+    full_nlp, text, name, role
+) -> None:
+    found = people(full_nlp(text))
+    assert found[name]._.person_role == role
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rapat dihadiri Camat Simpang Tiga dan Keuchik Gampong Lhok Bayu.",
+        "Undangan disampaikan kepada Kepala Desa Batu Putih dan Camat Kuta Selatan.",
+    ],
+)
+def test_nlp_people_a_place_after_a_title_is_not_a_name(full_nlp, text) -> None:
+    spans = full_nlp(text).spans["person"]
+    assert all(s._.person_role != "official" for s in spans), [s.text for s in spans]

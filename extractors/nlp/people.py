@@ -109,6 +109,8 @@ INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
 # "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
 AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
 LINE_BLANK = re.compile(r"\n[ \t]*\n")
+# What may follow a name that stands right after its title: punctuation or a line end.
+NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
 CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECASE)
 CONJUNCTION_PENALTY = 30
 NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
@@ -522,13 +524,31 @@ class Context:
             title = " ".join(text[m.start() : pos].split())
             name, rank = self.name_after_title(pos)
             if name is None and tail:
-                name = self.name_in_tail(tail, pos)
+                name = self.name_in_tail(tail, pos, full_title=" " in m.group().strip())
                 if name:
                     title = " ".join(text[m.start() : name[0]].split())
-            if name:
+            if name and not self.names_a_place(title, *name):
                 evidence = " ".join([title, rank] if rank else [title])
-                found.append(Candidate(*name, "title", "official", title, evidence))
+                role = "other" if self.private_title(title) else "official"
+                found.append(Candidate(*name, "title", role, title, evidence))
         return found
+
+    def names_a_place(self, title: str, start: int, end: int) -> bool:
+        """True when the words after a title are a place, not a name.
+
+        Either a place span covers them ("Camat Simpang Tiga dan ..."), or they follow a
+        place word ending the title with no comma between ("Keuchik Gampong Kuala Baru").
+        """
+        places = self.doc.spans.get("place", [])
+        if any(p.start_char <= start and end <= p.end_char for p in places):
+            return True
+        last_words = title.rsplit(",", 1)[-1].lower().split()[-1:]
+        return not set(last_words).isdisjoint(self.cues.folded["place_prefix"])
+
+    def private_title(self, title: str) -> bool:
+        """A title held in an association, a company or a union ("Ketua Asosiasi ...")."""
+        words = {w.strip(".,()").lower() for w in title.split()}
+        return not words.isdisjoint(self.cues.folded["private_body"])
 
     def ranked_name(self, pos: int) -> bool:
         """True when a rank and a valid name start at ``pos`` ("AKBP Heru ...")."""
@@ -552,7 +572,9 @@ class Context:
             return self.head_name(ranked.start("name"), ranked.end("name")), ranked.group("rank")
         return None, None
 
-    def name_in_tail(self, tail: list[tuple[int, int, str]], pos: int) -> tuple[int, int] | None:
+    def name_in_tail(
+        self, tail: list[tuple[int, int, str]], pos: int, *, full_title: bool = False
+    ) -> tuple[int, int] | None:
         """A name closing a title without a comma, after the last place or agency word.
 
         Only tried when places or organisations are known: otherwise "Kepala Kantor Imigrasi
@@ -565,7 +587,14 @@ class Context:
             if not w[0].isupper() or not self.is_name_word(w, ws, we):
                 break
             run.insert(0, (ws, we))
-        if not run or len(run) == len(tail):
+        if not run:
+            return None
+        if len(run) == len(tail):
+            # "Kasi Intelijen Maria Goretti Simanjuntak:": a title naming its unit, then a
+            # full name closed by punctuation; a bare "Kapolda" or "Ketua" is not enough.
+            closes = NAME_CLOSER.match(self.text, run[-1][1]) is not None
+            if full_title and len(run) >= 2 and closes:
+                return self.trim((run[0][0], run[-1][1]))
             return None
         before = tail[len(tail) - len(run) - 1]
         if not self.is_covered(before[0], before[1]) or "\n" in self.text[before[1] : run[0][0]]:

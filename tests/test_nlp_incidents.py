@@ -236,3 +236,43 @@ def test_nlp_incidents_more_cue_forms(incidents_nlp, text, label):
 )
 def test_nlp_incidents_more_cues_not_counted(incidents_nlp, text, label):
     assert label not in labels(incidents_nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "status"),
+    [
+        (
+            "Sesuai rencana kerja triwulan ini, Tim Timpora telah melaksanakan pemeriksaan di "
+            "dua perusahaan tambang.",
+            "joint_operation",
+            "reported",
+        ),
+        (
+            "Rapat merencanakan agar Tim Timpora melaksanakan pemeriksaan ke lokasi perusahaan.",
+            "joint_operation",
+            "hypothetical",
+        ),
+        (
+            "Ditegaskan bahwa perusahaan yang terbukti mempekerjakan orang asing tanpa izin akan "
+            "dilaporkan.",
+            "illegal_work",
+            "hypothetical",
+        ),
+        (
+            "Tiga WNA yang terbukti bekerja tanpa izin diamankan petugas.",
+            "illegal_work",
+            "reported",
+        ),
+        (
+            "Izin tinggal terbatasnya berakhir pada 2 Mei 2026 dan tidak diperpanjang.",
+            "overstay",
+            "reported",
+        ),
+    ],
+)
+def test_nlp_incidents_done_general_and_possessive_statements(text, label, status) -> None:
+    from extractors.nlp.pipeline import load_pipeline
+
+    doc = load_pipeline()(text)
+    found = {(s._.incident, s._.status) for s in doc.spans["incident"]}
+    assert (label, status) in found, found

@@ -117,3 +117,8 @@ def test_organisations_keeps_place_spans_inside(organisations_nlp):
     doc = organisations_nlp("Kantor Imigrasi Kelas I TPI Denpasar")
     assert [s.text for s in doc.spans["place"]] == ["Denpasar"]
     assert doc.spans["org"][0].text == "Kantor Imigrasi Kelas I TPI Denpasar"
+
+
+@pytest.mark.parametrize("text", ["tidak ada nama di sini.", "", "123 456"])
+def test_nlp_organisations_text_without_capitalised_words(organisations_nlp, text) -> None:
+    assert list(organisations_nlp(text).spans["org"]) == []

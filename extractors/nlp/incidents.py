@@ -225,7 +225,7 @@ class IncidentMatcher:
             if label in suppressed.get(layout.sentence[start], ()):
                 continue
             status, cue = self.decide_status(label, start, end, modals, layout)
-            if "support" in record:
+            if "support" in record and not self.is_realis(start, end, modals, layout):
                 status, cue = self.pair_status(
                     label, record["support"], (status, cue), modals, layout
                 )
@@ -390,6 +390,16 @@ class IncidentMatcher:
                     return name
         return None
 
+    @staticmethod
+    def is_realis(
+        start: int, end: int, modals: list[tuple[StatusRule, int, int]], layout: Layout
+    ) -> bool:
+        """True when a `reported` cue ("telah", "sudah") scopes over the incident cue."""
+        return any(
+            rule.status == "reported" and in_scope(rule, m_start, m_end, start, end, layout)
+            for rule, m_start, m_end in modals
+        )
+
     def decide_status(
         self,
         label: str,
@@ -398,10 +408,18 @@ class IncidentMatcher:
         modals: list[tuple[StatusRule, int, int]],
         layout: Layout,
     ) -> tuple[str, tuple[int, int] | None]:
-        """The strongest status whose cue scopes over the incident cue, and that cue."""
+        """The strongest status whose cue scopes over the incident cue, and that cue.
+
+        A `reported` cue in scope ("telah melaksanakan pemeriksaan") states that the event
+        took place: sentence-wide cues (a plan or a meeting mentioned elsewhere in the
+        sentence) then no longer apply; cues in its own clause still do.
+        """
         best, best_cue = "reported", None
+        realis = self.is_realis(start, end, modals, layout)
         for rule, m_start, m_end in modals:
             if STATUSES.index(rule.status) >= STATUSES.index(best):
+                continue
+            if realis and rule.scope == "sentence":
                 continue
             if rule.labels is not None and label not in rule.labels:
                 continue

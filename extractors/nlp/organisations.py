@@ -90,6 +90,8 @@ class OrganisationMatcher:
 
     def mark_words(self, doc: Doc) -> None:
         """Tag the tokens of a (private, compact) Doc with the tail word classes they pass."""
+        for token in doc:
+            token.tag_ = "O"  # every token tagged: the Matcher refuses TAG tests on a bare Doc
         for tag, word_class in self.word_classes.items():
             for token in doc:
                 if word_class.accepts(token.text, token.lower_):

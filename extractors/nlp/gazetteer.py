@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import product
+from math import prod
 from pathlib import Path
 
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -29,14 +32,30 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
+COMPACT_KEY = "pantau_compact_doc"
+
+
 class CompactDoc:
     """A Doc without whitespace tokens, with the way back to the original token indices."""
 
     def __init__(self, doc: Doc) -> None:
         self.source = doc
-        self.index = [t.i for t in doc if not t.is_space]
+        spaces = doc.to_array([IS_SPACE])
+        self.index = [i for i, is_space in enumerate(spaces) if not is_space]
         words = [doc[i].text for i in self.index]
         self.doc = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+
+    @classmethod
+    def of(cls, doc: Doc) -> CompactDoc:
+        """The compact form of `doc`, built once and shared by the components that need it.
+
+        Components only add spans to the Doc, never change its tokens, so one copy serves
+        the whole pipeline.
+        """
+        cached = doc.user_data.get(COMPACT_KEY)
+        if not isinstance(cached, CompactDoc) or len(cached.source) != len(doc):
+            cached = doc.user_data[COMPACT_KEY] = cls(doc)
+        return cached
 
     def span(self, start: int, end: int) -> Span:
         """The original-Doc span covering compact tokens ``start`` to ``end`` (exclusive)."""
@@ -55,3 +74,37 @@ def is_capitalised(span: Span, lower_ok: frozenset[str] = frozenset()) -> bool:
         and all(t.text[0].isupper() or t.lower_ in lower_ok for t in words)
         and words[0].text[0].isupper()
     )
+
+
+REPEATING_OPS = frozenset({"+", "*"})
+MAX_ALTERNATIVES = 64
+
+
+def expand_word_lists(patterns: list[list[dict]]) -> list[list[dict]]:
+    """Matcher patterns with each single-word `{"ATTR": {"IN": [...]}}` test written out.
+
+    The Matcher compares plain attributes natively but runs an `IN` test as a Python
+    predicate at every token and state, which made it most of the matching time. Tokens
+    that may repeat (`+`, `*`, `{n,m}`) keep their list: each repetition may differ.
+    A pattern whose lists would multiply beyond `MAX_ALTERNATIVES` is kept as it is.
+    """
+    expanded: list[list[dict]] = []
+    for pattern in patterns:
+        choices: list[list[dict]] = []
+        for token in pattern:
+            lists = [
+                (key, value["IN"])
+                for key, value in token.items()
+                if isinstance(value, dict) and set(value) == {"IN"}
+            ]
+            op = str(token.get("OP", ""))
+            if len(lists) != 1 or op in REPEATING_OPS or op.startswith("{"):
+                choices.append([token])
+                continue
+            key, words = lists[0]
+            choices.append([{**token, key: word} for word in dict.fromkeys(words)])
+        if prod(len(c) for c in choices) > MAX_ALTERNATIVES:
+            expanded.append(pattern)
+        else:
+            expanded.extend(list(combination) for combination in product(*choices))
+    return expanded

@@ -208,7 +208,7 @@ class IncidentMatcher:
                 self.modality_matcher.add(key, record["patterns"], greedy="LONGEST")
 
     def __call__(self, doc: Doc) -> Doc:
-        compact = CompactDoc(doc)
+        compact = CompactDoc.of(doc)
         layout = self.layout(doc, compact)
         links = self.linker.prepare(doc, compact, layout.sentence) if self.linker else None
         if links is not None:

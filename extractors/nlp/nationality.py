@@ -59,7 +59,7 @@ class NationalityMatcher:
         self.strings = nlp.vocab.strings
 
     def __call__(self, doc: Doc) -> Doc:
-        compact = CompactDoc(doc)
+        compact = CompactDoc.of(doc)
         found = []
         for matcher in (self.folded, self.exact):
             for match_id, start, end in matcher(compact.doc):

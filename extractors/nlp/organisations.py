@@ -25,7 +25,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
+from extractors.nlp.gazetteer import CompactDoc, data_path, expand_word_lists, read_jsonl
 
 Span.set_extension("org_kind", default=None, force=True)
 Span.set_extension("expansion", default=None, force=True)
@@ -66,7 +66,9 @@ class OrganisationMatcher:
         tails = {name: [self.classify(token) for token in tail] for name, tail in tails.items()}
         self.matcher = Matcher(nlp.vocab)
         for org in self.orgs.values():
-            self.matcher.add(org["id"], org_patterns(org, tails), greedy="LONGEST")
+            self.matcher.add(
+                org["id"], expand_word_lists(org_patterns(org, tails)), greedy="LONGEST"
+            )
         self.strings = nlp.vocab.strings
 
     def classify(self, token: dict) -> dict:
@@ -98,7 +100,7 @@ class OrganisationMatcher:
                     token.tag_ = tag
 
     def __call__(self, doc: Doc) -> Doc:
-        compact = CompactDoc(doc)
+        compact = CompactDoc.of(doc)
         self.mark_words(compact.doc)
         found = {}
         for match_id, start, end in self.matcher(compact.doc):

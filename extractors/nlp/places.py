@@ -170,7 +170,7 @@ class PlaceMatcher:
             self.exact.add(text.lower(), [nlp.make_doc(text)])
 
     def __call__(self, doc: Doc) -> Doc:
-        compact = CompactDoc(doc)
+        compact = CompactDoc.of(doc)
         found = self.prefixed(compact) + self.bare(compact)
         by_span = {(s.start, s.end): codes for s, codes in found}
         spans = [

@@ -69,7 +69,8 @@ DATELINE = re.compile(
 
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
-FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}[ \t]*:(?:[ \t]|$)")
+SENTENCE_END = re.compile(r"[.!?;:\"”)]\s*$")
+FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}(?:[ \t]+:|[ \t]*:[ \t]+\S)")
 
 
 def reflow(text: str) -> str:
@@ -79,27 +80,45 @@ def reflow(text: str) -> str:
     across lines. A break is joined when its line runs near the page's usual full width,
     does not end a field label (":"), is not in capitals (a letterhead) and the next line
     is neither blank, a list item nor a field ("Notulis : ..."); headers, fields, lists
-    and signature blocks keep their lines. Offsets do not move.
+    and signature blocks keep their lines. OCR sometimes puts a blank line inside a
+    sentence (a hanging indent read as a new block): a wrapped line that ends without
+    closing punctuation is joined across one blank line too. Offsets do not move.
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
     if len(lengths) < 3:
         return text
     full = lengths[int(0.9 * (len(lengths) - 1))]
-    out = []
+    joins = [False] * len(lines)  # joins[i]: the break after line i becomes a space
     for i, line in enumerate(lines[:-1]):
-        following = lines[i + 1]
-        wraps = (
-            len(line.rstrip()) >= WRAPPED_SHARE * full
-            and following.strip()
-            and not line.rstrip().endswith(":")
-            and not line.isupper()  # letterheads and titles
-            and not LIST_ITEM.match(following)
-            and not FIELD.match(following)
-        )
-        out.append(line + (" " if wraps else "\n"))
-    out.append(lines[-1])
-    return "".join(out)
+        if not _wrapped(line, full):
+            continue
+        if _continues(lines[i + 1]):
+            joins[i] = True
+        elif (
+            not lines[i + 1].strip()
+            and i + 2 < len(lines)
+            and _continues(lines[i + 2])
+            and not SENTENCE_END.search(line)
+        ):
+            joins[i] = joins[i + 1] = True
+    return (
+        "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
+    )
+
+
+def _wrapped(line: str, full: int) -> bool:
+    """A line that runs near the usual full width and is not a label or a letterhead."""
+    return (
+        len(line.rstrip()) >= WRAPPED_SHARE * full
+        and not line.rstrip().endswith(":")
+        and not line.isupper()
+    )
+
+
+def _continues(line: str) -> bool:
+    """A line that can carry on the previous one: not blank, a list item or a field."""
+    return bool(line.strip()) and not LIST_ITEM.match(line) and not FIELD.match(line)
 
 
 @lru_cache(maxsize=1)

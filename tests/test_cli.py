@@ -274,6 +274,10 @@ def test_cli_run_extracts_documents_stored_without_facts(processed_inbox) -> Non
     assert report["facts"] > 0
     code, out = _invoke("extract", "--db", db)
     assert code == 0 and "from 0 document(s)" in out
-    code, out = _invoke("extract", "1", "--stale", "--db", db)
+    records = json.loads(_invoke("docs", "--db", db, "--json")[1])
+    readable = next(r["id"] for r in records if r["status"] == "processed")
+    failed = next(r["id"] for r in records if r["status"] == "failed")
+    code, out = _invoke("extract", str(readable), "--stale", "--db", db)
     assert code == 0 and "from 1 document(s)" in out
+    assert _invoke("extract", str(failed), "--db", db)[0] == 2, "a failed document has no text"
     assert _invoke("extract", "999", "--db", db)[0] == 2

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import data_path, read_jsonl
 from extractors.nlp.place_text import Lines, is_number
-from extractors.nlp.places import LEVEL_RANK, Regions, ancestors, load_regions
+from extractors.nlp.places import LEVEL_RANK, Regions, ancestors, load_regions, set_region
 
 PRIORITY_HEAD = 0  # head-word places, titled names, regions extending a shorter match
 PRIORITY_REGION = 1  # spans already found by pantau_places
@@ -476,12 +476,7 @@ class PlaceMentions:
         span = Span(doc, chosen.span.start, chosen.span.end, label="PLACE")
         if chosen.codes:
             ranked = sorted(set(chosen.codes), key=lambda c: rank(self.regions, c, context))
-            best = ranked[0]
-            span._.region_code = best
-            span._.region_level = self.regions.level[best]
-            span._.region_name = self.regions.name[best]
-            span._.province = self.regions.province(best)
-            span._.candidates = ranked
+            set_region(span, self.regions, ranked)
             return span
         span._.region_code = None
         span._.region_level = "place"

@@ -234,13 +234,7 @@ class PlaceMatcher:
         context = {codes[0] for codes in candidates if len(set(codes)) == 1}
         context |= {ancestor for code in context for ancestor in ancestors(code)}
         for span, codes in zip(spans, candidates, strict=True):
-            ranked = sorted(set(codes), key=lambda c: self.rank(c, context))
-            best = ranked[0]
-            span._.region_code = best
-            span._.region_level = self.regions.level[best]
-            span._.region_name = self.regions.name[best]
-            span._.province = self.regions.province(best)
-            span._.candidates = ranked
+            set_region(span, self.regions, sorted(set(codes), key=lambda c: self.rank(c, context)))
 
     def rank(self, code: str, context: set[str]) -> tuple[int, int, int, str]:
         """Sort key: higher level, more named ancestors, city before regency, then code."""
@@ -252,6 +246,16 @@ class PlaceMatcher:
 def squeeze(key: str) -> str:
     """A name key without spaces and hyphens ("lubuk linggau" -> "lubuklinggau")."""
     return key.replace(" ", "").replace("-", "")
+
+
+def set_region(span: Span, regions: Regions, ranked: list[str]) -> None:
+    """Write the best of the `ranked` region codes, and every candidate, onto `span`."""
+    best = ranked[0]
+    span._.region_code = best
+    span._.region_level = regions.level[best]
+    span._.region_name = regions.name[best]
+    span._.province = regions.province(best)
+    span._.candidates = ranked
 
 
 def ancestors(code: str) -> list[str]:

@@ -4,13 +4,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd \
-	poppler-utils fonts-liberation fonts-dejavu-core
+	poppler-utils fonts-liberation fonts-dejavu-core libicu-dev pkg-config g++
+# The browser the web UI's end-to-end tests drive.
+TEST_APT_PACKAGES := chromium
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export OMP_THREAD_LIMIT := 1
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: help setup system-deps uv python-deps demo test lint samples bench
+.PHONY: help setup system-deps test-deps apt-install uv python-deps demo test lint samples bench
 
 help:
 	@echo "make demo   install what is missing, then process samples/ into the default database"
@@ -20,7 +22,13 @@ help:
 setup: system-deps uv python-deps
 
 system-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
 		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
@@ -41,7 +49,7 @@ demo: setup
 	if [ $$code -eq 3 ]; then echo "(exit code 3: some sample files are broken on purpose; see above)"; \
 	elif [ $$code -ne 0 ]; then exit $$code; fi
 
-test: setup lint
+test: setup test-deps lint
 	@$(UV) run pytest
 
 lint:

@@ -242,3 +242,88 @@ class FactPublic(FactBase):
 
     id: int
     document_id: int
+
+
+# --- subjects and mentions ----------------------------------------------------
+
+
+class SubjectBase(SQLModel):
+    """One foreign national as known across documents: the mentions resolved to them."""
+
+    name: str = Field(sa_type=sa.Text, description="The fullest name seen, for display")
+    names: list[str] = Field(default_factory=list, sa_type=JSON, description="Every name seen")
+    nationality: str | None = Field(
+        default=None, max_length=2, index=True, description="ISO 3166-1 alpha-2"
+    )
+    passports: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="Passport and permit numbers seen"
+    )
+    mention_count: int = 0
+    document_count: int = 0
+    first_date: str | None = Field(default=None, max_length=10, description="ISO date")
+    last_date: str | None = Field(default=None, max_length=10, description="ISO date")
+
+
+class Subject(SubjectBase, table=True):
+    """A resolved foreign national; mentions point to it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class SubjectPublic(SubjectBase):
+    """A subject as shown to investigators."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MentionBase(SQLModel):
+    """One named foreign national in one document: its facts gathered under one name."""
+
+    key: str = Field(
+        max_length=128, description="Folded name; stable across re-extraction of the document"
+    )
+    name: str = Field(sa_type=sa.Text, description="The fullest form written in the document")
+    name_kind: str = Field(default="full", max_length=16, description="full, initials or alias")
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    nationality: str | None = Field(default=None, max_length=2, index=True)
+    passports: list[str] = Field(default_factory=list, sa_type=JSON)
+    age: int | None = None
+    sex: str | None = Field(default=None, max_length=8)
+    place_codes: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="Kemendagri codes of places stated"
+    )
+    incidents: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="Labels of incidents that concern it"
+    )
+    fact_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    link: str = Field(
+        default="new",
+        max_length=16,
+        description="How it joined its subject: new, auto (score above threshold) or review",
+    )
+    score: float | None = Field(default=None, description="Score of the link to its subject")
+
+
+class Mention(MentionBase, table=True):
+    """A stored mention; the mentions of a document are rebuilt when its facts are."""
+
+    __table_args__ = (sa.UniqueConstraint("document_id", "key", name="uq_mention_document_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    subject_id: int | None = Field(
+        default=None, foreign_key="subject.id", ondelete="SET NULL", index=True
+    )
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class MentionPublic(MentionBase):
+    """A mention as shown to investigators."""
+
+    id: int
+    document_id: int
+    subject_id: int | None

@@ -1,0 +1,1 @@
+"""The investigators' web workbench: FastAPI, server-rendered templates."""

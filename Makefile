@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd \
-	poppler-utils fonts-liberation fonts-dejavu-core libicu-dev pkg-config g++
+	tesseract-ocr-script-latn poppler-utils fonts-liberation fonts-dejavu-core libicu-dev pkg-config g++
 # The browser the web UI's end-to-end tests drive.
 TEST_APT_PACKAGES := chromium
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")

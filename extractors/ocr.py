@@ -21,6 +21,7 @@ from PIL import Image
 
 from extractors import preprocess as pp
 from extractors import tesseract
+from extractors.ocr_recheck import recheck_rare_letters
 from extractors.tesseract import TessWord
 from models.errors import BlankPageError, OcrError
 from models.records import PageSource, PageText, WordBox
@@ -48,6 +49,7 @@ class OcrOptions:
     min_coverage: float = 0.8  # share of the ink that lies inside recognised words
     detect_orientation: bool = True
     max_attempts: int = 4
+    recheck_names: bool = True  # second reading of capitalised words for q/Q (ocr_recheck)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Attempt:
     rotation: int
     skew: float
     steps: list[str] = field(default_factory=list)
+    image: np.ndarray | None = field(default=None, repr=False)  # what tesseract read
 
 
 # --------------------------------------------------------------------------- quality
@@ -223,6 +226,7 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
         rotation=rotation,
         skew=skew,
         steps=[*page.steps, *steps, *clean_steps, f"ocr:psm{options.psm}"],
+        image=cleaned,
     )
 
 
@@ -316,7 +320,12 @@ def ocr_image(image: Image.Image, *, dpi: int | None = None,
     nothing readable is found, `SetupError` when tesseract or a language pack is missing.
     """
     options = options or OcrOptions()
-    best = read_best(prepare(image, resolve_dpi(image, dpi)), options)
+    page = prepare(image, resolve_dpi(image, dpi))
+    best = read_best(page, options)
+    if options.recheck_names and best.image is not None:
+        best.words, changed = recheck_rare_letters(best.image, best.words, dpi=page.dpi)
+        if changed:
+            best.steps.append(f"recheck:{changed}")
     if not best.words:
         raise OcrError(
             "No text recognised on this page although it has marks (a picture, or a scan "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,10 +72,20 @@ def _installed_languages() -> frozenset[str]:
             "The tesseract program was not found. Install it with: "
             "apt-get install -y tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
         ) from e
+    # pytesseract's own list drops script models with capitals ("Latin"): read it here.
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractError, OSError) as e:
+        listed = subprocess.run(
+            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
+            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=True,
+        ).stdout
+    except (subprocess.SubprocessError, OSError) as e:
         raise SetupError(f"tesseract cannot list its languages: {e}") from e
+    return frozenset(line.strip() for line in listed.splitlines()[1:] if line.strip())
+
+
+def has_language(lang: str) -> bool:
+    """True when tesseract has the language (or script) model `lang` installed."""
+    return lang in _installed_languages()
 
 
 def check_tesseract(langs: tuple[str, ...] = ("ind", "eng")) -> None:

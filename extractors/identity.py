@@ -23,8 +23,7 @@ from models.records import Fact, FactKind, MatchScore, MentionFeatures
 
 VARIANTS_PATH = Path(__file__).parent / "data" / "name_variants.jsonl"
 HONORIFICS = frozenset(
-    "mr mrs ms miss mister madam tn ny nn nona sdr sdri tuan nyonya bapak ibu bpk dr prof haji hj"
-    .split()
+    "mr mrs ms miss mister madam tn ny nn nona sdr sdri tuan nyonya bapak ibu bpk dr prof haji hj".split()
 )
 ALIAS_WORDS = re.compile(r"\b(?:alias|als|a\.k\.a\.?|aka|alias\.)\s+", re.IGNORECASE)
 # Gendered surname endings (Sokolov / Sokolova): a different person, not a typo.
@@ -317,9 +316,14 @@ def _sentence_places(facts: Iterable[Fact]) -> dict[str, set[str]]:
     """Region codes stated in each sentence."""
     places: dict[str, set[str]] = {}
     for fact in facts:
-        if fact.kind == FactKind.LOCATION and fact.value and fact.attributes.get("level") not in (
-            None,
-            "place",
+        if (
+            fact.kind == FactKind.LOCATION
+            and fact.value
+            and fact.attributes.get("level")
+            not in (
+                None,
+                "place",
+            )
         ):
             places.setdefault(fact.sentence, set()).add(fact.value)
     return places

@@ -34,6 +34,7 @@ from models.records import (
     RunStatus,
 )
 from models.tables import Document, FactRow, Page, Run, utc_now
+from storage import identity
 
 CLAIM_ATTEMPTS = 5
 RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
@@ -396,7 +397,7 @@ def save_extraction(
 
 
 def replace_facts(session: Session, *, document: Document, extraction: ExtractionResult) -> None:
-    """Inside the caller's transaction: drop the document's facts and add the new ones."""
+    """Inside the caller's transaction: replace the document's facts, then rebuild its mentions."""
     session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
     session.add_all(
         FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts
@@ -405,6 +406,8 @@ def replace_facts(session: Session, *, document: Document, extraction: Extractio
     document.document_date = extraction.document_date
     document.extractor = extraction.extractor
     document.extracted_at = utc_now()
+    session.flush()
+    identity.rebuild_mentions(session, document_id=document.id or 0)
 
 
 def get_facts(

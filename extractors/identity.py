@@ -23,7 +23,29 @@ from models.records import Fact, FactKind, MatchScore, MentionFeatures
 
 VARIANTS_PATH = Path(__file__).parent / "data" / "name_variants.jsonl"
 HONORIFICS = frozenset(
-    "mr mrs ms miss mister madam tn ny nn nona sdr sdri tuan nyonya bapak ibu bpk dr prof haji hj".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "madam",
+        "tn",
+        "ny",
+        "nn",
+        "nona",
+        "sdr",
+        "sdri",
+        "tuan",
+        "nyonya",
+        "bapak",
+        "ibu",
+        "bpk",
+        "dr",
+        "prof",
+        "haji",
+        "hj",
+    ]
 )
 ALIAS_WORDS = re.compile(r"\b(?:alias|als|a\.k\.a\.?|aka|alias\.)\s+", re.IGNORECASE)
 # Gendered surname endings (Sokolov / Sokolova): a different person, not a typo.

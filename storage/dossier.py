@@ -165,7 +165,7 @@ def _places(facts: dict[int, list[FactRow]]) -> list[DossierPlace]:
     """Places stated in the subject's documents, by region code (or name for other places)."""
     seen: dict[str, DossierPlace] = {}
     documents: Counter[str] = Counter()
-    for document_id, rows in facts.items():
+    for rows in facts.values():
         keys_here = set()
         for row in rows:
             if row.kind != FactKind.LOCATION:

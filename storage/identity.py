@@ -23,7 +23,6 @@ from extractors.identity import HIGH, LOW, MentionDraft, blocking_keys, gather_m
 from models.errors import IdentityError
 from models.records import (
     Fact,
-    FactKind,
     MentionFeatures,
     ResolveReport,
     ReviewMention,
@@ -534,3 +533,11 @@ def split_mention(session: Session, *, mention: Mention) -> None:
             session.add(other)
     session.flush()
     refresh_subjects(session, subject_ids=[old_subject or 0, subject.id or 0])
+
+
+def rebuild_all_mentions(session: Session) -> int:
+    """Rebuild the mentions of every document that has facts; returns how many documents."""
+    ids = session.exec(select(FactRow.document_id).distinct()).all()
+    for document_id in sorted(ids):
+        build_mentions(session, document_id=document_id)
+    return len(ids)

@@ -53,6 +53,21 @@ GENDERED = re.compile(r"(?:ov|ev|in|sky|ski|ko)$")
 HIGH = 0.85  # at or above: merged without asking
 LOW = 0.5  # at or above (and below HIGH): an investigator decides
 KEY_CHARS = 128
+# Letters that Unicode decomposition leaves alone but writers transliterate.
+LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "I",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +90,7 @@ def split_aliases(name: str) -> list[str]:
 def name_tokens(name: str) -> list[str]:
     """Folded, honorific-free, canonical name words in written order."""
     variants = load_variants()
-    words = fold_name(name.replace(".", ". ")).split()
+    words = fold_name(name.translate(LETTERS).replace(".", ". ")).split()
     while len(words) > 1 and words[0] in HONORIFICS:
         words = words[1:]
     return [variants.get(word, word) for word in words]
@@ -127,21 +142,25 @@ def _tokens_similarity(a: list[str], b: list[str]) -> tuple[float, str]:
     if not a or not b:
         return 0.0, "no name"
     if sorted(a) == sorted(b):
+        if len(a) == 1:
+            return 0.7, "same single name word"
         return 1.0, "same name" if a == b else "same name in another word order"
     if "".join(a) == "".join(b) or "".join(sorted(a)) == "".join(sorted(b)):
         return 0.95, "same name written with other word breaks"
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     scores = _align(short, long)
     if min(scores) == 0.0:
-        return round(0.6 * sum(scores) / len(long), 3), "some name words differ"
+        return round(0.45 * sum(scores) / len(long), 3), "some name words differ"
     value = sum(scores) / len(short) - 0.05 * (len(long) - len(short))
     if len(short) == 1:
         return round(min(value, 0.6), 3), "one name word shared"
     if any(len(token) == 1 for token in short + long):
         return round(min(value, 0.8), 3), "name with abbreviated words"
     if min(scores) < 1.0:
-        return round(min(value, 0.85), 3), "name spelled slightly differently"
-    return round(value, 3), "every word of the shorter name in the longer"
+        return round(min(value, 0.7), 3), "name spelled slightly differently"
+    if {long[0], long[-1]} <= set(short):
+        return round(value, 3), "same first and last name, a middle name omitted"
+    return round(min(value, 0.65), 3), "part of the name, without its first or last word"
 
 
 def _align(short: list[str], long: list[str]) -> list[float]:
@@ -168,7 +187,7 @@ def _token_score(a: str, b: str) -> float:
     if _gendered_pair(a, b):
         return 0.0
     ratio = SequenceMatcher(None, a, b).ratio()
-    return round(ratio * 0.9, 3) if ratio >= 0.85 and a[0] == b[0] else 0.0
+    return round(ratio * 0.9, 3) if ratio >= 0.9 and a[0] == b[0] else 0.0
 
 
 def _gendered_pair(a: str, b: str) -> bool:
@@ -179,12 +198,16 @@ def _gendered_pair(a: str, b: str) -> bool:
 def best_name_similarity(a: MentionFeatures, b: MentionFeatures) -> tuple[float, str]:
     """The best similarity over the names and aliases of two mentions."""
     best = (0.0, "names differ")
-    for name_a in [a.name, *a.aliases]:
-        for name_b in [b.name, *b.aliases]:
+    for name_a in _all_names(a):
+        for name_b in _all_names(b):
             found = name_similarity(name_a, name_b)
             if found[0] > best[0]:
                 best = found
     return best
+
+
+def _all_names(mention: MentionFeatures) -> list[str]:
+    return [part for name in [mention.name, *mention.aliases] for part in split_aliases(name)]
 
 
 def passport_format(number: str) -> str:
@@ -211,11 +234,12 @@ def _support(a: MentionFeatures, b: MentionFeatures, reasons: list[str]) -> floa
         reasons.append(f"same nationality ({a.nationality})")
     if a.age is not None and b.age is not None:
         shift = (a.year - b.year) if a.year and b.year else 0
-        if abs((a.age - b.age) - shift) <= 1:
+        gap = abs((a.age - b.age) - shift)
+        if gap <= 1:
             support += 0.1
             reasons.append(f"ages agree ({a.age} / {b.age})")
         else:
-            support -= 0.35
+            support -= 0.3 if gap <= 3 else 1.0
             reasons.append(f"ages disagree ({a.age} / {b.age})")
     shared = set(a.place_codes) & set(b.place_codes)
     if shared:
@@ -242,7 +266,7 @@ def _apply_passports(
 def blocking_keys(mention: MentionFeatures) -> set[str]:
     """Index keys: two mentions that may be one person share at least one."""
     keys = {"p:" + p.upper() for p in mention.passports}
-    for name in [mention.name, *mention.aliases]:
+    for name in _all_names(mention):
         letters = initials_of(name)
         if letters:
             keys.add("i:" + "".join(sorted(letters)))

@@ -109,9 +109,9 @@ def test_storage_identity_different_splits_and_holds_through_a_third_mention(
     session, store
 ) -> None:
     a = store("a.txt", person("Ahmad Yusuf Karim", nationality="EG"))
-    b = store("b.txt", person("Yusuf Karim", nationality="EG"))
+    b = store("b.txt", person("Ahmad Karim", nationality="EG"))
     identity.resolve(session)
-    assert subject_of(session, a, "ahmad yusuf karim") == subject_of(session, b, "yusuf karim")
+    assert subject_of(session, a, "ahmad yusuf karim") == subject_of(session, b, "ahmad karim")
     identity.decide_pair(
         session,
         mention_a_id=mention(session, a).id,
@@ -119,7 +119,7 @@ def test_storage_identity_different_splits_and_holds_through_a_third_mention(
         decision="different",
         user="analis",
     )
-    assert subject_of(session, a, "ahmad yusuf karim") != subject_of(session, b, "yusuf karim")
+    assert subject_of(session, a, "ahmad yusuf karim") != subject_of(session, b, "ahmad karim")
     c = store("c.txt", person("Ahmed Yousef Karim", nationality="EG"))
     report = identity.resolve(session)
     assert report.auto_merged == 1
@@ -131,7 +131,7 @@ def test_storage_identity_different_splits_and_holds_through_a_third_mention(
     with pytest.raises(IdentityError, match="different people"):
         identity.decide_review(session, item_id=item.id, decision="same", user="analis")
     identity.resolve(session)
-    assert subject_of(session, a, "ahmad yusuf karim") != subject_of(session, b, "yusuf karim")
+    assert subject_of(session, a, "ahmad yusuf karim") != subject_of(session, b, "ahmad karim")
 
 
 def test_storage_identity_unsure_is_never_asked_again(session, store) -> None:

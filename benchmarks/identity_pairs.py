@@ -54,7 +54,8 @@ def main() -> None:
     for label, threshold in (("auto-merge", HIGH), ("merge-or-review", LOW)):
         predicted = [s.value >= threshold and k for s, k in zip(scores, blocked, strict=True)]
         precision, recall = precision_recall(predicted, truth)
-        print(f"{label:16} (score >= {threshold:.2f}): precision {precision:.3f} recall {recall:.3f}")
+        figures = f"precision {precision:.3f} recall {recall:.3f}"
+        print(f"{label:16} (score >= {threshold:.2f}): {figures}")
     same_blocked = sum(k for k, t in zip(blocked, truth, strict=True) if t)
     print(f"blocking recall: {same_blocked / max(1, sum(truth)):.3f}")
     if args.verbose:

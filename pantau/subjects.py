@@ -84,7 +84,9 @@ def print_review_items(console: Console, items: list[ReviewRecord]) -> None:
     if not items:
         console.print("no review items")
     for item in items:
-        console.print(f"[bold]review {item.id}[/] score {item.score:.2f} [{item.status}]")
+        decided = f", {item.decision} by {item.decided_by}" if item.decision else ""
+        state = escape(f"[{item.status}{decided}]")
+        console.print(f"[bold]review {item.id}[/] score {item.score:.2f} {state}")
         for side in (item.a, item.b):
             details = ", ".join(
                 x

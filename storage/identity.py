@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlmodel import Session, col, select
 
 from extractors.identity import HIGH, LOW, MentionDraft, blocking_keys, gather_mentions, score_pair
@@ -366,21 +367,33 @@ def candidates(session: Session, *, mention: Mention) -> list[Mention]:
 
 
 def _open_review(session: Session, a: Mention, b: Mention, value: float, reasons: list[str]) -> int:
-    """Open a review item for the pair unless one exists; returns how many were opened."""
-    existing = session.exec(
-        select(ReviewItem.id).where(
-            sa.or_(
-                sa.and_(ReviewItem.mention_a_id == a.id, ReviewItem.mention_b_id == b.id),
-                sa.and_(ReviewItem.mention_a_id == b.id, ReviewItem.mention_b_id == a.id),
-            )
-        )
-    ).first()
-    if existing is not None:
+    """Open a review item unless one is open for the two subjects; returns how many opened."""
+    if _open_items_between(session, a.subject_id or 0, b.subject_id or 0):
         return 0
     session.add(
         ReviewItem(mention_a_id=a.id or 0, mention_b_id=b.id or 0, score=value, reasons=reasons)
     )
+    session.flush()
     return 1
+
+
+def _open_items_between(session: Session, left: int, right: int) -> list[ReviewItem]:
+    """Open review items with one mention in subject `left` and the other in `right`."""
+    a_mention = sa.orm.aliased(Mention)
+    b_mention = sa.orm.aliased(Mention)
+    statement = (
+        select(ReviewItem)
+        .join(a_mention, a_mention.id == ReviewItem.mention_a_id)
+        .join(b_mention, b_mention.id == ReviewItem.mention_b_id)
+        .where(
+            ReviewItem.status == "open",
+            sa.or_(
+                sa.and_(a_mention.subject_id == left, b_mention.subject_id == right),
+                sa.and_(a_mention.subject_id == right, b_mention.subject_id == left),
+            ),
+        )
+    )
+    return list(session.exec(statement).all())
 
 
 # --- review -----------------------------------------------------------------------
@@ -473,6 +486,7 @@ def decide_pair(
 
 
 def _close_reviews(session: Session, a: Mention, b: Mention, decision: str, user: str) -> None:
+    """Close the pair's items; after a merge, also those now inside one subject."""
     items = session.exec(
         select(ReviewItem).where(
             sa.or_(
@@ -481,6 +495,9 @@ def _close_reviews(session: Session, a: Mention, b: Mention, decision: str, user
             )
         )
     ).all()
+    if decision == "same":
+        subject = a.subject_id or 0
+        items = [*items, *_open_items_between(session, subject, subject)]
     for item in items:
         item.status, item.decision = "decided", decision
         item.decided_by, item.decided_at = user, utc_now()

@@ -349,6 +349,11 @@ def extract(
         total += count
         console.print(f"#{document_id}: {count} facts")
     console.print(f"extracted {total} facts from {len(known)} document(s)")
+    from pantau.subjects import print_resolve_report
+    from storage import identity
+
+    with _session(settings) as session:
+        print_resolve_report(console, identity.resolve(session))
 
 
 FACT_KINDS_HELP = (

@@ -164,6 +164,15 @@ def mentions_of(
     return list(session.exec(statement.order_by(col(Mention.id))).all())
 
 
+def subjects_of_document(session: Session, *, document_id: int) -> set[int]:
+    """The subjects a document's mentions belong to."""
+    return {
+        m.subject_id
+        for m in mentions_of(session, document_ids=[document_id])
+        if m.subject_id is not None
+    }
+
+
 def _document_year(session: Session, document_id: int) -> int | None:
     document = session.get(Document, document_id)
     if document is None or not document.document_date:

@@ -343,13 +343,15 @@ def reset_failed(session: Session, *, document_ids: Sequence[int] | None = None)
 
 
 def delete_document(session: Session, *, document_id: int) -> bool:
-    """Forget a document, its pages and its duplicates; False if there was none."""
+    """Forget a document, its pages, mentions and duplicates; False if there was none."""
     with committing(session):
+        subjects = identity.subjects_of_document(session, document_id=document_id)
         deleted = session.exec(
             sa.delete(Document)
             .where(col(Document.id) == document_id)
             .execution_options(synchronize_session=False)
         )
+        identity.refresh_subjects(session, subject_ids=subjects)
     return deleted.rowcount == 1
 
 

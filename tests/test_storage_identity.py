@@ -243,3 +243,13 @@ def test_storage_identity_decision_keys_are_stable_mention_references(session, s
     with pytest.raises(IdentityError):
         identity.decide_review(session, item_id=item.id, decision="maybe", user="analis")
     assert session.query(Mention).count() == 2
+
+
+def test_storage_identity_deleting_a_document_refreshes_its_subjects(session, store) -> None:
+    a = store("a.txt", person("Park Seo-yeon", nationality="KR", age=31))
+    b = store("b.txt", person("Park Seo-yeon", nationality="KR", age=31))
+    identity.resolve(session)
+    repository.delete_document(session, document_id=b)
+    [summary] = dossier.list_subjects(session)
+    assert (summary.document_count, summary.mention_count) == (1, 1)
+    assert subject_of(session, a, "park seo yeon") == summary.id

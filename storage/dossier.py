@@ -8,6 +8,7 @@ places stated, the incidents that concern them and the other subjects named alon
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -24,9 +25,23 @@ from models.records import (
     SubjectSummary,
 )
 from models.tables import Document, FactRow, Mention, Subject
-from storage.identity import mentions_of
 
 SHOWN_STATUSES = ("reported", "planned")
+
+
+def mentions_of(
+    session: Session,
+    *,
+    document_ids: Sequence[int] | None = None,
+    subject_ids: Iterable[int] | None = None,
+) -> list[Mention]:
+    """Mentions of some documents or some subjects, in id order."""
+    statement = select(Mention)
+    if document_ids is not None:
+        statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
+    if subject_ids is not None:
+        statement = statement.where(col(Mention.subject_id).in_(list(subject_ids)))
+    return list(session.exec(statement.order_by(col(Mention.id))).all())
 
 
 def list_subjects(

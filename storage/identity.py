@@ -39,7 +39,17 @@ from models.tables import (
     Subject,
     utc_now,
 )
+from storage.dossier import get_dossier, list_subjects, mentions_of
 
+__all__ = [
+    "build_mentions",
+    "decide_pair",
+    "decide_review",
+    "get_dossier",
+    "list_review_items",
+    "list_subjects",
+    "resolve",
+]
 DECISIONS = ("same", "different", "unsure")
 Ref = tuple[int, str]  # (document id, mention key): stable across re-extraction
 PairKey = tuple[Ref, Ref]
@@ -147,21 +157,6 @@ def features_of(mention: Mention, *, year: int | None) -> MentionFeatures:
         year=year,
         place_codes=list(mention.place_codes),
     )
-
-
-def mentions_of(
-    session: Session,
-    *,
-    document_ids: Sequence[int] | None = None,
-    subject_ids: Iterable[int] | None = None,
-) -> list[Mention]:
-    """Mentions of some documents or some subjects, in id order."""
-    statement = select(Mention)
-    if document_ids is not None:
-        statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
-    if subject_ids is not None:
-        statement = statement.where(col(Mention.subject_id).in_(list(subject_ids)))
-    return list(session.exec(statement.order_by(col(Mention.id))).all())
 
 
 def subjects_of_document(session: Session, *, document_id: int) -> set[int]:

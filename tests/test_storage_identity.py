@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from models.errors import IdentityError
 from models.records import ExtractionResult, Fact, FactKind
@@ -151,7 +152,7 @@ def test_storage_identity_unsure_is_never_asked_again(session, store) -> None:
     )
     identity.resolve(session)
     assert identity.list_review_items(session) == []
-    assert session.query(PairDecision).count() == 1
+    assert len(session.exec(select(PairDecision)).all()) == 1
 
 
 def test_storage_identity_second_batch_scores_only_new_mentions(session, store) -> None:
@@ -238,11 +239,11 @@ def test_storage_identity_decision_keys_are_stable_mention_references(session, s
     identity.resolve(session)
     [item] = identity.list_review_items(session)
     identity.decide_review(session, item_id=item.id, decision="same", user="analis")
-    [row] = session.query(PairDecision).all()
+    [row] = session.exec(select(PairDecision)).all()
     assert {row.key_a, row.key_b} == {"dmitry alexandrovich sokolov", "DAS"}
     with pytest.raises(IdentityError):
         identity.decide_review(session, item_id=item.id, decision="maybe", user="analis")
-    assert session.query(Mention).count() == 2
+    assert len(session.exec(select(Mention)).all()) == 2
 
 
 def test_storage_identity_deleting_a_document_refreshes_its_subjects(session, store) -> None:

@@ -254,3 +254,17 @@ def test_storage_identity_deleting_a_document_refreshes_its_subjects(session, st
     [summary] = dossier.list_subjects(session)
     assert (summary.document_count, summary.mention_count) == (1, 1)
     assert subject_of(session, a, "park seo yeon") == summary.id
+
+
+def test_storage_identity_same_decision_survives_reextraction(session, store) -> None:
+    a = store("a.txt", person("Dmitry Alexandrovich Sokolov", nationality="RU"))
+    b = store("b.txt", person("DAS", nationality="RU"))
+    identity.resolve(session)
+    [item] = identity.list_review_items(session)
+    identity.decide_review(session, item_id=item.id, decision="same", user="analis")
+    for facts in ([person("Budi", nationality="RU")], [person("DAS", nationality="RU")]):
+        repository.save_extraction(session, document_id=b, extraction=extraction(*facts))
+    assert subject_of(session, b, "DAS") is None  # a new mention, not yet resolved
+    report = identity.resolve(session, document_ids=[b])
+    assert (report.mentions, report.decided, report.review_items) == (1, 1, 0)
+    assert subject_of(session, b, "DAS") == subject_of(session, a, "dmitry alexandrovich sokolov")

@@ -36,7 +36,7 @@ from models.records import (
     PageSource,
     RunStatus,
 )
-from storage import repository
+from storage import identity, repository
 from storage.engine import get_engine, session_for
 from storage.migrate import upgrade
 
@@ -237,6 +237,15 @@ def extract_stored(engine: Any, *, document_id: int, run_id: int | None = None) 
     return len(extraction.facts)
 
 
+@task(name="resolve-identities", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def resolve_identities(options: BatchOptions) -> dict[str, int]:
+    """Link the foreign nationals named in newly extracted documents to subjects."""
+    with session_for(get_engine(options.database_url)) as session:
+        report = identity.resolve(session)
+    emit("identities", report)
+    return report.model_dump()
+
+
 def _skipped_outcome(path: str, document, claim) -> DocumentOutcome | None:  # noqa: ANN001
     if claim in (repository.Claim.NEW, repository.Claim.RESUME):
         return None
@@ -282,6 +291,7 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
         for outcome in unreadable:
             _count_without_document(outcome, run_id=run_id, options=options)
         _submit_all(items, run_id=run_id, options=options)
+        resolve_identities(options)
     except BaseException:
         with session_for(engine) as session:
             repository.finish_run(

@@ -82,3 +82,10 @@ class StorageError(PantauError):
 
     code = "storage"
     exit_code = 5
+
+
+class IdentityError(PantauError):
+    """A review decision or subject lookup that cannot be carried out as asked."""
+
+    code = "identity"
+    exit_code = 2

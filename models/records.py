@@ -181,3 +181,155 @@ class ExtractionResult(BaseModel):
     kind: str | None = Field(default=None, description="letter, minutes, news or None")
     words: int = 0
     seconds: float = 0.0
+
+
+# --- identity ---------------------------------------------------------------
+
+
+class MentionFeatures(BaseModel):
+    """What identity resolution compares about one mention of a foreign national."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    name_kind: str = Field(default="full", description="full, initials or alias")
+    nationality: str | None = None
+    passports: list[str] = Field(default_factory=list)
+    age: int | None = None
+    year: int | None = Field(default=None, description="Year of the document, to age people")
+    place_codes: list[str] = Field(default_factory=list)
+
+
+class MatchScore(BaseModel):
+    """How likely two mentions are the same person, 0..1, and why."""
+
+    value: float = Field(ge=0.0, le=1.0)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class ResolveReport(BaseModel):
+    """What one resolution pass did."""
+
+    mentions: int = Field(default=0, description="Mentions without a subject that were resolved")
+    comparisons: int = Field(default=0, description="Mention pairs scored")
+    auto_merged: int = 0
+    review_items: int = Field(default=0, description="Review items opened")
+    new_subjects: int = 0
+    decided: int = Field(default=0, description="Joined a subject by an earlier 'same' decision")
+
+
+class ReviewMention(BaseModel):
+    """One side of a review item, as an investigator sees it."""
+
+    mention_id: int
+    subject_id: int | None
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    nationality: str | None = None
+    passports: list[str] = Field(default_factory=list)
+    age: int | None = None
+    document_id: int
+    document_name: str
+    document_date: str | None = None
+
+
+class ReviewRecord(BaseModel):
+    """A pair of mentions that may be the same person, waiting for (or given) a decision."""
+
+    id: int
+    score: float
+    reasons: list[str]
+    status: str = Field(description="open or decided")
+    decision: str | None = None
+    decided_by: str | None = None
+    a: ReviewMention
+    b: ReviewMention
+
+
+class SubjectSummary(BaseModel):
+    """One foreign national across documents."""
+
+    id: int
+    name: str
+    names: list[str] = Field(default_factory=list)
+    nationality: str | None = None
+    passports: list[str] = Field(default_factory=list)
+    mention_count: int = 0
+    document_count: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+class DossierDocument(BaseModel):
+    """A document that names the subject."""
+
+    id: int
+    path: str
+    name: str
+    kind: str | None = None
+    date: str | None = None
+
+
+class DossierMention(BaseModel):
+    """How one document names the subject."""
+
+    mention_id: int
+    document_id: int
+    name: str
+    name_kind: str
+    aliases: list[str] = Field(default_factory=list)
+    nationality: str | None = None
+    passports: list[str] = Field(default_factory=list)
+    age: int | None = None
+    link: str
+    score: float | None = None
+    incidents: list[str] = Field(default_factory=list)
+
+
+class DossierEvent(BaseModel):
+    """One dated entry of a subject's timeline: a document or an incident."""
+
+    date: str
+    kind: str = Field(description="document or incident")
+    label: str
+    document_id: int
+    status: str | None = None
+
+
+class DossierPlace(BaseModel):
+    """A place stated in a document that names the subject."""
+
+    code: str | None = Field(default=None, description="Kemendagri code; None for other places")
+    name: str
+    level: str
+    documents: int = 1
+
+
+class DossierIncident(BaseModel):
+    """An incident that concerns the subject."""
+
+    label: str
+    status: str | None = None
+    document_id: int
+    date: str | None = None
+    sentence: str = ""
+
+
+class CoSubject(BaseModel):
+    """Another subject named in the same documents."""
+
+    subject_id: int
+    name: str
+    nationality: str | None = None
+    documents: int
+
+
+class Dossier(BaseModel):
+    """Everything known about one subject across documents."""
+
+    subject: SubjectSummary
+    mentions: list[DossierMention] = Field(default_factory=list)
+    documents: list[DossierDocument] = Field(default_factory=list)
+    timeline: list[DossierEvent] = Field(default_factory=list)
+    places: list[DossierPlace] = Field(default_factory=list)
+    incidents: list[DossierIncident] = Field(default_factory=list)
+    co_subjects: list[CoSubject] = Field(default_factory=list)

@@ -327,3 +327,84 @@ class MentionPublic(MentionBase):
     id: int
     document_id: int
     subject_id: int | None
+
+
+# --- identity resolution --------------------------------------------------------
+
+
+class MentionBlock(SQLModel, table=True):
+    """One blocking key of a mention: candidates for a pair are found through this index."""
+
+    __tablename__ = "mention_block"
+    __table_args__ = (sa.UniqueConstraint("mention_id", "key", name="uq_mention_block"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=160, index=True)
+
+
+class ReviewItemBase(SQLModel):
+    """A pair of mentions scored in the uncertain band: an investigator decides."""
+
+    score: float
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    status: str = Field(default="open", max_length=16, index=True, description="open or decided")
+    decision: str | None = Field(
+        default=None, max_length=16, description="same, different or unsure"
+    )
+    decided_by: str | None = Field(default=None, max_length=128)
+    decided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class ReviewItem(ReviewItemBase, table=True):
+    """A stored review item; it goes with either of its mentions."""
+
+    __tablename__ = "review_item"
+    __table_args__ = (
+        sa.UniqueConstraint("mention_a_id", "mention_b_id", name="uq_review_item_pair"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention_a_id: int = Field(foreign_key="mention.id", ondelete="CASCADE", index=True)
+    mention_b_id: int = Field(foreign_key="mention.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class ReviewItemPublic(ReviewItemBase):
+    """A review item as shown to investigators."""
+
+    id: int
+    mention_a_id: int
+    mention_b_id: int
+    created_at: datetime
+
+
+class PairDecisionBase(SQLModel):
+    """An investigator's word on two mentions, kept by document and mention key."""
+
+    document_a_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    key_a: str = Field(max_length=128)
+    document_b_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    key_b: str = Field(max_length=128)
+    decision: str = Field(max_length=16, description="same, different or unsure")
+    decided_by: str = Field(max_length=128)
+    decided_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class PairDecision(PairDecisionBase, table=True):
+    """A stored decision; it survives re-extraction because mention keys are stable."""
+
+    __tablename__ = "pair_decision"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "document_a_id", "key_a", "document_b_id", "key_b", name="uq_pair_decision_pair"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class PairDecisionPublic(PairDecisionBase):
+    """A decision as shown in the audit of a subject."""
+
+    id: int

@@ -349,6 +349,11 @@ def extract(
         total += count
         console.print(f"#{document_id}: {count} facts")
     console.print(f"extracted {total} facts from {len(known)} document(s)")
+    from pantau.subjects import print_resolve_report
+    from storage import identity
+
+    with _session(settings) as session:
+        print_resolve_report(console, identity.resolve(session))
 
 
 FACT_KINDS_HELP = (
@@ -397,11 +402,117 @@ def facts(
         console.print(
             f"[bold]{row['kind']}[/] {escape(row['text'])}{escape(value)} "
             f"[dim]page {row['page']}, {row['start']}-{row['end']}, {row['method']}, "
-            f"{row['confidence']:.2f}[/]"
-            + (f"\n    {escape(details)}" if details else ""),
+            f"{row['confidence']:.2f}[/]" + (f"\n    {escape(details)}" if details else ""),
             highlight=False,
         )
         console.print(f"    [dim]{escape(row['sentence'])}[/]", highlight=False)
+
+
+@app.command(name="resolve")
+@handle_errors
+def resolve_subjects(
+    all_documents: Annotated[
+        bool,
+        typer.Option("--all", help="Rebuild every document's mentions from its facts first."),
+    ] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Link the foreign nationals named in documents to subjects (people across documents).
+
+    Only mentions without a subject are resolved; decisions made in `pantau review` hold.
+    """
+    from pantau.subjects import print_resolve_report
+    from storage import identity
+
+    with _session(_settings(db)) as session:
+        if all_documents:
+            count = identity.rebuild_all_mentions(session)
+            console.print(f"rebuilt the mentions of {count} document(s)")
+        report = identity.resolve(session)
+    if json_out:
+        print(report.model_dump_json(indent=2))
+        return
+    print_resolve_report(console, report)
+
+
+@app.command()
+@handle_errors
+def subjects(
+    nationality: Annotated[
+        str | None, typer.Option(help="Only this nationality (ISO code, e.g. RU).")
+    ] = None,
+    limit: int = 50,
+    offset: int = 0,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List subjects: foreign nationals across documents, those in most documents first."""
+    from pantau.subjects import print_subjects
+    from storage import dossier
+
+    with _session(_settings(db)) as session:
+        found = dossier.list_subjects(session, nationality=nationality, limit=limit, offset=offset)
+    if json_out:
+        print(json.dumps([s.model_dump() for s in found], indent=2, ensure_ascii=False))
+        return
+    print_subjects(console, found)
+
+
+@app.command()
+@handle_errors
+def subject(
+    subject_id: Annotated[int, typer.Argument(help="Subject id (see `pantau subjects`).")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The dossier of one subject: names, documents, timeline, places, incidents."""
+    from pantau.subjects import print_dossier
+    from storage import dossier
+
+    with _session(_settings(db)) as session:
+        found = dossier.get_dossier(session, subject_id=subject_id)
+    if found is None:
+        raise ConfigError(f"no subject with id {subject_id}; `pantau subjects` lists them.")
+    if json_out:
+        print(found.model_dump_json(indent=2))
+        return
+    print_dossier(console, found)
+
+
+@app.command()
+@handle_errors
+def review(
+    item_id: Annotated[int | None, typer.Argument(help="Review item to decide.")] = None,
+    decision: Annotated[str | None, typer.Argument(help="same, different or unsure.")] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Who decides (default: the operating-system user).")
+    ] = None,
+    limit: int = 50,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List open review items, or decide one: `pantau review 3 same`."""
+    import getpass
+
+    from pantau.subjects import print_review_items
+    from storage import identity
+
+    if (item_id is None) != (decision is None):
+        raise ConfigError("give both a review item id and a decision (same, different, unsure).")
+    with _session(_settings(db)) as session:
+        if item_id is not None and decision is not None:
+            items = [
+                identity.decide_review(
+                    session, item_id=item_id, decision=decision, user=user or getpass.getuser()
+                )
+            ]
+        else:
+            items = identity.list_review_items(session, limit=limit)
+    if json_out:
+        print(json.dumps([i.model_dump() for i in items], indent=2, ensure_ascii=False))
+        return
+    print_review_items(console, items)
 
 
 @app.command(name="eval")
@@ -448,7 +559,8 @@ def _print_evaluation(result: Any, *, verbose: bool) -> None:
                 console.print(f"  {name}: {escape(json.dumps(detail, ensure_ascii=False))}")
     console.print(
         f"gold documents: {result.documents}, with a prediction: {result.predicted}",
-        highlight=False, soft_wrap=True,
+        highlight=False,
+        soft_wrap=True,
     )
     for line in format_table(result.fields.items()):
         console.print(line, highlight=False, soft_wrap=True)
@@ -460,7 +572,8 @@ def _print_evaluation(result: Any, *, verbose: bool) -> None:
         f"foreigner_pair_f1={f['foreigner_pair'].f1:.4f} nationality_f1={f['nationality'].f1:.4f} "
         f"location_f1={f['location'].f1:.4f} incident_f1={f['incident'].f1:.4f} "
         f"official_as_foreigner={result.official_as_foreigner}",
-        highlight=False, soft_wrap=True,
+        highlight=False,
+        soft_wrap=True,
     )
 
 

@@ -34,6 +34,7 @@ from models.records import (
     RunStatus,
 )
 from models.tables import Document, FactRow, Page, Run, utc_now
+from storage import identity
 
 CLAIM_ATTEMPTS = 5
 RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
@@ -342,13 +343,15 @@ def reset_failed(session: Session, *, document_ids: Sequence[int] | None = None)
 
 
 def delete_document(session: Session, *, document_id: int) -> bool:
-    """Forget a document, its pages and its duplicates; False if there was none."""
+    """Forget a document, its pages, mentions and duplicates; False if there was none."""
     with committing(session):
+        subjects = identity.subjects_of_document(session, document_id=document_id)
         deleted = session.exec(
             sa.delete(Document)
             .where(col(Document.id) == document_id)
             .execution_options(synchronize_session=False)
         )
+        identity.refresh_subjects(session, subject_ids=subjects)
     return deleted.rowcount == 1
 
 
@@ -396,7 +399,7 @@ def save_extraction(
 
 
 def replace_facts(session: Session, *, document: Document, extraction: ExtractionResult) -> None:
-    """Inside the caller's transaction: drop the document's facts and add the new ones."""
+    """Inside the caller's transaction: replace the document's facts, then rebuild its mentions."""
     session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
     session.add_all(
         FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts
@@ -405,6 +408,8 @@ def replace_facts(session: Session, *, document: Document, extraction: Extractio
     document.document_date = extraction.document_date
     document.extractor = extraction.extractor
     document.extracted_at = utc_now()
+    session.flush()
+    identity.rebuild_mentions(session, document_id=document.id or 0)
 
 
 def get_facts(

@@ -88,6 +88,15 @@ def test_samples_bundled_files_match_the_answer_key(tmp_path: Path, prefect_home
     runner = CliRunner()
     result = runner.invoke(app, ["run", str(SAMPLES_DIR), "--db", db, "--json"])
     assert result.exit_code == 3, result.stdout  # three files are broken on purpose
+    # The batch resolved identities: Sokolov is one subject across the minutes, the news
+    # page and the detention letter; his similarly named compatriot stays apart.
+    result = runner.invoke(app, ["subjects", "--nationality", "RU", "--db", db, "--json"])
+    russians = json.loads(result.stdout)
+    counts = {
+        name: [s["document_count"] for s in russians if name in s["names"]]
+        for name in ("DAS", "Daria Andreevna Sokolova")
+    }
+    assert counts == {"DAS": [3], "Daria Andreevna Sokolova": [1]}
     out = tmp_path / "annotations"
     result = runner.invoke(
         app, ["export", "--format", "annotations", "--out", str(out), "--db", db]

@@ -539,6 +539,12 @@ def build_plain_text(path: Path, stem: str) -> None:
     path.write_text(scansim.plain_text(read_source(stem)), encoding="utf-8")
 
 
+def build_detention_report(path: Path, stem: str) -> None:
+    """Born-digital letter, sent on as the office exported it."""
+    write_digital_pdf(read_source(stem), path, title="Laporan Pendetensian Warga Negara Rusia",
+                      date=day("2026-10-16"))
+
+
 def build_truncated(path: Path, stem: str) -> None:
     """The first half of a born-digital PDF, as left by an interrupted download."""
     buf = io.BytesIO()
@@ -601,6 +607,8 @@ SAMPLES: tuple[Sample, ...] = (
            "born-digital PDF with text layer", "none", build_press_release),
     Sample("berita-likupang.txt", "13-berita-likupang-pengawasan", "news", "plain text, UTF-8",
            "none", build_plain_text),
+    Sample("laporan-detensi-imigrasi-mataram.pdf", "14-surat-kanim-mataram-detensi", "letter",
+           "born-digital PDF with text layer", "none", build_detention_report),
     Sample("rusak-terpotong.pdf", "12-siaran-pers-medan-judi-online", "broken",
            "PDF cut in half", "truncated: no cross-reference table, no trailer",
            build_truncated),

@@ -1,0 +1,215 @@
+"""Read side of identity resolution: subject lists and the dossier of one subject.
+
+A dossier gathers what every document says about one foreign national: how each names
+them, the documents (path, kind, date), a dated timeline of documents and incidents, the
+places stated, the incidents that concern them and the other subjects named alongside.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.records import (
+    CoSubject,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierIncident,
+    DossierMention,
+    DossierPlace,
+    FactKind,
+    SubjectSummary,
+)
+from models.tables import Document, FactRow, Mention, Subject
+
+SHOWN_STATUSES = ("reported", "planned")
+
+
+def mentions_of(
+    session: Session,
+    *,
+    document_ids: Sequence[int] | None = None,
+    subject_ids: Iterable[int] | None = None,
+) -> list[Mention]:
+    """Mentions of some documents or some subjects, in id order."""
+    statement = select(Mention)
+    if document_ids is not None:
+        statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
+    if subject_ids is not None:
+        statement = statement.where(col(Mention.subject_id).in_(list(subject_ids)))
+    return list(session.exec(statement.order_by(col(Mention.id))).all())
+
+
+def list_subjects(
+    session: Session, *, nationality: str | None = None, limit: int = 50, offset: int = 0
+) -> list[SubjectSummary]:
+    """Subjects, those in most documents first, optionally of one nationality."""
+    statement = select(Subject)
+    if nationality:
+        statement = statement.where(Subject.nationality == nationality.upper())
+    statement = statement.order_by(
+        col(Subject.document_count).desc(), col(Subject.mention_count).desc(), col(Subject.id)
+    )
+    return [summary_of(s) for s in session.exec(statement.offset(offset).limit(limit)).all()]
+
+
+def summary_of(subject: Subject) -> SubjectSummary:
+    """A stored subject as a record."""
+    return SubjectSummary.model_validate(subject.model_dump())
+
+
+def get_dossier(session: Session, *, subject_id: int) -> Dossier | None:
+    """Everything about one subject across documents; None when there is no such subject."""
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        return None
+    mentions = mentions_of(session, subject_ids=[subject_id])
+    document_ids = sorted({m.document_id for m in mentions})
+    documents = {
+        d.id: d
+        for d in session.exec(select(Document).where(col(Document.id).in_(document_ids))).all()
+    }
+    facts = _facts_by_document(session, document_ids)
+    incidents = _incidents(mentions, facts, documents)
+    return Dossier(
+        subject=summary_of(subject),
+        mentions=[_dossier_mention(m) for m in mentions],
+        documents=[_dossier_document(documents[i]) for i in document_ids if i in documents],
+        timeline=_timeline(documents, incidents),
+        places=_places(facts),
+        incidents=incidents,
+        co_subjects=_co_subjects(session, subject_id=subject_id, document_ids=document_ids),
+    )
+
+
+def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, list[FactRow]]:
+    rows = session.exec(
+        select(FactRow)
+        .where(
+            col(FactRow.document_id).in_(document_ids),
+            col(FactRow.kind).in_([FactKind.INCIDENT.value, FactKind.LOCATION.value]),
+        )
+        .order_by(col(FactRow.document_id), col(FactRow.page), col(FactRow.start))
+    ).all()
+    grouped: dict[int, list[FactRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.document_id].append(row)
+    return grouped
+
+
+def _dossier_mention(mention: Mention) -> DossierMention:
+    return DossierMention(
+        mention_id=mention.id or 0,
+        document_id=mention.document_id,
+        name=mention.name,
+        name_kind=mention.name_kind,
+        aliases=list(mention.aliases),
+        nationality=mention.nationality,
+        passports=list(mention.passports),
+        age=mention.age,
+        link=mention.link,
+        score=mention.score,
+        incidents=list(mention.incidents),
+    )
+
+
+def _dossier_document(document: Document) -> DossierDocument:
+    return DossierDocument(
+        id=document.id or 0,
+        path=document.path,
+        name=document.name,
+        kind=document.kind,
+        date=document.document_date,
+    )
+
+
+def _incidents(
+    mentions: list[Mention], facts: dict[int, list[FactRow]], documents: dict[Any, Document]
+) -> list[DossierIncident]:
+    """Incidents that happened or are planned and concern one of the subject's mentions."""
+    found: dict[tuple[int, str], DossierIncident] = {}
+    for mention in mentions:
+        for row in facts.get(mention.document_id, []):
+            status = row.attributes.get("status")
+            if row.kind != FactKind.INCIDENT or not row.value or status not in SHOWN_STATUSES:
+                continue
+            if row.value not in mention.incidents:
+                continue
+            document = documents.get(mention.document_id)
+            found.setdefault(
+                (mention.document_id, row.value),
+                DossierIncident(
+                    label=row.value,
+                    status=status,
+                    document_id=mention.document_id,
+                    date=document.document_date if document else None,
+                    sentence=row.sentence,
+                ),
+            )
+    return list(found.values())
+
+
+def _timeline(
+    documents: dict[Any, Document], incidents: list[DossierIncident]
+) -> list[DossierEvent]:
+    events = [
+        DossierEvent(
+            date=d.document_date,
+            kind="document",
+            label=f"{d.kind or 'document'}: {d.name}",
+            document_id=d.id or 0,
+        )
+        for d in documents.values()
+        if d.document_date
+    ]
+    events += [
+        DossierEvent(
+            date=i.date, kind="incident", label=i.label, document_id=i.document_id, status=i.status
+        )
+        for i in incidents
+        if i.date
+    ]
+    return sorted(events, key=lambda e: (e.date, e.kind != "document", e.document_id, e.label))
+
+
+def _places(facts: dict[int, list[FactRow]]) -> list[DossierPlace]:
+    """Places stated in the subject's documents, by region code (or name for other places)."""
+    seen: dict[str, DossierPlace] = {}
+    documents: Counter[str] = Counter()
+    for rows in facts.values():
+        keys_here = set()
+        for row in rows:
+            if row.kind != FactKind.LOCATION:
+                continue
+            level = row.attributes.get("level", "place")
+            code = row.value if level != "place" else None
+            name = row.attributes.get("region_name") or row.text
+            key = code or "P:" + name.casefold()
+            seen.setdefault(key, DossierPlace(code=code, name=name, level=level))
+            keys_here.add(key)
+        documents.update(keys_here)
+    for key, place in seen.items():
+        place.documents = documents[key]
+    return sorted(seen.values(), key=lambda p: (-p.documents, p.code or "~", p.name))
+
+
+def _co_subjects(session: Session, *, subject_id: int, document_ids: list[int]) -> list[CoSubject]:
+    """Other subjects named in the same documents, with how many documents they share."""
+    shared: dict[int, set[int]] = defaultdict(set)
+    for mention in mentions_of(session, document_ids=document_ids):
+        if mention.subject_id is not None and mention.subject_id != subject_id:
+            shared[mention.subject_id].add(mention.document_id)
+    subjects = {
+        s.id: s
+        for s in session.exec(select(Subject).where(col(Subject.id).in_(list(shared)))).all()
+    }
+    records = [
+        CoSubject(subject_id=sid, name=s.name, nationality=s.nationality, documents=len(docs))
+        for sid, docs in shared.items()
+        if (s := subjects.get(sid)) is not None
+    ]
+    return sorted(records, key=lambda c: (-c.documents, c.subject_id))

@@ -15,9 +15,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from extractors import images
+from extractors import images, pdf
 from extractors import preprocess as pp
-from extractors import pdf
 from models.errors import CorruptFileError, NotTextError
 from models.records import MediaType
 
@@ -42,10 +41,8 @@ def render_page(
         raise NotTextError(f"{path.name}: page {number} has no stored image size.")
     turned = rotation % 360 in (90, 270)
     before = (height, width) if turned else (width, height)
-    page = load_page(path, media_type=media_type, number=number, dpi=dpi,
-                     max_pixels=max_pixels)
-    pixels = pp.rotate_quarter(np.asarray(page.resize(before, Image.Resampling.LANCZOS)),
-                               rotation)
+    page = load_page(path, media_type=media_type, number=number, dpi=dpi, max_pixels=max_pixels)
+    pixels = pp.rotate_quarter(np.asarray(page.resize(before, Image.Resampling.LANCZOS)), rotation)
     if skew:
         pixels = deskew_rgb(pixels, skew)
     return Image.fromarray(np.ascontiguousarray(pixels))
@@ -69,5 +66,11 @@ def deskew_rgb(pixels: np.ndarray, skew: float) -> np.ndarray:
     """The same level-making turn as `preprocess.deskew`, on a colour image."""
     h, w = pixels.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
-    return cv2.warpAffine(pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=WHITE)
+    return cv2.warpAffine(
+        pixels,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=WHITE,
+    )

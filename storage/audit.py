@@ -59,7 +59,9 @@ def list_events(session: Session, *, filters: AuditFilters | None = None) -> lis
     if filters.until:
         statement = statement.where(col(AuditEvent.at) < filters.until)
     limit = max(1, min(filters.limit, MAX_EVENTS))
-    statement = statement.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
+    statement = statement.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(
+        limit
+    )
     return [
         AuditEventPublic.model_validate(event, from_attributes=True)
         for event in session.exec(statement).all()

@@ -429,8 +429,12 @@ def seed_workbench(session, folder: Path) -> tuple[int, int, int]:
     item = intake.inspect(letter)
     result = read_document(item, options=ReadOptions(dpi=WEB_DPI))
     claimed, _ = repository.claim_document(
-        session, path=str(letter), sha256=item.sha256, size=item.size,
-        media_type=item.media_type.value, run_id=run_id,
+        session,
+        path=str(letter),
+        sha256=item.sha256,
+        size=item.size,
+        media_type=item.media_type.value,
+        run_id=run_id,
     )
     text = result.pages[0].text.text
     extraction = ExtractionResult(
@@ -467,8 +471,12 @@ def claim_and_save(session, path: Path, pages: list[str], run_id: int, **options
     content = path.read_bytes() if path.exists() else "\n".join(pages).encode()
     sha256 = hashlib.sha256(content).hexdigest()
     document, _ = repository.claim_document(
-        session, path=str(path), sha256=sha256, size=len(content),
-        media_type="application/pdf", run_id=run_id,
+        session,
+        path=str(path),
+        sha256=sha256,
+        size=len(content),
+        media_type="application/pdf",
+        run_id=run_id,
     )
     result = document_result(str(path), sha256, pages, **options)
     repository.save_result(session, document_id=document.id, result=result)
@@ -522,9 +530,7 @@ def form_token(html: str) -> str:
 def sign_in(client, name: str, password: str = WEB_PASSWORD):
     """Sign `client` in as `name`; returns the login response."""
     token = form_token(client.get("/login").text)
-    return client.post(
-        "/login", data={"name": name, "password": password, "csrf_token": token}
-    )
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

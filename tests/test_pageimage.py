@@ -45,8 +45,9 @@ def test_pageimage_applies_stored_rotation_and_size(scan, rotation, size, inked,
 
 def test_pageimage_deskews_like_the_ocr_preprocessing(scan):
     rendered = np.asarray(
-        render_page(scan, media_type="image/png", number=1, width=400, height=300, skew=3.0)
-        .convert("L"),
+        render_page(
+            scan, media_type="image/png", number=1, width=400, height=300, skew=3.0
+        ).convert("L"),
         dtype=np.int16,
     )
     gray = np.asarray(Image.open(scan).convert("L"))

@@ -200,13 +200,21 @@ def test_web_admin_adds_and_disables_users(signed_in, workbench):
     token = form_token(client.get("/admin/users").text)
     response = client.post(
         "/admin/users",
-        data={"name": "joko", "role": "investigator", "password": "sandi-baru-joko", "csrf_token": token},
+        data={
+            "name": "joko",
+            "role": "investigator",
+            "password": "sandi-baru-joko",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 303
-    assert client.post(
-        "/admin/users", data={"name": "eko", "role": "investigator", "password": "pendek",
-                              "csrf_token": token}
-    ).status_code == 400
+    assert (
+        client.post(
+            "/admin/users",
+            data={"name": "eko", "role": "investigator", "password": "pendek", "csrf_token": token},
+        ).status_code
+        == 400
+    )
     client.post("/admin/users/dewi/disable", data={"csrf_token": token})
     listing = client.get("/admin/users").text
     assert "joko" in listing and "eko" not in listing and "disabled" in listing
@@ -261,7 +269,8 @@ def test_users_commands_add_list_disable(tmp_path, monkeypatch):
     monkeypatch.setenv("PANTAU_HOME", str(tmp_path))
     runner = CliRunner()
     added = runner.invoke(
-        app, ["users", "add", "sari", "--role", "analyst", "--password-stdin"],
+        app,
+        ["users", "add", "sari", "--role", "analyst", "--password-stdin"],
         input="sandi-sari-panjang\n",
     )
     assert added.exit_code == 0, added.output

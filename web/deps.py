@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import jinja2
 from fastapi import Depends, HTTPException, Request
@@ -81,6 +81,9 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+DbSession = Annotated[Session, Depends(db_session)]
+
+
 def signed_in_user(request: Request, session: Session) -> UserPublic | None:
     """The active user of this browser session, or None (expired, unknown, disabled)."""
     name = request.session.get(SESSION_USER)
@@ -92,7 +95,7 @@ def signed_in_user(request: Request, session: Session) -> UserPublic | None:
     return user if user is not None and user.active else None
 
 
-def current_user(request: Request, session: Session = Depends(db_session)) -> UserPublic:
+def current_user(request: Request, session: DbSession) -> UserPublic:
     """The signed-in user; anyone else is sent to the login page."""
     user = signed_in_user(request, session)
     if user is None:
@@ -105,7 +108,7 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> Us
 def require_role(role: Role) -> Any:
     """A dependency that lets only users with `role` through (403 for the others)."""
 
-    def check(user: UserPublic = Depends(current_user)) -> UserPublic:
+    def check(user: Annotated[UserPublic, Depends(current_user)]) -> UserPublic:
         if user.role != role:
             raise HTTPException(
                 status_code=403,
@@ -115,6 +118,11 @@ def require_role(role: Role) -> Any:
         return user
 
     return check
+
+
+Admin = Annotated[UserPublic, Depends(require_role(Role.ADMIN))]
+Analyst = Annotated[UserPublic, Depends(require_role(Role.ANALYST))]
+Investigator = Annotated[UserPublic, Depends(require_role(Role.INVESTIGATOR))]
 
 
 def client_ip(request: Request) -> str | None:

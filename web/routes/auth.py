@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from models.tables import Role
@@ -18,7 +18,7 @@ HOME_BY_ROLE = {Role.ADMIN: "/admin/users", Role.ANALYST: "/runs", Role.INVESTIG
 
 
 @router.get("/")
-def home(request: Request, session: Session = Depends(deps.db_session)) -> Response:
+def home(request: Request, session: deps.DbSession) -> Response:
     """Send a signed-in user to their role's first page, anyone else to sign in."""
     user = deps.signed_in_user(request, session)
     return RedirectResponse(HOME_BY_ROLE[user.role] if user else "/login", status_code=303)
@@ -33,10 +33,10 @@ def login_page(request: Request, next: str = "") -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    name: str = Form(...),
-    password: str = Form(...),
-    next: str = Form(""),
-    session: Session = Depends(deps.db_session),
+    name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    session: deps.DbSession,
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     """Check the name and password; on success start a fresh session."""
     user = users.authenticate(session, name=name, password=password)
@@ -57,7 +57,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: Session = Depends(deps.db_session)) -> Response:
+def logout(request: Request, session: deps.DbSession) -> Response:
     """End the session."""
     name = request.session.get(deps.SESSION_USER)
     if name:

@@ -12,20 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, PlainTextResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from models.errors import PantauError
-from models.tables import Document, FactRow, Page, Role, UserPublic
+from models.records import DocumentStatus
+from models.tables import Document, FactRow, Page, Role
 from storage import repository
 from web import deps
 from web.pageimages import cached_page_image
 
 router = APIRouter()
 NAV = (deps.NavItem("Documents", "/documents", Role.INVESTIGATOR),)
-investigator = deps.require_role(Role.INVESTIGATOR)
 
 
 @dataclass
@@ -52,12 +52,12 @@ class Segment:
 @router.get("/documents")
 def document_list(
     request: Request,
-    status: str | None = None,
-    user: UserPublic = Depends(investigator),
-    session: Session = Depends(deps.db_session),
+    user: deps.Investigator,
+    session: deps.DbSession,
+    status: DocumentStatus | None = None,
 ) -> Response:
     """Every stored document with its status and page count."""
-    documents = repository.list_documents(session, status=status or None)
+    documents = repository.list_documents(session, status=status)
     return deps.render(request, "documents.html", {"documents": documents, "status": status})
 
 
@@ -65,9 +65,9 @@ def document_list(
 def document_page(
     request: Request,
     document_id: int,
+    user: deps.Investigator,
+    session: deps.DbSession,
     page: int = 1,
-    user: UserPublic = Depends(investigator),
-    session: Session = Depends(deps.db_session),
 ) -> Response:
     """One page of a document: image with boxes, text with marked spans, and its facts."""
     document = find_document(session, document_id)
@@ -78,7 +78,11 @@ def document_page(
     facts = repository.get_facts(session, document_id=document_id)
     page_facts = [f for f in facts if shown is not None and f.page == shown.number]
     deps.record(
-        request, session, user=user.name, action="view", target=f"document:{document_id}",
+        request,
+        session,
+        user=user.name,
+        action="view",
+        target=f"document:{document_id}",
         details={"page": page},
     )
     context: dict[str, Any] = {
@@ -99,13 +103,15 @@ def page_image(
     request: Request,
     document_id: int,
     number: int,
-    user: UserPublic = Depends(investigator),
-    session: Session = Depends(deps.db_session),
+    user: deps.Investigator,
+    session: deps.DbSession,
 ) -> Response:
     """The page as Pantau read it (upright, deskewed, at the size its boxes refer to)."""
     document = find_document(session, document_id)
-    page = next((p for p in repository.get_pages(session, document_id=document_id)
-                 if p.number == number), None)
+    page = next(
+        (p for p in repository.get_pages(session, document_id=document_id) if p.number == number),
+        None,
+    )
     if page is None or not has_image(document, page):
         raise HTTPException(404, f"Document {document_id} has no image for page {number}.")
     settings = request.app.state.settings
@@ -124,14 +130,18 @@ def page_image(
 def export_text(
     request: Request,
     document_id: int,
-    user: UserPublic = Depends(investigator),
-    session: Session = Depends(deps.db_session),
+    user: deps.Investigator,
+    session: deps.DbSession,
 ) -> Response:
     """Download the document's page text (form feed between pages); audited as an export."""
     document = find_document(session, document_id)
     pages = repository.get_pages(session, document_id=document_id)
     deps.record(
-        request, session, user=user.name, action="export", target=f"document:{document_id}",
+        request,
+        session,
+        user=user.name,
+        action="export",
+        target=f"document:{document_id}",
         details={"format": "text"},
     )
     stem = Path(document.name).stem or f"document-{document_id}"
@@ -152,8 +162,10 @@ def find_document(session: Session, document_id: int) -> Document:
 
 def has_image(document: Document, page: Page) -> bool:
     """Whether the page has a size its boxes refer to and comes from a PDF or an image."""
-    return page.width > 0 and page.height > 0 and document.media_type.startswith(
-        ("application/pdf", "image/")
+    return (
+        page.width > 0
+        and page.height > 0
+        and document.media_type.startswith(("application/pdf", "image/"))
     )
 
 

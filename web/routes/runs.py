@@ -6,20 +6,19 @@ batch flow's own document task, and records it as a run of its own.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from flows.batch import BatchOptions, reprocess_document
 from models.records import DocumentStatus
-from models.tables import Role, UserPublic
+from models.tables import Role
 from storage import repository
 from web import deps
 
 router = APIRouter()
 NAV = (deps.NavItem("Runs", "/runs", Role.ANALYST),)
-analyst = deps.require_role(Role.ANALYST)
 RETRYABLE = (DocumentStatus.FAILED, DocumentStatus.PARTIAL)
 RUN_LIMIT = 50
 
@@ -27,8 +26,8 @@ RUN_LIMIT = 50
 @router.get("/runs")
 def runs_page(
     request: Request,
-    user: UserPublic = Depends(analyst),
-    session: Session = Depends(deps.db_session),
+    user: deps.Analyst,
+    session: deps.DbSession,
 ) -> Response:
     """Recent runs with failures by reason, and the documents that failed or were partial."""
     problems = [
@@ -58,8 +57,8 @@ def retry(
     request: Request,
     document_id: int,
     background: BackgroundTasks,
-    user: UserPublic = Depends(analyst),
-    session: Session = Depends(deps.db_session),
+    user: deps.Analyst,
+    session: deps.DbSession,
 ) -> Response:
     """Queue a failed or partial document to be read again; audited."""
     document = repository.get_document(session, document_id=document_id)
@@ -67,13 +66,12 @@ def retry(
         raise HTTPException(404, f"There is no document with id {document_id}.")
     if document.status not in RETRYABLE:
         raise HTTPException(
-            409, f"Document {document_id} is {document.status}; only failed or partial "
-            "documents are retried."
+            409,
+            f"Document {document_id} is {document.status}; only failed or partial "
+            "documents are retried.",
         )
     settings = request.app.state.settings
     options = BatchOptions.from_settings(settings)
     background.add_task(reprocess_document, options, document_id=document_id)
-    deps.record(
-        request, session, user=user.name, action="retry", target=f"document:{document_id}"
-    )
+    deps.record(request, session, user=user.name, action="retry", target=f"document:{document_id}")
     return RedirectResponse(f"/runs?retried={document_id}", status_code=303)

@@ -6,11 +6,10 @@ block `filters`), so facet filters can join the query form without changing rout
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from sqlmodel import Session
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from models.tables import Role, UserPublic
+from models.tables import Role
 from storage.search import query_terms, search_pages
 from web import deps
 
@@ -27,9 +26,9 @@ NO_WORDS = (
 @router.get("/search")
 def search_page(
     request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
     q: str = "",
-    user: UserPublic = Depends(deps.require_role(Role.INVESTIGATOR)),
-    session: Session = Depends(deps.db_session),
 ) -> Response:
     """The search form and, for a query, the matching pages with highlighted snippets."""
     query = q.strip()

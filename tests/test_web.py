@@ -121,6 +121,7 @@ def test_web_document_view_marks_facts_and_is_audited(signed_in, workbench):
     assert re.search(r'<mark class="span kind-location[^>]*>Canggu</mark>', response.text)
     assert "51.03.02" in response.text and "rule:uji" in response.text
     assert response.text.count('class="box kind-location"') == 1
+    assert "<script" not in response.text and " style=" not in response.text  # CSP holds
     (event,) = audit_rows(workbench, action="view")
     assert (event.user, event.target) == ("dewi", f"document:{workbench.letter_id}")
 
@@ -231,6 +232,27 @@ def test_web_disabled_user_loses_the_session(web_client, workbench):
     with session_for(get_engine(workbench.settings.resolved_database_url)) as session:
         users.deactivate(session, name="dewi")
     assert web_client.get("/search").status_code == 303
+
+
+def test_web_session_expires_after_the_configured_hours(signed_in, monkeypatch):
+    import time
+
+    client = signed_in("dewi")
+    assert client.get("/search").status_code == 200
+    later = time.time() + 8 * 3600 + 60
+    monkeypatch.setattr("web.deps.time.time", lambda: later)
+    assert client.get("/search").status_code == 303
+
+
+def test_web_secure_cookie_setting_marks_the_cookie_secure(workbench):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    settings = workbench.settings.model_copy(update={"secure_cookies": True})
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        response = sign_in(client, "dewi")
+    assert "secure" in response.headers["set-cookie"].lower()
 
 
 def test_web_logout_ends_the_session(signed_in):

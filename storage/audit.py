@@ -5,6 +5,7 @@ Rows are only ever added; the database refuses updates and deletes (migration 00
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ from models.tables import AuditEvent, AuditEventPublic
 from storage.repository import committing
 
 MAX_EVENTS = 1000
+# PostgreSQL refuses NUL in text, and control characters only garble the log.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class AuditFilters(BaseModel):
@@ -38,10 +41,21 @@ def record(
     ip: str | None = None,
 ) -> AuditEventPublic:
     """Append one event to the audit log and commit it."""
-    event = AuditEvent(user=user, action=action, target=target, details=details or {}, ip=ip)
+    event = AuditEvent(
+        user=clean(user)[:64],
+        action=clean(action)[:32],
+        target=clean(target),
+        details=details or {},
+        ip=ip,
+    )
     with committing(session):
         session.add(event)
     return AuditEventPublic.model_validate(event, from_attributes=True)
+
+
+def clean(text: str) -> str:
+    """`text` without control characters (each becomes a space)."""
+    return CONTROL_CHARACTERS.sub(" ", text)
 
 
 def list_events(session: Session, *, filters: AuditFilters | None = None) -> list[AuditEventPublic]:

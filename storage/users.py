@@ -62,6 +62,8 @@ def add_user(session: Session, *, name: str, role: str, password: str) -> UserPu
 
 def find_user(session: Session, *, name: str) -> AppUser | None:
     """The stored user called `name`, active or not, or None."""
+    if "\x00" in name:  # never a valid name, and PostgreSQL refuses it in a query
+        return None
     return session.exec(select(AppUser).where(AppUser.name == name)).first()
 
 

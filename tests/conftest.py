@@ -483,16 +483,15 @@ def claim_and_save(session, path: Path, pages: list[str], run_id: int, **options
     return document.id
 
 
-@pytest.fixture
-def workbench(tmp_path: Path) -> Workbench:
-    """A migrated SQLite database with three users and three documents, and its settings."""
+def build_workbench(folder: Path, database_url: str) -> Workbench:
+    """Migrate and seed the database at `database_url`; files and home go in `folder`."""
     from pantau.settings import Settings
     from storage.engine import make_engine, session_for
     from storage.migrate import upgrade
 
     settings = Settings(
-        home=tmp_path / "home",
-        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        home=folder / "home",
+        database_url=database_url,
         secret_key=WEB_SECRET,
         dpi=WEB_DPI,
         workers=1,
@@ -501,10 +500,28 @@ def workbench(tmp_path: Path) -> Workbench:
     try:
         upgrade(engine)
         with session_for(engine) as session:
-            ids = seed_workbench(session, tmp_path)
+            ids = seed_workbench(session, folder)
     finally:
         engine.dispose()
     return Workbench(settings, *ids)
+
+
+@pytest.fixture
+def workbench(tmp_path: Path) -> Workbench:
+    """A migrated SQLite database with three users and three documents, and its settings."""
+    return build_workbench(tmp_path, f"sqlite:///{tmp_path / 'web.db'}")
+
+
+@pytest.fixture
+def pg_workbench(tmp_path: Path, pg_database):
+    """The same seeded workbench on a fresh PostgreSQL schema (skipped when unreachable)."""
+    from storage.engine import get_engine
+
+    if pg_database is None:
+        pytest.skip(pg_skip_reason())
+    for url in fresh_pg_schema(pg_database):
+        yield build_workbench(tmp_path, url)
+        get_engine(url).dispose()  # the app's pooled connections, before the schema goes
 
 
 @pytest.fixture

@@ -305,3 +305,29 @@ def test_users_commands_add_list_disable(tmp_path, monkeypatch):
     assert '"name": "sari"' in listed.output and '"active": false' in listed.output
     assert "password" not in listed.output
     assert runner.invoke(app, ["users", "disable", "tono"]).exit_code == 2
+
+
+@pytest.mark.postgres
+def test_web_works_on_postgresql(pg_workbench):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(pg_workbench.settings), follow_redirects=False) as client:
+        assert sign_in(client, "dewi\x00").status_code == 401
+        assert sign_in(client, "dewi").status_code == 303
+        hits = client.get("/search", params={"q": "kafe Canggu"}).text
+        assert "<mark>Canggu</mark>" in hits
+        for query in ['"', "OR (", "kafe\x00"]:
+            assert client.get("/search", params={"q": query}).status_code == 200
+        view = client.get(f"/documents/{pg_workbench.letter_id}").text
+        assert 'class="box kind-location"' in view
+        assert client.get("/documents/99999999999").status_code == 404
+    actions = [e.action for e in audit_rows(pg_workbench, user="dewi")]
+    assert actions == ["view", "search", "search", "search", "search", "login"]
+    assert [e.user for e in audit_rows(pg_workbench, action="login_failed")] == ["dewi "]
+
+
+@pytest.mark.parametrize("path", ["/documents/99999999999999999999", "/documents/0"])
+def test_web_out_of_range_document_id_is_a_404_page(signed_in, path):
+    assert signed_in("dewi").get(path).status_code == 404

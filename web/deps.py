@@ -17,13 +17,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
-from models.tables import Role, UserPublic
-from storage import audit, users
+from models.tables import Document, Role, UserPublic
+from storage import audit, repository, users
 from storage.engine import session_for
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 SESSION_USER = "user"
 SESSION_LOGIN_AT = "login_at"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist
 
 
 class WebSettings(Protocol):
@@ -123,6 +124,15 @@ def require_role(role: Role) -> Any:
 Admin = Annotated[UserPublic, Depends(require_role(Role.ADMIN))]
 Analyst = Annotated[UserPublic, Depends(require_role(Role.ANALYST))]
 Investigator = Annotated[UserPublic, Depends(require_role(Role.INVESTIGATOR))]
+
+
+def find_document(session: Session, document_id: int) -> Document:
+    """The document, or a 404 page."""
+    in_range = 1 <= document_id <= MAX_ID
+    document = repository.get_document(session, document_id=document_id) if in_range else None
+    if document is None:
+        raise HTTPException(404, f"There is no document with id {document_id}.")
+    return document
 
 
 def client_ip(request: Request) -> str | None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, PlainTextResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from models.errors import PantauError
@@ -70,7 +69,7 @@ def document_page(
     page: int = 1,
 ) -> Response:
     """One page of a document: image with boxes, text with marked spans, and its facts."""
-    document = find_document(session, document_id)
+    document = deps.find_document(session, document_id)
     pages = repository.get_pages(session, document_id=document_id)
     shown = next((p for p in pages if p.number == page), None)
     if pages and shown is None:
@@ -107,7 +106,7 @@ def page_image(
     session: deps.DbSession,
 ) -> Response:
     """The page as Pantau read it (upright, deskewed, at the size its boxes refer to)."""
-    document = find_document(session, document_id)
+    document = deps.find_document(session, document_id)
     page = next(
         (p for p in repository.get_pages(session, document_id=document_id) if p.number == number),
         None,
@@ -134,7 +133,7 @@ def export_text(
     session: deps.DbSession,
 ) -> Response:
     """Download the document's page text (form feed between pages); audited as an export."""
-    document = find_document(session, document_id)
+    document = deps.find_document(session, document_id)
     pages = repository.get_pages(session, document_id=document_id)
     deps.record(
         request,
@@ -150,14 +149,6 @@ def export_text(
         "\f".join(p.text for p in pages),
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def find_document(session: Session, document_id: int) -> Document:
-    """The document, or a 404 page."""
-    document = repository.get_document(session, document_id=document_id)
-    if document is None:
-        raise HTTPException(404, f"There is no document with id {document_id}.")
-    return document
 
 
 def has_image(document: Document, page: Page) -> bool:

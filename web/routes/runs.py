@@ -61,9 +61,7 @@ def retry(
     session: deps.DbSession,
 ) -> Response:
     """Queue a failed or partial document to be read again; audited."""
-    document = repository.get_document(session, document_id=document_id)
-    if document is None:
-        raise HTTPException(404, f"There is no document with id {document_id}.")
+    document = deps.find_document(session, document_id)
     if document.status not in RETRYABLE:
         raise HTTPException(
             409,

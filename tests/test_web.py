@@ -331,3 +331,30 @@ def test_web_works_on_postgresql(pg_workbench):
 @pytest.mark.parametrize("path", ["/documents/99999999999999999999", "/documents/0"])
 def test_web_out_of_range_document_id_is_a_404_page(signed_in, path):
     assert signed_in("dewi").get(path).status_code == 404
+
+
+def post_paths(workbench) -> list[str]:
+    """Every POST route of every workbench area, with its path parameters filled in."""
+    from web.app import AREAS
+
+    values = {"{name}": "dewi", "{document_id}": str(workbench.failed_id)}
+    paths = []
+    for area in AREAS:
+        for route in area.router.routes:
+            if "POST" in getattr(route, "methods", ()):
+                path = route.path
+                for placeholder, value in values.items():
+                    path = path.replace(placeholder, value)
+                paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("name", ["ayu", "rina", "dewi"])
+def test_web_every_post_route_checks_the_csrf_token(signed_in, workbench, name):
+    client = signed_in(name)
+    paths = post_paths(workbench)
+    assert len(paths) >= 6
+    for path in paths:
+        response = client.post(path, data={"name": "x", "role": "admin", "password": "y" * 12})
+        assert response.status_code == 403, path
+        assert "did not come from this site" in response.text, path

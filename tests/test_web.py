@@ -358,3 +358,28 @@ def test_web_every_post_route_checks_the_csrf_token(signed_in, workbench, name):
         response = client.post(path, data={"name": "x", "role": "admin", "password": "y" * 12})
         assert response.status_code == 403, path
         assert "did not come from this site" in response.text, path
+
+
+def test_web_document_list_links_every_document(signed_in, workbench):
+    listing = signed_in("dewi").get("/documents").text
+    for document_id in (workbench.letter_id, workbench.hostile_id, workbench.failed_id):
+        assert f'href="/documents/{document_id}"' in listing
+    failed = signed_in("dewi").get("/documents", params={"status": "failed"}).text
+    assert f'href="/documents/{workbench.failed_id}"' in failed
+    assert f'href="/documents/{workbench.letter_id}"' not in failed
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "hidden"),
+    [
+        ({"who": "dewi"}, "dewi", "ayu"),
+        ({"action": "login", "since": "2000-01-01T00:00"}, "dewi", "search"),
+        ({"since": "2999-01-01T00:00"}, "No events match.", "dewi"),
+    ],
+)
+def test_web_audit_page_filters(signed_in, params, shown, hidden):
+    signed_in("dewi").get("/search", params={"q": "kafe"})
+    page = signed_in("ayu").get("/admin/audit", params=params)
+    assert page.status_code == 200
+    rows = page.text.split("<tbody>")[1]
+    assert shown in rows and hidden not in rows

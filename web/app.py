@@ -3,6 +3,13 @@
 Each area (sign-in, search, documents, runs, administration) is one router module in
 `web/routes` with its own templates and navigation entries; `AREAS` lists them. Every
 POST carries a CSRF token; pages need a signed-in user with the area's role.
+
+To add an area: write `web/routes/<area>.py` with `router = APIRouter()` and
+`NAV = (deps.NavItem(label, path, role),)`; take the user as `deps.Investigator`
+(or `Analyst`, `Admin`) and the database as `deps.DbSession`; render with
+`deps.render(request, "<area>.html", context)` from a template that extends
+`base.html`; call `deps.record(...)` for whatever must be audited; put every form's
+`csrf_token` in a hidden field; then add the module to `AREAS`.
 """
 
 from __future__ import annotations

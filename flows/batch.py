@@ -381,6 +381,43 @@ def _count_without_document(
     emit("document", outcome)
 
 
+def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOutcome | None:
+    """Read one stored document again from its original, in a run of its own.
+
+    Used to retry a failed document without a Prefect API: the task's function runs
+    inline. Returns None for an unknown id; an original that cannot be opened is
+    reported in the outcome and the document keeps its state.
+    """
+    engine = get_engine(options.database_url)
+    with session_for(engine) as session:
+        document = repository.get_document(session, document_id=document_id)
+        if document is None:
+            return None
+        path = document.path
+    try:
+        item = intake.inspect(Path(path))
+    except OSError as e:
+        return DocumentOutcome(
+            path=path,
+            document_id=document_id,
+            claim="unreadable",
+            status=document.status,
+            error_code="unreadable",
+            error=f"{Path(path).name}: cannot be opened ({e.strerror or e}); check that the "
+            "original is still at this path.",
+        )
+    with session_for(engine) as session:
+        repository.reset_failed(session, document_ids=[document_id])
+        run_id = repository.start_run(session, inputs=[path]).id
+    try:
+        return process_document.fn(
+            str(item.path), item.sha256, item.size, item.media_type.value, run_id, options
+        )
+    finally:
+        with session_for(engine) as session:
+            repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+
+
 def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = None) -> int:
     """Run the batch flow now, in this process; returns the run id.
 
@@ -419,4 +456,11 @@ def _flush_to_api(timeout: float = 30) -> None:
         worker.drain_all(timeout=timeout)
 
 
-__all__ = ["BatchOptions", "DocumentOutcome", "process_batch", "run_batch", "subscribe"]
+__all__ = [
+    "BatchOptions",
+    "DocumentOutcome",
+    "process_batch",
+    "reprocess_document",
+    "run_batch",
+    "subscribe",
+]

@@ -408,3 +408,67 @@ class PairDecisionPublic(PairDecisionBase):
     """A decision as shown in the audit of a subject."""
 
     id: int
+
+
+# --- users and audit ----------------------------------------------------------
+
+
+class Role(StrEnum):
+    """What a workbench user may do: manage users, watch runs, or investigate."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    INVESTIGATOR = "investigator"
+
+
+class UserBase(SQLModel):
+    """A person who signs in to the workbench."""
+
+    name: str = Field(max_length=64, description="Login name, unique")
+    role: Role = Field(sa_type=EnumText(Role))
+    active: bool = True
+
+
+class AppUser(UserBase, table=True):
+    """A stored user; `password_hash` is an argon2 hash and never leaves storage."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_app_user_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class UserPublic(UserBase):
+    """A user as shown to administrators (no password hash)."""
+
+    id: int
+    created_at: datetime
+
+
+class AuditEventBase(SQLModel):
+    """Who did what to which record, when and from where."""
+
+    user: str = Field(max_length=64, description="Name of the acting user ('' if unknown)")
+    action: str = Field(max_length=32, description="e.g. login, search, view, export")
+    target: str = Field(default="", sa_type=sa.Text, description="What was acted on")
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    ip: str | None = Field(default=None, max_length=64)
+
+
+class AuditEvent(AuditEventBase, table=True):
+    """One append-only audit row; the database refuses updates and deletes."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_user_at", "user", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
+
+
+class AuditEventPublic(AuditEventBase):
+    """An audit row as shown to administrators."""
+
+    id: int
+    at: datetime

@@ -674,6 +674,88 @@ def check_schedule(cron: str, timezone: str) -> None:
         ) from e
 
 
+users_app = typer.Typer(help="Workbench users: add, list, disable.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+@handle_errors
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name (no spaces).")],
+    role: Annotated[str, typer.Option("--role", help="admin, analyst or investigator.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a workbench user; the password is asked twice (or read from stdin)."""
+    from storage import users
+
+    users.parse_role(role)
+    password = _read_password(from_stdin=password_stdin)
+    with _session(_settings(db)) as session:
+        user = users.add_user(session, name=name, role=role, password=password)
+    console.print(f"added {escape(user.name)} ({user.role.value})")
+
+
+def _read_password(*, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Password", hide_input=True)
+    if typer.prompt("Repeat the password", hide_input=True) != first:
+        raise ConfigError("the two passwords differ; run the command again.")
+    return str(first)
+
+
+@users_app.command("list")
+@handle_errors
+def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """List workbench users with role and state."""
+    from storage import users
+
+    with _session(_settings(db)) as session:
+        records = [u.model_dump(mode="json") for u in users.list_users(session)]
+    if json_out:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    table = Table("name", "role", "state", "created")
+    for r in records:
+        state = "active" if r["active"] else "disabled"
+        table.add_row(escape(r["name"]), r["role"], state, r["created_at"][:10])
+    console.print(table)
+
+
+@users_app.command("disable")
+@handle_errors
+def users_disable(
+    name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None
+) -> None:
+    """Stop a user from signing in (kept for the audit log)."""
+    from storage import users
+
+    with _session(_settings(db)) as session:
+        users.deactivate(session, name=name)
+    console.print(f"disabled {escape(name)}")
+
+
+@app.command()
+@handle_errors
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the investigators' workbench (needs PANTAU_SECRET_KEY, 32+ random characters)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = _settings(db)
+    application = create_app(settings)
+    console.print(f"Pantau workbench on http://{escape(host)}:{port}/ (Ctrl+C stops it)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
 def main() -> None:
     """Console entry point that maps unexpected crashes to exit code 1 with a short message."""
     try:

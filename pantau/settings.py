@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=1024, ge=1)
     max_pages: int = Field(default=2000, ge=1)
     max_megapixels: int = Field(default=150, ge=1)
+    secret_key: str = Field(
+        default="", repr=False, description="Signs workbench sessions; 32+ random characters"
+    )
+    session_hours: float = Field(default=8, gt=0, description="Workbench sign-in lifetime")
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over https only (set behind TLS)"
+    )
 
     @property
     def resolved_database_url(self) -> str:

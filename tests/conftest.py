@@ -368,3 +368,251 @@ def ner_nlp():
 @pytest.fixture(scope="module")
 def incidents_nlp():
     return blank_pipeline("sentencizer", "incidents")
+
+
+# --- workbench: a seeded SQLite database, an app, signed-in clients, a live server ---
+
+WEB_SECRET = "uji-workbench-" + "k9Qz-r7Tm-" * 4  # only for tests; long and not a known value
+WEB_PASSWORD = "kata-sandi-uji-1"
+WEB_USERS = {"ayu": "admin", "rina": "analyst", "dewi": "investigator"}
+WEB_DPI = 150
+LETTER_PAGES = [
+    "Kantor Imigrasi Kelas I Denpasar menerima laporan bahwa dua warga negara asing "
+    "bekerja di sebuah kafe di Canggu, Kabupaten Badung, tanpa izin kerja yang sah.",
+    "Pemeriksaan lanjutan dijadwalkan pada minggu berikutnya di Kuta Selatan.",
+]
+HOSTILE_TEXT = (
+    "Catatan rapat <script>alert(1)</script> dan <b>tebal</b> serta "
+    "'; DROP TABLE document; -- juga \" OR 1=1 -- tentang penginapan di Sanur."
+)
+
+
+class Workbench:
+    """A seeded workbench database: settings, the users, and the stored documents' ids."""
+
+    def __init__(self, settings, letter_id: int, hostile_id: int, failed_id: int) -> None:
+        self.settings = settings
+        self.letter_id = letter_id
+        self.hostile_id = hostile_id
+        self.failed_id = failed_id
+
+
+def web_fact(text: str, page: int, words: str, kind: str, value: str | None = None):
+    """A fact over the first occurrence of `words` in page text `text`."""
+    from models.records import Fact
+
+    start = text.index(words)
+    return Fact(
+        kind=kind,
+        page=page,
+        start=start,
+        end=start + len(words),
+        text=words,
+        value=value or words,
+        sentence=text.split(".")[0],
+        method="rule:uji",
+        confidence=0.9,
+    )
+
+
+def seed_workbench(session, folder: Path) -> tuple[int, int, int]:
+    """Store a real born-digital letter (with facts), a hostile note and a failed PDF."""
+    from extractors import intake
+    from extractors.pipeline import ReadOptions, read_document
+    from models.records import ExtractionResult
+    from storage import repository, users
+
+    for name, role in WEB_USERS.items():
+        users.add_user(session, name=name, role=role, password=WEB_PASSWORD)
+    run_id = repository.start_run(session, inputs=[str(folder)]).id
+    letter = write_text_pdf(folder / "surat-canggu.pdf", LETTER_PAGES)
+    item = intake.inspect(letter)
+    result = read_document(item, options=ReadOptions(dpi=WEB_DPI))
+    claimed, _ = repository.claim_document(
+        session,
+        path=str(letter),
+        sha256=item.sha256,
+        size=item.size,
+        media_type=item.media_type.value,
+        run_id=run_id,
+    )
+    text = result.pages[0].text.text
+    extraction = ExtractionResult(
+        facts=[
+            web_fact(text, 1, "Canggu", "location", "51.03.02"),
+            web_fact(text, 1, "Kantor Imigrasi Kelas I Denpasar", "organisation"),
+        ],
+        extractor="uji",
+    )
+    repository.save_result(session, document_id=claimed.id, result=result, extraction=extraction)
+    hostile = claim_and_save(session, folder / "catatan.pdf", [HOSTILE_TEXT], run_id)
+    failed_file = write_text_pdf(folder / "gagal.pdf", ["Surat yang sebelumnya gagal dibaca " * 3])
+    failed = claim_and_save(
+        session, failed_file, ["x"], run_id, status="failed", error_code="corrupt"
+    )
+    repository.save_extraction(
+        session,
+        document_id=hostile,
+        extraction=ExtractionResult(
+            facts=[web_fact(HOSTILE_TEXT, 1, "<script>alert(1)</script>", "identifier")],
+            extractor="uji",
+        ),
+    )
+    repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+    return claimed.id, hostile, failed
+
+
+def claim_and_save(session, path: Path, pages: list[str], run_id: int, **options) -> int:
+    """Claim `path` (its real hash when it exists) and save made-up pages for it."""
+    import hashlib
+
+    from storage import repository
+
+    content = path.read_bytes() if path.exists() else "\n".join(pages).encode()
+    sha256 = hashlib.sha256(content).hexdigest()
+    document, _ = repository.claim_document(
+        session,
+        path=str(path),
+        sha256=sha256,
+        size=len(content),
+        media_type="application/pdf",
+        run_id=run_id,
+    )
+    result = document_result(str(path), sha256, pages, **options)
+    repository.save_result(session, document_id=document.id, result=result)
+    return document.id
+
+
+def build_workbench(folder: Path, database_url: str) -> Workbench:
+    """Migrate and seed the database at `database_url`; files and home go in `folder`."""
+    from pantau.settings import Settings
+    from storage.engine import make_engine, session_for
+    from storage.migrate import upgrade
+
+    settings = Settings(
+        home=folder / "home",
+        database_url=database_url,
+        secret_key=WEB_SECRET,
+        dpi=WEB_DPI,
+        workers=1,
+    )
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        upgrade(engine)
+        with session_for(engine) as session:
+            ids = seed_workbench(session, folder)
+    finally:
+        engine.dispose()
+    return Workbench(settings, *ids)
+
+
+@pytest.fixture
+def workbench(tmp_path: Path) -> Workbench:
+    """A migrated SQLite database with three users and three documents, and its settings."""
+    return build_workbench(tmp_path, f"sqlite:///{tmp_path / 'web.db'}")
+
+
+@pytest.fixture
+def pg_workbench(tmp_path: Path, pg_database):
+    """The same seeded workbench on a fresh PostgreSQL schema (skipped when unreachable)."""
+    from storage.engine import get_engine
+
+    if pg_database is None:
+        pytest.skip(pg_skip_reason())
+    for url in fresh_pg_schema(pg_database):
+        yield build_workbench(tmp_path, url)
+        get_engine(url).dispose()  # the app's pooled connections, before the schema goes
+
+
+@pytest.fixture
+def web_client(workbench: Workbench):
+    """A TestClient over the workbench app (not signed in)."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(workbench.settings), follow_redirects=False) as client:
+        yield client
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client, name: str, password: str = WEB_PASSWORD):
+    """Sign `client` in as `name`; returns the login response."""
+    token = form_token(client.get("/login").text)
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def signed_in(web_client):
+    """`signed_in(name)` -> the client, signed in as that user."""
+
+    def login(name: str):
+        response = sign_in(web_client, name)
+        assert response.status_code == 303, response.text
+        return web_client
+
+    return login
+
+
+@pytest.fixture
+def live_server(workbench: Workbench):
+    """The workbench served by uvicorn in a background thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from web.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(workbench.settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the workbench server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser_page():
+    """A Playwright page in Debian's chromium (skipped when /usr/bin/chromium is absent)."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (`make test-deps` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        finally:
+            browser.close()

@@ -1,0 +1,76 @@
+"""Render a stored page as the image its word boxes refer to, from the original file.
+
+OCR boxes are in pixels of the page after resampling, quarter turns and deskew; text
+layer boxes are in pixels of the page rendered at the reading dpi. Both record the
+final size (`width` x `height`), so rendering the original, scaling it to that size
+(before turning it), turning it and removing the same skew lines the boxes up again.
+The original is only read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from extractors import images, pdf
+from extractors import preprocess as pp
+from models.errors import CorruptFileError, NotTextError
+from models.records import MediaType
+
+IMAGE_TYPES = {MediaType.PNG, MediaType.JPEG, MediaType.TIFF}
+WHITE = (255, 255, 255)
+
+
+def render_page(
+    path: Path,
+    *,
+    media_type: str,
+    number: int,
+    width: int,
+    height: int,
+    rotation: int = 0,
+    skew: float = 0.0,
+    dpi: int = 300,
+    max_pixels: int = 150_000_000,
+) -> Image.Image:
+    """Page `number` of the original at `path`, upright, deskewed and `width` x `height`."""
+    if width <= 0 or height <= 0:
+        raise NotTextError(f"{path.name}: page {number} has no stored image size.")
+    turned = rotation % 360 in (90, 270)
+    before = (height, width) if turned else (width, height)
+    page = load_page(path, media_type=media_type, number=number, dpi=dpi, max_pixels=max_pixels)
+    pixels = pp.rotate_quarter(np.asarray(page.resize(before, Image.Resampling.LANCZOS)), rotation)
+    if skew:
+        pixels = deskew_rgb(pixels, skew)
+    return Image.fromarray(np.ascontiguousarray(pixels))
+
+
+def load_page(
+    path: Path, *, media_type: str, number: int, dpi: int, max_pixels: int
+) -> Image.Image:
+    """Page `number` of a PDF (rendered at `dpi`) or of an image file, as RGB."""
+    if media_type == MediaType.PDF:
+        return pdf.render_page(path, number, dpi=dpi, max_pixels=max_pixels)[0]
+    if media_type in IMAGE_TYPES:
+        for index, (frame, _dpi) in enumerate(images.iter_frames(path, max_pixels=max_pixels)):
+            if index == number - 1:
+                return frame
+        raise CorruptFileError(f"{path.name}: has no page {number}.")
+    raise NotTextError(f"{path.name}: a {media_type} document has no page images.")
+
+
+def deskew_rgb(pixels: np.ndarray, skew: float) -> np.ndarray:
+    """The same level-making turn as `preprocess.deskew`, on a colour image."""
+    h, w = pixels.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    return cv2.warpAffine(
+        pixels,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=WHITE,
+    )

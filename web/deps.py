@@ -1,0 +1,169 @@
+"""What every workbench route shares: the database session, the signed-in user and
+role checks, page rendering, and audit records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Protocol
+
+import jinja2
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from sqlmodel import Session
+from starlette.responses import Response
+
+from models.records import HIGHLIGHT_END, HIGHLIGHT_START
+from models.tables import Document, Role, UserPublic
+from storage import audit, repository, users
+from storage.engine import session_for
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+SESSION_USER = "user"
+SESSION_LOGIN_AT = "login_at"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist
+
+
+class WebSettings(Protocol):
+    """The settings the workbench reads (pantau.settings.Settings provides them)."""
+
+    home: Path
+    dpi: int
+    max_megapixels: int
+    secret_key: str
+    session_hours: float
+    secure_cookies: bool
+
+    @property
+    def resolved_database_url(self) -> str: ...
+
+
+class LoginRequired(Exception):  # noqa: N818 - a signal, handled by a redirect
+    """Raised when a page needs a signed-in user; the app redirects to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation bar, shown to users with `role`."""
+
+    label: str
+    path: str
+    role: Role
+
+
+def highlight(snippet: str) -> Markup:
+    """Escape a search snippet, then turn its highlight markers into <mark> elements."""
+    text = str(escape(snippet))
+    # The markers are not HTML characters, so they survive escaping untouched.
+    return Markup(text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>"))
+
+
+def make_templates() -> Jinja2Templates:
+    """Jinja2 templates with autoescaping for every template, whatever its extension."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["highlight"] = highlight
+    return Jinja2Templates(env=environment)
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """A database session for one request."""
+    with session_for(request.app.state.engine) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+def signed_in_user(request: Request, session: Session) -> UserPublic | None:
+    """The active user of this browser session, or None (expired, unknown, disabled)."""
+    name = request.session.get(SESSION_USER)
+    login_at = request.session.get(SESSION_LOGIN_AT, 0)
+    max_age = request.app.state.settings.session_hours * 3600
+    if not name or time.time() - float(login_at) > max_age:
+        return None
+    user = users.get_user(session, name=name)
+    return user if user is not None and user.active else None
+
+
+def current_user(request: Request, session: DbSession) -> UserPublic:
+    """The signed-in user; anyone else is sent to the login page."""
+    user = signed_in_user(request, session)
+    if user is None:
+        request.session.pop(SESSION_USER, None)
+        raise LoginRequired(request.url.path)
+    request.state.user = user
+    return user
+
+
+def require_role(role: Role) -> Any:
+    """A dependency that lets only users with `role` through (403 for the others)."""
+
+    def check(user: Annotated[UserPublic, Depends(current_user)]) -> UserPublic:
+        if user.role != role:
+            raise HTTPException(
+                status_code=403,
+                detail=f"This page is for users with the {role.value} role; you are signed in "
+                f"as {user.name} ({user.role.value}). Ask an administrator for access.",
+            )
+        return user
+
+    return check
+
+
+Admin = Annotated[UserPublic, Depends(require_role(Role.ADMIN))]
+Analyst = Annotated[UserPublic, Depends(require_role(Role.ANALYST))]
+Investigator = Annotated[UserPublic, Depends(require_role(Role.INVESTIGATOR))]
+
+
+def find_document(session: Session, document_id: int) -> Document:
+    """The document, or a 404 page."""
+    in_range = 1 <= document_id <= MAX_ID
+    document = repository.get_document(session, document_id=document_id) if in_range else None
+    if document is None:
+        raise HTTPException(404, f"There is no document with id {document_id}.")
+    return document
+
+
+def client_ip(request: Request) -> str | None:
+    """The address the request came from (as the server saw it)."""
+    return request.client.host if request.client else None
+
+
+def record(
+    request: Request,
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append an audit event for this request."""
+    audit.record(
+        session, user=user, action=action, target=target, details=details, ip=client_ip(request)
+    )
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
+    """Render template `name` with the user, navigation and CSRF token every page needs."""
+    from web.security import csrf_token
+
+    user = getattr(request.state, "user", None)
+    nav = [item for item in request.app.state.nav if user is not None and item.role == user.role]
+    values = {"user": user, "nav": nav, "csrf_token": csrf_token(request), **(context or {})}
+    return request.app.state.templates.TemplateResponse(
+        request, name, values, status_code=status_code
+    )

@@ -1,0 +1,1 @@
+"""One router module per workbench area; each may list its navigation entries in NAV."""

@@ -1,0 +1,213 @@
+"""Documents (investigators): the list, one page with its evidence, the page image, export.
+
+A page is shown as its image with the fact boxes drawn over it (SVG rectangles in
+percent of the image, so they scale with it and need neither script nor inline
+style), beside its text with the fact spans marked, and the list of its facts.
+Views and exports are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from starlette.responses import Response
+
+from models.errors import PantauError
+from models.records import DocumentStatus
+from models.tables import Document, FactRow, Page, Role
+from storage import repository
+from web import deps
+from web.pageimages import cached_page_image
+
+router = APIRouter()
+NAV = (deps.NavItem("Documents", "/documents", Role.INVESTIGATOR),)
+
+
+@dataclass
+class Box:
+    """A highlight rectangle in percent of the page image."""
+
+    fact_id: int
+    kind: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass
+class Segment:
+    """A run of page text and the facts (ids, kinds) that cover it."""
+
+    text: str
+    fact_ids: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+
+@router.get("/documents")
+def document_list(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    status: DocumentStatus | None = None,
+) -> Response:
+    """Every stored document with its status and page count."""
+    documents = repository.list_documents(session, status=status)
+    return deps.render(request, "documents.html", {"documents": documents, "status": status})
+
+
+@router.get("/documents/{document_id}")
+def document_page(
+    request: Request,
+    document_id: int,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    page: int = 1,
+) -> Response:
+    """One page of a document: image with boxes, text with marked spans, and its facts."""
+    document = deps.find_document(session, document_id)
+    pages = repository.get_pages(session, document_id=document_id)
+    shown = next((p for p in pages if p.number == page), None)
+    if pages and shown is None:
+        raise HTTPException(404, f"Document {document_id} has no page {page}.")
+    facts = repository.get_facts(session, document_id=document_id)
+    page_facts = [f for f in facts if shown is not None and f.page == shown.number]
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="view",
+        target=f"document:{document_id}",
+        details={"page": page},
+    )
+    context: dict[str, Any] = {
+        "document": document,
+        "pages": pages,
+        "page": shown,
+        "facts": page_facts,
+        "fact_count": len(facts),
+        "segments": text_segments(shown.text, page_facts) if shown else [],
+        "boxes": fact_boxes(shown, page_facts) if shown else [],
+        "has_image": shown is not None and has_image(document, shown),
+    }
+    return deps.render(request, "document.html", context)
+
+
+@router.get("/documents/{document_id}/pages/{number}/image.png")
+def page_image(
+    request: Request,
+    document_id: int,
+    number: int,
+    user: deps.Investigator,
+    session: deps.DbSession,
+) -> Response:
+    """The page as Pantau read it (upright, deskewed, at the size its boxes refer to)."""
+    document = deps.find_document(session, document_id)
+    page = next(
+        (p for p in repository.get_pages(session, document_id=document_id) if p.number == number),
+        None,
+    )
+    if page is None or not has_image(document, page):
+        raise HTTPException(404, f"Document {document_id} has no image for page {number}.")
+    settings = request.app.state.settings
+    try:
+        path = cached_page_image(settings, document=document, page=page)
+    except FileNotFoundError as e:
+        raise HTTPException(
+            404, f"The original of document {document_id} is no longer at {document.path}."
+        ) from e
+    except PantauError as e:
+        raise HTTPException(404, e.message) from e
+    return FileResponse(path, media_type="image/png")
+
+
+@router.get("/documents/{document_id}/export.txt")
+def export_text(
+    request: Request,
+    document_id: int,
+    user: deps.Investigator,
+    session: deps.DbSession,
+) -> Response:
+    """Download the document's page text (form feed between pages); audited as an export."""
+    document = deps.find_document(session, document_id)
+    pages = repository.get_pages(session, document_id=document_id)
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="export",
+        target=f"document:{document_id}",
+        details={"format": "text"},
+    )
+    stem = Path(document.name).stem or f"document-{document_id}"
+    filename = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) + ".txt"
+    return PlainTextResponse(
+        "\f".join(p.text for p in pages),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def has_image(document: Document, page: Page) -> bool:
+    """Whether the page has a size its boxes refer to and comes from a PDF or an image."""
+    return (
+        page.width > 0
+        and page.height > 0
+        and document.media_type.startswith(("application/pdf", "image/"))
+    )
+
+
+def fact_boxes(page: Page, facts: list[FactRow]) -> list[Box]:
+    """Every fact's word boxes in percent of the page image.
+
+    OCR facts carry their boxes; text-layer facts do not, so their boxes come from
+    the page's words whose characters fall inside the fact's span.
+    """
+    if page.width <= 0 or page.height <= 0:
+        return []
+    boxes = []
+    for fact in facts:
+        for left, top, width, height in fact.boxes or span_boxes(page, fact.start, fact.end):
+            boxes.append(
+                Box(
+                    fact_id=fact.id or 0,
+                    kind=str(fact.kind),
+                    left=round(100 * left / page.width, 3),
+                    top=round(100 * top / page.height, 3),
+                    width=round(100 * width / page.width, 3),
+                    height=round(100 * height / page.height, 3),
+                )
+            )
+    return boxes
+
+
+def span_boxes(page: Page, start: int, end: int) -> list[list[int]]:
+    """Boxes of the page's words that overlap characters `start`..`end`."""
+    found = []
+    for word in page.words:
+        word_start = int(word.get("start", -1))
+        if word_start < 0:
+            continue
+        if word_start < end and word_start + len(str(word.get("text", ""))) > start:
+            found.append([int(word[k]) for k in ("left", "top", "width", "height")])
+    return found
+
+
+def text_segments(text: str, facts: list[FactRow]) -> list[Segment]:
+    """Split the page text at every fact boundary; each piece knows the facts over it."""
+    spans = [(max(0, f.start), min(len(text), f.end), f) for f in facts if f.end > f.start]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    segments = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covering = [f for s, e, f in spans if s <= start and end <= e]
+        segments.append(
+            Segment(
+                text=text[start:end],
+                fact_ids=[f.id or 0 for f in covering],
+                kinds=sorted({str(f.kind) for f in covering}),
+            )
+        )
+    return segments

@@ -82,3 +82,10 @@ class StorageError(PantauError):
 
     code = "storage"
     exit_code = 5
+
+
+class QueryError(StorageError):
+    """A search or cross-reference query has a malformed or unknown value."""
+
+    code = "bad_query"
+    exit_code = 2

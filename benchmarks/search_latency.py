@@ -62,9 +62,44 @@ NATIONALITIES = [  # code, Indonesian name, weight
     ("NL", "Belanda", 1),
     ("TH", "Thailand", 1),
 ]
-SYLLABLES = ["li", "wan", "zhao", "min", "tran", "ngu", "yen", "kar", "ros", "dav", "ser", "gei",
-             "ali", "reza", "han", "jun", "park", "tak", "ami", "olu", "ade", "kim", "soo", "mar",
-             "tin", "hla", "pet", "rov", "ana", "eli", "van", "der", "lu", "chen", "bao", "hoa"]
+SYLLABLES = [
+    "li",
+    "wan",
+    "zhao",
+    "min",
+    "tran",
+    "ngu",
+    "yen",
+    "kar",
+    "ros",
+    "dav",
+    "ser",
+    "gei",
+    "ali",
+    "reza",
+    "han",
+    "jun",
+    "park",
+    "tak",
+    "ami",
+    "olu",
+    "ade",
+    "kim",
+    "soo",
+    "mar",
+    "tin",
+    "hla",
+    "pet",
+    "rov",
+    "ana",
+    "eli",
+    "van",
+    "der",
+    "lu",
+    "chen",
+    "bao",
+    "hoa",
+]
 CUES = {
     "overstay": "melebihi izin tinggal",
     "permit_misuse": "menyalahgunakan izin tinggal",
@@ -81,8 +116,15 @@ CUES = {
     "joint_operation": "terjaring operasi gabungan Timpora",
 }
 STATUSES = ["reported"] * 6 + ["planned"] * 2 + ["hypothetical", "negated"]
-AGENCIES = ["Kantor Imigrasi", "Kepolisian Resor", "Dinas Tenaga Kerja", "Kodim",
-            "Badan Kesatuan Bangsa dan Politik", "Kejaksaan Negeri", "Rumah Detensi Imigrasi"]
+AGENCIES = [
+    "Kantor Imigrasi",
+    "Kepolisian Resor",
+    "Dinas Tenaga Kerja",
+    "Kodim",
+    "Badan Kesatuan Bangsa dan Politik",
+    "Kejaksaan Negeri",
+    "Rumah Detensi Imigrasi",
+]
 FILLER = [
     "Kegiatan pengawasan dilaksanakan sesuai jadwal yang telah disepakati bersama.",
     "Seluruh peserta diminta melaporkan perkembangan di wilayah masing-masing.",
@@ -150,8 +192,9 @@ class Archive:
         pages = [text] if rng.random() < 0.7 else [text, " ".join(rng.sample(FILLER, 6))]
         facts = self.make_facts(document_id, text, places, list(people.values()), incidents, agency)
         document = {
-            "id": document_id, "sha256": f"{document_id:064x}", "path": f"/arsip/{kind}-{document_id}.pdf",
-            "name": f"{kind}-{document_id}.pdf", "media_type": "application/pdf", "size": 1000 + len(text),
+            "id": document_id, "sha256": f"{document_id:064x}",
+            "path": f"/arsip/{kind}-{document_id}.pdf", "name": f"{kind}-{document_id}.pdf",
+            "media_type": "application/pdf", "size": 1000 + len(text),
             "status": "processed", "page_count": len(pages), "warnings": [], "kind": kind,
             "document_date": day, "extractor": "nlp-bench", "extracted_at": utc_now(),
             "run_id": run_id, "created_at": utc_now(), "updated_at": utc_now(),
@@ -162,8 +205,15 @@ class Archive:
         return {
             "document": [document],
             "page": [
-                {"id": self.next_id("page"), "document_id": document_id, "number": n,
-                 "text": t, "source": "text_layer", "words": [], "steps": []}  # fmt: skip
+                {
+                    "id": self.next_id("page"),
+                    "document_id": document_id,
+                    "number": n,
+                    "text": t,
+                    "source": "text_layer",
+                    "words": [],
+                    "steps": [],
+                }  # fmt: skip
                 for n, t in enumerate(pages, start=1)
             ],
             "fact": facts,
@@ -178,11 +228,14 @@ class Archive:
         year, month, date = day.split("-")
         when = f"{int(date)} {MONTHS[int(month) - 1]} {year}"
         where = places[0][1]
-        named = ", ".join(
-            f"{p['name']} ({rng.randint(21, 64)}), warga negara "
-            f"{next(n for c, n, _ in NATIONALITIES if c == p['nationality'])}"
-            for p in people
-        ) or f"{rng.choice(['dua', 'tiga', 'lima'])} orang warga negara asing"
+        named = (
+            ", ".join(
+                f"{p['name']} ({rng.randint(21, 64)}), warga negara "
+                f"{next(n for c, n, _ in NATIONALITIES if c == p['nationality'])}"
+                for p in people
+            )
+            or f"{rng.choice(['dua', 'tiga', 'lima'])} orang warga negara asing"
+        )
         events = " dan ".join(CUES[label] for label in incidents)
         head = {
             "letter": f"Nomor: W.{rng.randint(1, 34)}.IMI-{rng.randint(100, 999)}\nPerihal: "
@@ -216,9 +269,10 @@ class Archive:
 
     def make_mention(self, document_id, subject, places, incidents) -> dict[str, Any]:  # noqa: ANN001
         codes = [code for code, _ in places]
-        return {"id": self.next_id("mention"), "document_id": document_id, "subject_id": subject["id"],
-                "key": subject["name"].lower()[:128], "name": subject["name"], "name_kind": "full",
-                "aliases": [], "nationality": subject["nationality"], "passports": subject["passports"],
+        return {"id": self.next_id("mention"), "document_id": document_id,
+                "subject_id": subject["id"], "key": subject["name"].lower()[:128],
+                "name": subject["name"], "name_kind": "full", "aliases": [],
+                "nationality": subject["nationality"], "passports": subject["passports"],
                 "place_codes": codes, "incidents": list(incidents), "fact_ids": [], "link": "auto",
                 "created_at": utc_now()}  # fmt: skip
 
@@ -240,20 +294,27 @@ def build(engine: sa.Engine, documents: int, seed: int) -> None:
         if engine.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA synchronous=OFF")
         run_id = connection.execute(
-            sa.insert(Run.__table__).values(
-                status="finished", inputs=[f"{MARKER}:{documents}"], started_at=utc_now()
-            ).returning(Run.__table__.c.id)
+            sa.insert(Run.__table__)
+            .values(status="finished", inputs=[f"{MARKER}:{documents}"], started_at=utc_now())
+            .returning(Run.__table__.c.id)
         ).scalar_one()
         connection.execute(sa.insert(Subject.__table__), [
             {**s, "created_at": utc_now(), "updated_at": utc_now()} for s in archive.subjects
         ])  # fmt: skip
         for start in range(1, documents + 1, BATCH):
-            insert_batch(connection, archive, range(start, min(start + BATCH, documents + 1)), run_id)
-            print(f"  {min(start + BATCH - 1, documents)} documents, {time.perf_counter() - started:.0f} s", flush=True)
+            insert_batch(
+                connection, archive, range(start, min(start + BATCH, documents + 1)), run_id
+            )
+            print(
+                f"  {min(start + BATCH - 1, documents)} documents, "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
         if engine.dialect.name == "postgresql":
             for table in ("document", "page", "fact", "mention", "subject"):
                 connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
                 )
             connection.exec_driver_sql("ANALYZE")
     if engine.dialect.name == "sqlite":
@@ -341,30 +402,39 @@ def queries(session: Session, rng: random.Random) -> Iterator[tuple[str, Callabl
     yield "search: kind=minutes", run(kind="minutes")
     yield "search: agency", run(agency=agency)
     yield "search: one month", run(date_from="2024-03", date_to="2024-03")
-    yield "search: combined facets", run(
-        nationality="CN", province="35", incident="deportation", date_from="2022-01-01"
+    yield (
+        "search: combined facets",
+        run(nationality="CN", province="35", incident="deportation", date_from="2022-01-01"),
     )
     yield "search: text + facets", run(text="imigrasi", nationality="VN", kind="news")
     yield "search: page 50 of a facet", run(nationality="CN", offset=1000, limit=20)
-    yield "xref: documents_about_subject", lambda: xref.documents_about_subject(
-        session, subject_id=rng.choice(top_subjects)
+    yield (
+        "xref: documents_about_subject",
+        lambda: xref.documents_about_subject(session, subject_id=rng.choice(top_subjects)),
     )
-    yield "xref: subjects_in_several_regions regency", lambda: xref.subjects_in_several_regions(
-        session, level="regency", min_regions=3
+    yield (
+        "xref: subjects_in_several_regions regency",
+        lambda: xref.subjects_in_several_regions(session, level="regency", min_regions=3),
     )
-    yield "xref: subjects_in_several_regions province", lambda: xref.subjects_in_several_regions(
-        session, level="province", min_regions=2
+    yield (
+        "xref: subjects_in_several_regions province",
+        lambda: xref.subjects_in_several_regions(session, level="province", min_regions=2),
     )
     yield "xref: co_occurring all pairs", lambda: xref.co_occurring(session, min_documents=2)
-    yield "xref: co_occurring one subject", lambda: xref.co_occurring(
-        session, subject_id=rng.choice(top_subjects)
+    yield (
+        "xref: co_occurring one subject",
+        lambda: xref.co_occurring(session, subject_id=rng.choice(top_subjects)),
     )
     yield "xref: counts nat×province×incident×month", lambda: xref.counts(session)
-    yield "xref: counts nationality×regency", lambda: xref.counts(
-        session, by=("nationality", "region"), level="regency"
+    yield (
+        "xref: counts nationality×regency",
+        lambda: xref.counts(session, by=("nationality", "region"), level="regency"),
     )
-    yield "xref: counts filtered (CN, 2024)", lambda: xref.counts(
-        session, query=SearchQuery(nationality="CN", date_from="2024-01", date_to="2024-12")
+    yield (
+        "xref: counts filtered (CN, 2024)",
+        lambda: xref.counts(
+            session, query=SearchQuery(nationality="CN", date_from="2024-01", date_to="2024-12")
+        ),
     )
 
 

@@ -276,6 +276,14 @@ class SearchResults(BaseModel):
     facets: dict[str, list[FacetCount]] = Field(
         default_factory=dict, description="Top values per facet, most documents first"
     )
+    ranked: bool = Field(
+        default=False, description="Hits are in text-score order (else newest first)"
+    )
+    facet_sample_step: int = Field(
+        default=1,
+        description="1: facet counts are exact; n: counted on every n-th matching document "
+        "and multiplied by n (very broad queries)",
+    )
 
 
 class SubjectDocument(BaseModel):

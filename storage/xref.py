@@ -10,6 +10,7 @@ and PostgreSQL alike.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -70,6 +71,11 @@ PG_SUBJECT_REGIONS = (
     "FROM mention, json_array_elements_text(mention.place_codes) AS place(value) "
     "WHERE mention.subject_id IS NOT NULL AND length(place.value) >= :width"
 )
+# Broad queries count facets on a sample of about FACET_SAMPLE_SIZE documents.
+FACET_SAMPLE_ABOVE = 10_000
+FACET_SAMPLE_SIZE = 2_000
+# Scoring every page of a very common word costs seconds; such queries list newest first.
+RANK_ABOVE = 20_000
 REGION_WIDTH = {"province": 2, "regency": 5}
 COUNT_FACETS = {
     "nationality": Facet.NATIONALITY,
@@ -92,8 +98,9 @@ def dialect_of(session: Session) -> str:
 
 
 def search(session: Session, *, query: SearchQuery) -> SearchResults:
-    """Documents matching `query` (best first with text, newest first without), their
-    total, and the top values of every facet over all matching documents.
+    """Documents matching `query` (best first with text, newest first without or when
+    more than `RANK_ABOVE` match), their total, and the top values of every facet over
+    all matching documents (estimated from a sample for broad queries).
 
     Raises QueryError for a malformed value; odd search text never reaches the engine
     as syntax.
@@ -102,12 +109,19 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     dialect = dialect_of(session)
     conditions = document_conditions(checked, dialect)
     total = session.exec(sa.select(sa.func.count()).select_from(Document).where(*conditions)).one()
-    hits = find_hits(session, query=checked, conditions=conditions, dialect=dialect)
+    ranked = text_query(checked) and total[0] <= RANK_ABOVE
+    hits = find_hits(
+        session, query=checked, conditions=conditions, dialect=dialect, ranked=bool(ranked)
+    )
     if hits:
         add_snippets(session, query=checked, hits=hits, dialect=dialect)
         add_hit_facets(session, hits=hits)
-    facets = count_facets(session, conditions=conditions, limit=checked.facet_limit)
-    return SearchResults(total=total[0], hits=hits, facets=facets)
+    facets, step = count_facets(
+        session, conditions=conditions, total=total[0], limit=checked.facet_limit
+    )
+    return SearchResults(
+        total=total[0], hits=hits, facets=facets, facet_sample_step=step, ranked=bool(ranked)
+    )
 
 
 def find_hits(
@@ -116,11 +130,12 @@ def find_hits(
     query: SearchQuery,
     conditions: Sequence[sa.ColumnElement[bool]],
     dialect: str,
+    ranked: bool,
 ) -> list[DocumentHit]:
-    """One page of matching documents, ranked by text score or by date."""
+    """One page of matching documents, by text score when `ranked`, else newest first."""
     columns = (Document.id, Document.path, Document.name, Document.kind, Document.document_date)
     engine_query = text_query(query)
-    if engine_query:
+    if engine_query and ranked:
         ranked_clause = PG_RANKED if dialect == "postgresql" else SQLITE_RANKED
         ranked = (
             ranked_clause.bindparams(rank_query=engine_query)
@@ -196,22 +211,31 @@ def add_hit_facets(session: Session, *, hits: list[DocumentHit]) -> None:
 
 
 def count_facets(
-    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], limit: int
-) -> dict[str, list[FacetCount]]:
-    """The `limit` most frequent values of each facet among documents meeting `conditions`."""
+    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], total: int, limit: int
+) -> tuple[dict[str, list[FacetCount]], int]:
+    """The `limit` most frequent values of each facet among documents meeting `conditions`,
+    and the sampling step used (1: exact).
+
+    Above `FACET_SAMPLE_ABOVE` matching documents, values are counted on every n-th
+    document by id and scaled by n, so a broad query costs what a narrow one does.
+    """
+    step = 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
+    sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
     statement = sa.select(DocumentFacet.facet, DocumentFacet.value, sa.func.count())
-    # Only originals carry facets, so the unfiltered count reads the index alone.
-    if len(conditions) > 1:
-        matching = sa.select(Document.id).where(*conditions)
+    # Only originals carry facets, so an unfiltered exact count reads the index alone.
+    if len(sampled) > 1:
+        matching = sa.select(Document.id).where(*sampled)
         statement = statement.where(col(DocumentFacet.document_id).in_(matching))
     statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)
     found: dict[str, list[FacetCount]] = {facet.value: [] for facet in Facet}
     for facet, value, documents in session.exec(statement).all():
-        found.setdefault(facet, []).append(FacetCount(value=value, documents=documents))
-    return {
+        estimate = min(documents * step, total)
+        found.setdefault(facet, []).append(FacetCount(value=value, documents=estimate))
+    top = {
         facet: sorted(counts, key=lambda c: (-c.documents, c.value))[:limit]
         for facet, counts in found.items()
     }
+    return top, step
 
 
 # --- cross-reference -----------------------------------------------------------------

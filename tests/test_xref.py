@@ -365,3 +365,19 @@ def test_xref_migration_backfills_facets_from_stored_facts(session, archive, db_
     after = {name: facet_rows(session, document_id) for name, document_id in archive.items()}
     assert after == before
     assert ("agency", "Kantor Imigrasi Ngurah Rai") in after["badung"]
+
+
+def test_xref_broad_query_samples_facets_and_lists_newest(session, archive, monkeypatch):
+    monkeypatch.setattr(xref, "FACET_SAMPLE_ABOVE", 3)
+    monkeypatch.setattr(xref, "FACET_SAMPLE_SIZE", 2)
+    monkeypatch.setattr(xref, "RANK_ABOVE", 1)
+    results = xref.search(session, query=SearchQuery(text="warga negara"))
+    assert (results.total, results.ranked, results.facet_sample_step) == (3, False, 1)
+    assert [h.document_date for h in results.hits] == ["2024-04-20", "2024-04-02", "2024-03-15"]
+    everything = xref.search(session, query=SearchQuery())
+    assert everything.facet_sample_step == 2
+    counted = {c.value: c.documents for c in everything.facets["kind"]}
+    sampled = [d for d in archive.values() if d % 2 == 0]
+    assert sum(counted.values()) == 2 * len(sampled)
+    narrow = xref.search(session, query=SearchQuery(text="vila"))
+    assert (narrow.ranked, narrow.facet_sample_step) == (True, 1)

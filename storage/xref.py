@@ -31,20 +31,12 @@ from models.records import (
     SubjectDocument,
     SubjectRegions,
 )
-from models.tables import Document, DocumentFacet, Mention, Subject
+from models.tables import Document, DocumentFacet, Mention, Page, Subject
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
 
-SQLITE_RANKED = sa.text(
-    "SELECT page.document_id AS document_id, -min(page_fts.rank) AS score "
-    "FROM page_fts JOIN page ON page.id = page_fts.rowid "
-    "WHERE page_fts MATCH :rank_query GROUP BY page.document_id"
-)
-PG_RANKED = sa.text(
-    "SELECT page.document_id AS document_id, max(ts_rank(page.search_vector, q.q, 1)) AS score "
-    f"FROM page, websearch_to_tsquery('{PG_CONFIG}', :rank_query) AS q(q) "
-    "WHERE page.search_vector @@ q.q GROUP BY page.document_id"
-)
+PAGE_FTS = sa.table("page_fts", sa.column("rowid"), sa.column("rank"))
+PAGE_VECTOR = sa.literal_column("page.search_vector")
 SQLITE_SNIPPETS = sa.text(
     "SELECT page.document_id, page.number, "
     "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts) "
@@ -136,16 +128,11 @@ def find_hits(
     columns = (Document.id, Document.path, Document.name, Document.kind, Document.document_date)
     engine_query = text_query(query)
     if engine_query and ranked:
-        ranked_clause = PG_RANKED if dialect == "postgresql" else SQLITE_RANKED
-        ranked = (
-            ranked_clause.bindparams(rank_query=engine_query)
-            .columns(sa.column("document_id"), sa.column("score"))
-            .subquery("ranked")
-        )
+        scored = ranked_documents(query, dialect=dialect, engine_query=engine_query)
         statement = (
-            sa.select(*columns, ranked.c.score)
-            .join(ranked, ranked.c.document_id == Document.id)
-            .order_by(ranked.c.score.desc(), col(Document.id))
+            sa.select(*columns, scored.c.score)
+            .join(scored, scored.c.document_id == Document.id)
+            .order_by(scored.c.score.desc(), col(Document.id))
         )
     else:
         statement = sa.select(*columns, sa.null()).order_by(
@@ -163,6 +150,34 @@ def find_hits(
         )
         for row in session.exec(statement).all()
     ]
+
+
+def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> sa.Subquery:
+    """(document_id, score) of documents matching the text, best page's score.
+
+    Pages are scored only within documents that pass the other filters: scoring is
+    the costly part of a common word.
+    """
+    page = Page.__table__.c
+    if dialect == "postgresql":
+        words = sa.func.websearch_to_tsquery(
+            sa.literal_column(f"'{PG_CONFIG}'::regconfig"), sa.bindparam("rank_query", engine_query)
+        )
+        statement = sa.select(
+            page.document_id, sa.func.max(sa.func.ts_rank(PAGE_VECTOR, words, 1)).label("score")
+        ).where(PAGE_VECTOR.op("@@")(words))
+    else:
+        match = sa.text("page_fts MATCH :rank_query").bindparams(rank_query=engine_query)
+        statement = (
+            sa.select(page.document_id, (-sa.func.min(PAGE_FTS.c.rank)).label("score"))
+            .select_from(PAGE_FTS)
+            .join(Page.__table__, page.id == PAGE_FTS.c.rowid)
+            .where(match)
+        )
+    filters = document_conditions(query.model_copy(update={"text": None}), dialect)
+    if len(filters) > 1:
+        statement = statement.where(page.document_id.in_(sa.select(Document.id).where(*filters)))
+    return statement.group_by(page.document_id).subquery("ranked")
 
 
 def add_snippets(

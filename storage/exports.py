@@ -20,6 +20,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from sqlmodel import Session, col
 
+from models.errors import ConfigError
 from models.tables import Document, Mention, Subject
 
 LIST_SEPARATOR = "; "
@@ -203,3 +204,51 @@ def ftm_entities(session: Session) -> Iterator[EntityProxy]:
 def write_ftm(session: Session, *, out: TextIO) -> int:
     """FollowTheMoney entities as JSON Lines (`proxy.to_dict()`); returns the number written."""
     return write_jsonl((proxy.to_dict() for proxy in ftm_entities(session)), out)
+
+
+class _LineBuffer:
+    """A text handle that hands back what was written since the last call."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+EXPORT_FORMATS = ("subjects-csv", "mentions-csv", "subjects-jsonl", "mentions-jsonl", "ftm")
+
+
+def export_lines(session: Session, *, format: str) -> Iterator[str]:
+    """The lines of an export, one at a time (for a streamed HTTP response).
+
+    `format` is one of `EXPORT_FORMATS`; the text is what the `write_*` function writes.
+    """
+    if format not in EXPORT_FORMATS:
+        raise ConfigError(
+            f"unknown export format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
+        )
+    if format == "ftm":
+        yield from (
+            json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in ftm_entities(session)
+        )
+        return
+    records = (
+        subject_records(session) if format.startswith("subjects") else mention_records(session)
+    )
+    if format.endswith("jsonl"):
+        yield from (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        return
+    fields = SUBJECT_FIELDS if format.startswith("subjects") else MENTION_FIELDS
+    buffer = _LineBuffer()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    yield buffer.take()
+    for record in records:
+        writer.writerow({k: csv_cell(k, v) for k, v in record.items()})
+        yield buffer.take()

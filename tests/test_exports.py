@@ -153,3 +153,17 @@ def test_exports_ftm_entities_validate_and_link(session, records):
 
 def test_exports_ftm_ids_are_stable(session, records):
     assert written(exports.write_ftm, session) == written(exports.write_ftm, session)
+
+
+@pytest.mark.parametrize(
+    ("format", "write"),
+    [
+        ("subjects-csv", exports.write_subjects_csv),
+        ("mentions-csv", exports.write_mentions_csv),
+        ("subjects-jsonl", exports.write_subjects_jsonl),
+        ("mentions-jsonl", exports.write_mentions_jsonl),
+        ("ftm", exports.write_ftm),
+    ],
+)
+def test_exports_streamed_lines_match_the_file(session, records, format, write):
+    assert "".join(exports.export_lines(session, format=format)) == written(write, session)

@@ -88,4 +88,10 @@ class IdentityError(PantauError):
     """A review decision or subject lookup that cannot be carried out as asked."""
 
     code = "identity"
+
+
+class QueryError(StorageError):
+    """A search or cross-reference query has a malformed or unknown value."""
+
+    code = "bad_query"
     exit_code = 2

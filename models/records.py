@@ -333,3 +333,150 @@ class Dossier(BaseModel):
     places: list[DossierPlace] = Field(default_factory=list)
     incidents: list[DossierIncident] = Field(default_factory=list)
     co_subjects: list[CoSubject] = Field(default_factory=list)
+
+
+# --- search, facets and cross-reference ---------------------------------------------
+
+# The vocabulary facts use (kept equal to the NLP's lists by a test).
+INCIDENT_LABELS = (
+    "overstay",
+    "permit_misuse",
+    "illegal_work",
+    "illegal_entry",
+    "document_fraud",
+    "arrest",
+    "detention",
+    "deportation",
+    "blacklist",
+    "criminal",
+    "public_order",
+    "refugee",
+    "joint_operation",
+)
+INCIDENT_STATUSES = ("hypothetical", "negated", "planned", "reported")
+DOCUMENT_KINDS = ("letter", "minutes", "news")
+
+
+class Facet(StrEnum):
+    """What a document can be filtered and counted by."""
+
+    NATIONALITY = "nationality"  # ISO 3166-1 alpha-2 of foreigners it names
+    PROVINCE = "province"  # Kemendagri code "NN"
+    REGENCY = "regency"  # Kemendagri code "NN.NN"
+    INCIDENT = "incident"  # an incident label
+    STATUS = "status"  # an incident status
+    INCIDENT_STATUS = "incident_status"  # "label:status", e.g. "deportation:reported"
+    AGENCY = "agency"  # a normalised organisation name
+    KIND = "kind"  # letter, minutes or news
+    MONTH = "month"  # YYYY-MM of the document date
+
+
+class SearchQuery(BaseModel):
+    """A faceted search: optional full-text words plus filters, all ANDed.
+
+    Codes are Kemendagri region codes ("51" province, "51.03" regency); dates are
+    ISO (YYYY-MM-DD, or YYYY-MM for a whole month) and bound the document date.
+    Values are checked by the storage layer, which names the field to fix.
+    """
+
+    text: str | None = Field(default=None, description='Words and "quoted phrases"')
+    nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2, e.g. CN")
+    province: str | None = Field(default=None, description='Kemendagri code, e.g. "51"')
+    regency: str | None = Field(default=None, description='Kemendagri code, e.g. "51.03"')
+    incident: str | None = Field(default=None, description="Incident label, e.g. deportation")
+    status: str | None = Field(default=None, description="Incident status, e.g. reported")
+    date_from: str | None = Field(default=None, description="Earliest document date (ISO)")
+    date_to: str | None = Field(default=None, description="Latest document date (ISO)")
+    kind: str | None = Field(default=None, description="letter, minutes or news")
+    agency: str | None = Field(default=None, description="Organisation as normalised")
+    limit: int = 20
+    offset: int = 0
+    facet_limit: int = Field(default=10, description="Values shown per facet")
+
+
+class FacetCount(BaseModel):
+    """How many documents of a result set carry one facet value."""
+
+    value: str
+    documents: int
+
+
+class DocumentHit(BaseModel):
+    """One document matching a faceted search.
+
+    `snippet` (with `HIGHLIGHT_START`/`HIGHLIGHT_END` around matched words) and `page`
+    come from its best-matching page when the query has text; `facets` are the
+    document's values of the facets the query filtered on.
+    """
+
+    document_id: int
+    path: str
+    name: str
+    kind: str | None
+    document_date: str | None
+    page: int | None = None
+    snippet: str | None = None
+    score: float | None = None
+    facets: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class SearchResults(BaseModel):
+    """One page of hits, the number of matching documents and facet counts over all of them."""
+
+    total: int
+    hits: list[DocumentHit]
+    facets: dict[str, list[FacetCount]] = Field(
+        default_factory=dict, description="Top values per facet, most documents first"
+    )
+    ranked: bool = Field(
+        default=False, description="Hits are in text-score order (else newest first)"
+    )
+    facet_sample_step: int = Field(
+        default=1,
+        description="1: facet counts are exact; n: counted on every n-th matching document "
+        "and multiplied by n (very broad queries)",
+    )
+
+
+class SubjectDocument(BaseModel):
+    """A document that mentions a subject, with what it says about them."""
+
+    document_id: int
+    path: str
+    name: str
+    kind: str | None
+    document_date: str | None
+    mention_id: int
+    mention_name: str
+    nationality: str | None
+    passports: list[str]
+    place_codes: list[str]
+    incidents: list[str]
+
+
+class SubjectRegions(BaseModel):
+    """A subject seen in several regions (province or regency codes)."""
+
+    subject_id: int
+    name: str
+    nationality: str | None
+    regions: list[str]
+    documents: int
+
+
+class CoOccurrence(BaseModel):
+    """Two subjects named in the same documents."""
+
+    subject_id: int
+    subject_name: str
+    other_id: int
+    other_name: str
+    documents: int
+    document_ids: list[int]
+
+
+class CountRow(BaseModel):
+    """Documents counted for one combination of facet values (keys are the `by` names)."""
+
+    values: dict[str, str]
+    documents: int

@@ -147,6 +147,9 @@ class Document(DocumentBase, table=True):
             sqlite_where=sa.text("duplicate_of IS NULL"),
             postgresql_where=sa.text("duplicate_of IS NULL"),
         ),
+        # Search orders and filters by these.
+        sa.Index("ix_document_document_date", "document_date"),
+        sa.Index("ix_document_kind", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -242,6 +245,25 @@ class FactPublic(FactBase):
 
     id: int
     document_id: int
+
+
+# --- facets -----------------------------------------------------------------
+
+
+class DocumentFacet(SQLModel, table=True):
+    """One facet value of a document (its facts, kind and month, denormalised for search).
+
+    Rebuilt with the document's facts, so filters and counts read this table
+    instead of scanning facts. `facet` is one of `models.records.FACETS`.
+    """
+
+    __tablename__ = "document_facet"
+    __table_args__ = (sa.Index("ix_document_facet_facet_value", "facet", "value", "document_id"),)
+
+    # The key starts with document_id, so it also serves lookups by document.
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    facet: str = Field(max_length=16, primary_key=True)
+    value: str = Field(max_length=160, primary_key=True)
 
 
 # --- subjects and mentions ----------------------------------------------------

@@ -233,12 +233,58 @@ def _page_heading(page: dict[str, Any]) -> str:
 @app.command()
 @handle_errors
 def search(
-    query: Annotated[str, typer.Argument(help='Words to find; "quoted phrases" work.')],
+    query: Annotated[str, typer.Argument(help='Words to find; "quoted phrases" work.')] = "",
+    nationality: Annotated[
+        str | None, typer.Option(help="ISO country code, e.g. CN.", show_default=False)
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option(help='Kemendagri code, e.g. "51".', show_default=False)
+    ] = None,
+    regency: Annotated[
+        str | None, typer.Option(help='Kemendagri code, e.g. "51.03".', show_default=False)
+    ] = None,
+    incident: Annotated[
+        str | None, typer.Option(help="Incident label, e.g. deportation.", show_default=False)
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Incident status, e.g. reported.", show_default=False)
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Earliest document date, YYYY-MM[-DD].")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Latest document date, YYYY-MM[-DD].")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="letter, minutes or news.")] = None,
+    agency: Annotated[str | None, typer.Option(help="Organisation, as extracted.")] = None,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Search documents and print facet counts.")
+    ] = False,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     json_out: JsonOption = False,
 ) -> None:
-    """Full-text search over page text, with document, page and a highlighted snippet."""
+    """Full-text search over page text, with document, page and a highlighted snippet.
+
+    With a filter (or --facets, or no words) it searches documents instead and prints
+    how many matching documents carry each nationality, region, incident, kind, month
+    and agency.
+    """
+    filters = {
+        "nationality": nationality,
+        "province": province,
+        "regency": regency,
+        "incident": incident,
+        "status": status,
+        "date_from": date_from,
+        "date_to": date_to,
+        "kind": kind,
+        "agency": agency,
+    }
+    if facets or not query.strip() or any(v is not None for v in filters.values()):
+        _faceted_search(db, query, filters, limit=min(limit, 500), offset=offset, json_out=json_out)
+        return
     from storage.search import search_pages
 
     with _session(_settings(db)) as session:
@@ -254,6 +300,22 @@ def search(
         console.print("   " + _highlight(hit.snippet), highlight=False)
 
 
+def _faceted_search(
+    db: str | None, text: str, filters: dict[str, Any], *, limit: int, offset: int, json_out: bool
+) -> None:
+    from models.records import SearchQuery
+    from pantau.views import print_search_results
+    from storage.xref import search as search_documents
+
+    query = SearchQuery(text=text or None, limit=limit, offset=offset, **filters)
+    with _session(_settings(db)) as session:
+        results = search_documents(session, query=query)
+    if json_out:
+        print(json.dumps(results.model_dump(), indent=2, ensure_ascii=False))
+        return
+    print_search_results(console, results, highlight=_highlight)
+
+
 def _highlight(snippet: str) -> str:
     from storage.search import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -263,27 +325,49 @@ def _highlight(snippet: str) -> str:
 
 
 EXPORT_FORMATS = ("text", "annotations")
+RECORD_EXPORTS = {  # format: default file name inside a folder
+    "subjects-csv": "subjects.csv",
+    "mentions-csv": "mentions.csv",
+    "subjects-jsonl": "subjects.jsonl",
+    "mentions-jsonl": "mentions.jsonl",
+    "ftm": "pantau.ftm.json",
+}
 
 
 @app.command()
 @handle_errors
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into (created).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder to write into (created); a file or folder for record exports."
+        ),
+    ],
     format: Annotated[
-        str, typer.Option("--format", help="text or annotations (one JSON per document).")
+        str,
+        typer.Option(
+            "--format",
+            help="text, annotations (one JSON per document), subjects-csv, mentions-csv, "
+            "subjects-jsonl, mentions-jsonl or ftm (FollowTheMoney entities).",
+        ),
     ] = "text",
     db: DbOption = None,
 ) -> None:
-    """Export documents as <input file stem>.txt (page text) or .json (extracted facts).
+    """Export documents as <input file stem>.txt (page text) or .json (extracted facts),
+    or the foreign nationals found (subjects and their mentions) as CSV, JSON Lines or
+    FollowTheMoney entities.
 
     `annotations` writes the document's foreign nationals, officials, nationalities,
     places, organisations, incidents and dates in the annotation schema that `pantau eval`
-    reads.
+    reads. Record exports write one file: `--out` names it, or a folder to hold it.
     """
     from pantau.exports import export_annotations, export_text
 
+    if format in RECORD_EXPORTS:
+        _export_records(db, format, out)
+        return
     if format not in EXPORT_FORMATS:
-        supported = ", ".join(EXPORT_FORMATS)
+        supported = ", ".join((*EXPORT_FORMATS, *RECORD_EXPORTS))
         raise ConfigError(f"unknown export format {format!r}; supported: {supported}.")
     with _session(_settings(db)) as session:
         if format == "text":
@@ -292,6 +376,23 @@ def export(
             _warn_unextracted(session)
             written = export_annotations(session, out=out)
     console.print(f"wrote {len(written)} files to {escape(str(out))}")
+
+
+def _export_records(db: str | None, format: str, out: Path) -> None:
+    from storage import exports
+
+    writers = {
+        "subjects-csv": exports.write_subjects_csv,
+        "mentions-csv": exports.write_mentions_csv,
+        "subjects-jsonl": exports.write_subjects_jsonl,
+        "mentions-jsonl": exports.write_mentions_jsonl,
+        "ftm": exports.write_ftm,
+    }
+    target = out / RECORD_EXPORTS[format] if out.is_dir() or str(out).endswith("/") else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _session(_settings(db)) as session, target.open("w", encoding="utf-8", newline="") as f:
+        count = writers[format](session, out=f)
+    console.print(f"wrote {count} records to {escape(str(target))}")
 
 
 def _warn_unextracted(session: Any) -> None:
@@ -513,6 +614,96 @@ def review(
         print(json.dumps([i.model_dump() for i in items], indent=2, ensure_ascii=False))
         return
     print_review_items(console, items)
+
+
+xref_app = typer.Typer(
+    name="xref", help="Cross-reference foreign nationals across documents.", no_args_is_help=True
+)
+app.add_typer(xref_app)
+LevelOption = Annotated[str, typer.Option("--level", help="province or regency.")]
+
+
+@xref_app.command("regions")
+@handle_errors
+def xref_regions(
+    level: LevelOption = "regency",
+    min_regions: Annotated[int, typer.Option("--min", min=1, help="At least this many.")] = 2,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Foreign nationals seen in several regions (by the places of their mentions)."""
+    from pantau.views import print_records, region_rows
+    from storage.xref import subjects_in_several_regions
+
+    with _session(_settings(db)) as session:
+        rows = subjects_in_several_regions(
+            session, level=level, min_regions=min_regions, limit=limit
+        )
+    print_records(console, rows, json_out=json_out, table=region_rows)
+
+
+@xref_app.command("together")
+@handle_errors
+def xref_together(
+    subject: Annotated[int | None, typer.Option(help="Only pairs with this subject id.")] = None,
+    min_documents: Annotated[int, typer.Option("--min", min=1, help="Shared documents.")] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Pairs of foreign nationals named in the same documents."""
+    from pantau.views import pair_rows, print_records
+    from storage.xref import co_occurring
+
+    with _session(_settings(db)) as session:
+        rows = co_occurring(session, subject_id=subject, min_documents=min_documents, limit=limit)
+    print_records(console, rows, json_out=json_out, table=pair_rows)
+
+
+@xref_app.command("counts")
+@handle_errors
+def xref_counts(
+    by: Annotated[
+        str, typer.Option(help="Comma-separated: nationality, region, incident, month, ...")
+    ] = "nationality,region,incident,month",
+    level: LevelOption = "province",
+    nationality: Annotated[str | None, typer.Option(show_default=False)] = None,
+    incident: Annotated[str | None, typer.Option(show_default=False)] = None,
+    date_from: Annotated[str | None, typer.Option("--from", show_default=False)] = None,
+    date_to: Annotated[str | None, typer.Option("--to", show_default=False)] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 100,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Documents counted by nationality × region × incident × month (or other facets)."""
+    from models.records import SearchQuery
+    from pantau.views import count_rows, print_records
+    from storage.xref import counts
+
+    names = tuple(name.strip() for name in by.split(",") if name.strip())
+    query = SearchQuery(
+        nationality=nationality, incident=incident, date_from=date_from, date_to=date_to
+    )
+    with _session(_settings(db)) as session:
+        rows = counts(session, by=names, level=level, query=query, limit=limit)
+    print_records(console, rows, json_out=json_out, table=count_rows)
+
+
+@xref_app.command("subject")
+@handle_errors
+def xref_subject(
+    subject_id: Annotated[int, typer.Argument(help="Subject id.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Every document about one foreign national, oldest first."""
+    from pantau.views import print_records, subject_document_rows
+    from storage.xref import documents_about_subject
+
+    with _session(_settings(db)) as session:
+        rows = documents_about_subject(session, subject_id=subject_id)
+    print_records(console, rows, json_out=json_out, table=subject_document_rows)
 
 
 @app.command(name="eval")

@@ -35,6 +35,7 @@ from models.records import (
 )
 from models.tables import Document, FactRow, Page, Run, utc_now
 from storage import identity
+from storage.facets import document_facets, replace_document_facets
 
 CLAIM_ATTEMPTS = 5
 RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
@@ -399,7 +400,11 @@ def save_extraction(
 
 
 def replace_facts(session: Session, *, document: Document, extraction: ExtractionResult) -> None:
-    """Inside the caller's transaction: replace the document's facts, then rebuild its mentions."""
+    """Inside the caller's transaction: drop the document's facts and add the new ones.
+
+    The document's search facets and its mentions are rebuilt from the new facts in the
+    same step.
+    """
     session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
     session.add_all(
         FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts
@@ -408,6 +413,10 @@ def replace_facts(session: Session, *, document: Document, extraction: Extractio
     document.document_date = extraction.document_date
     document.extractor = extraction.extractor
     document.extracted_at = utc_now()
+    facets = document_facets(
+        extraction.facts, kind=extraction.kind, document_date=extraction.document_date
+    )
+    replace_document_facets(session, document_id=document.id, facets=facets)
     session.flush()
     identity.rebuild_mentions(session, document_id=document.id or 0)
 

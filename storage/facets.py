@@ -1,0 +1,99 @@
+"""Facet values of a document, derived from its facts, kind and date, kept in `document_facet`.
+
+Search filters and counts read `document_facet` through its (facet, value, document_id)
+index, so no request scans facts. The rows are rebuilt whenever a document's facts
+are saved or replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from models.records import Facet, FactKind
+from models.tables import DocumentFacet
+
+REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+MAX_VALUE = 160  # the column width
+
+
+class FactLike(Protocol):
+    """What facets need of a fact: a `Fact` record or a stored row."""
+
+    @property
+    def kind(self) -> Any: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def attributes(self) -> Mapping[str, Any]: ...
+
+
+def document_facets(
+    facts: Iterable[FactLike], *, kind: str | None, document_date: str | None
+) -> set[tuple[str, str]]:
+    """The (facet, value) pairs of a document with these facts, kind and date."""
+    found: set[tuple[str, str]] = set()
+    for fact in facts:
+        found.update(fact_facets(str(fact.kind), fact.value, fact.attributes or {}))
+    if kind:
+        found.add((Facet.KIND.value, kind))
+    if document_date and ISO_DATE.fullmatch(document_date):
+        found.add((Facet.MONTH.value, document_date[:7]))
+    return {(facet, value[:MAX_VALUE]) for facet, value in found if value}
+
+
+def fact_facets(
+    kind: str, value: str | None, attributes: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The facet values one fact contributes."""
+    if kind == FactKind.NATIONALITY:
+        return [(Facet.NATIONALITY.value, value)] if value and COUNTRY_CODE.fullmatch(value) else []
+    if kind == FactKind.FOREIGN_NATIONAL:
+        nationality = attributes.get("nationality")
+        if isinstance(nationality, str) and COUNTRY_CODE.fullmatch(nationality):
+            return [(Facet.NATIONALITY.value, nationality)]
+        return []
+    if kind == FactKind.LOCATION:
+        return region_facets(value, attributes)
+    if kind == FactKind.INCIDENT and value:
+        status = attributes.get("status")
+        if not isinstance(status, str) or not status:
+            return [(Facet.INCIDENT.value, value)]
+        return [
+            (Facet.INCIDENT.value, value),
+            (Facet.STATUS.value, status),
+            (Facet.INCIDENT_STATUS.value, f"{value}:{status}"),
+        ]
+    if kind == FactKind.ORGANISATION and value:
+        return [(Facet.AGENCY.value, " ".join(value.split()))]
+    return []
+
+
+def region_facets(value: str | None, attributes: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Province and regency codes of a location (its own code, or the province it sits in)."""
+    if value and REGION_CODE.fullmatch(value):
+        found = [(Facet.PROVINCE.value, value[:2])]
+        if len(value) >= 5:
+            found.append((Facet.REGENCY.value, value[:5]))
+        return found
+    province = attributes.get("province")
+    if isinstance(province, str) and REGION_CODE.fullmatch(province):
+        return [(Facet.PROVINCE.value, province[:2])]
+    return []
+
+
+def replace_document_facets(
+    session: Session, *, document_id: int, facets: Iterable[tuple[str, str]]
+) -> None:
+    """Inside the caller's transaction: swap a document's facet rows for `facets`."""
+    session.exec(sa.delete(DocumentFacet).where(col(DocumentFacet.document_id) == document_id))
+    session.add_all(
+        DocumentFacet(document_id=document_id, facet=facet, value=value)
+        for facet, value in sorted(set(facets))
+    )

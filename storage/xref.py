@@ -1,0 +1,463 @@
+"""Faceted search and cross-reference queries over documents, facets, subjects and mentions.
+
+`search` combines full-text words with facet filters and counts every facet over
+the matching documents; the cross-reference queries answer: every document about a
+subject, subjects seen in several regions, subjects named together, and counts by
+nationality × region × incident × month. All of them read `document_facet` and
+`mention` through their indexes, take only bound parameters, and run on SQLite
+and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from models.errors import QueryError
+from models.records import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    CoOccurrence,
+    CountRow,
+    DocumentHit,
+    Facet,
+    FacetCount,
+    SearchQuery,
+    SearchResults,
+    SubjectDocument,
+    SubjectRegions,
+)
+from models.tables import Document, DocumentFacet, Mention, Page, Subject
+from storage.filters import check_query, document_conditions, text_query
+from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
+
+PAGE_FTS = sa.table("page_fts", sa.column("rowid"), sa.column("rank"))
+PAGE_VECTOR = sa.literal_column("page.search_vector")
+SQLITE_SNIPPETS = sa.text(
+    "SELECT page.document_id, page.number, "
+    "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts) "
+    "FROM page_fts JOIN page ON page.id = page_fts.rowid "
+    "WHERE page_fts MATCH :query AND page_fts.rowid IN "
+    "(SELECT id FROM page WHERE document_id IN :ids)"
+).bindparams(sa.bindparam("ids", expanding=True))
+PG_SNIPPETS = sa.text(
+    f"SELECT page.document_id, page.number, ts_headline('{PG_CONFIG}', page.text, q.q, :options), "
+    "ts_rank(page.search_vector, q.q, 1) "
+    f"FROM page, websearch_to_tsquery('{PG_CONFIG}', :query) AS q(q) "
+    "WHERE page.document_id IN :ids AND page.search_vector @@ q.q"
+).bindparams(sa.bindparam("ids", expanding=True))
+# Places of subjects: one row per (subject, region) from the JSON list on each mention.
+SQLITE_SUBJECT_REGIONS = (
+    "SELECT DISTINCT mention.subject_id AS subject_id, mention.document_id AS document_id, "
+    "substr(place.value, 1, :width) AS region "
+    "FROM mention, json_each(mention.place_codes) AS place "
+    "WHERE mention.subject_id IS NOT NULL AND length(place.value) >= :width"
+)
+PG_SUBJECT_REGIONS = (
+    "SELECT DISTINCT mention.subject_id AS subject_id, mention.document_id AS document_id, "
+    "substr(place.value, 1, :width) AS region "
+    "FROM mention, json_array_elements_text(mention.place_codes) AS place(value) "
+    "WHERE mention.subject_id IS NOT NULL AND length(place.value) >= :width"
+)
+# Broad queries count facets on a sample of about FACET_SAMPLE_SIZE documents.
+FACET_SAMPLE_ABOVE = 10_000
+FACET_SAMPLE_SIZE = 2_000
+# Scoring every page of a very common word costs seconds; such queries list newest first.
+RANK_ABOVE = 20_000
+# The same, for a few subjects: read through the mention.subject_id index.
+SQLITE_REGIONS_OF = sa.text(
+    "SELECT DISTINCT mention.subject_id, substr(place.value, 1, :width) "
+    "FROM mention, json_each(mention.place_codes) AS place "
+    "WHERE mention.subject_id IN :ids AND length(place.value) >= :width"
+).bindparams(sa.bindparam("ids", expanding=True))
+PG_REGIONS_OF = sa.text(
+    "SELECT DISTINCT mention.subject_id, substr(place.value, 1, :width) "
+    "FROM mention, json_array_elements_text(mention.place_codes) AS place(value) "
+    "WHERE mention.subject_id IN :ids AND length(place.value) >= :width"
+).bindparams(sa.bindparam("ids", expanding=True))
+REGION_WIDTH = {"province": 2, "regency": 5}
+COUNT_FACETS = {
+    "nationality": Facet.NATIONALITY,
+    "incident": Facet.INCIDENT,
+    "status": Facet.STATUS,
+    "month": Facet.MONTH,
+    "kind": Facet.KIND,
+    "agency": Facet.AGENCY,
+    "province": Facet.PROVINCE,
+    "regency": Facet.REGENCY,
+}
+
+
+def dialect_of(session: Session) -> str:
+    """`sqlite` or `postgresql`."""
+    return session.get_bind().dialect.name
+
+
+# --- faceted search ------------------------------------------------------------------
+
+
+def search(session: Session, *, query: SearchQuery) -> SearchResults:
+    """Documents matching `query` (best first with text, newest first without or when
+    more than `RANK_ABOVE` match), their total, and the top values of every facet over
+    all matching documents (estimated from a sample for broad queries).
+
+    Raises QueryError for a malformed value; odd search text never reaches the engine
+    as syntax.
+    """
+    checked = check_query(query)
+    dialect = dialect_of(session)
+    conditions = document_conditions(checked, dialect)
+    total = session.exec(sa.select(sa.func.count()).select_from(Document).where(*conditions)).one()
+    ranked = text_query(checked) and total[0] <= RANK_ABOVE
+    hits = find_hits(
+        session, query=checked, conditions=conditions, dialect=dialect, ranked=bool(ranked)
+    )
+    if hits:
+        add_snippets(session, query=checked, hits=hits, dialect=dialect)
+        add_hit_facets(session, hits=hits)
+    facets, step = count_facets(
+        session, conditions=conditions, total=total[0], limit=checked.facet_limit
+    )
+    return SearchResults(
+        total=total[0], hits=hits, facets=facets, facet_sample_step=step, ranked=bool(ranked)
+    )
+
+
+def find_hits(
+    session: Session,
+    *,
+    query: SearchQuery,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    dialect: str,
+    ranked: bool,
+) -> list[DocumentHit]:
+    """One page of matching documents, by text score when `ranked`, else newest first."""
+    columns = (Document.id, Document.path, Document.name, Document.kind, Document.document_date)
+    engine_query = text_query(query)
+    if engine_query and ranked:
+        scored = ranked_documents(query, dialect=dialect, engine_query=engine_query)
+        statement = (
+            sa.select(*columns, scored.c.score)
+            .join(scored, scored.c.document_id == Document.id)
+            .order_by(scored.c.score.desc(), col(Document.id))
+        )
+    else:
+        statement = sa.select(*columns, sa.null()).order_by(
+            sa.nulls_last(col(Document.document_date).desc()), col(Document.id).desc()
+        )
+    statement = statement.where(*conditions).limit(query.limit).offset(query.offset)
+    return [
+        DocumentHit(
+            document_id=row[0],
+            path=row[1],
+            name=row[2],
+            kind=row[3],
+            document_date=row[4],
+            score=row[5],
+        )
+        for row in session.exec(statement).all()
+    ]
+
+
+def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> sa.Subquery:
+    """(document_id, score) of documents matching the text, best page's score.
+
+    Pages are scored only within documents that pass the other filters: scoring is
+    the costly part of a common word.
+    """
+    page = Page.__table__.c
+    if dialect == "postgresql":
+        words = sa.func.websearch_to_tsquery(
+            sa.literal_column(f"'{PG_CONFIG}'::regconfig"), sa.bindparam("rank_query", engine_query)
+        )
+        statement = sa.select(
+            page.document_id, sa.func.max(sa.func.ts_rank(PAGE_VECTOR, words, 1)).label("score")
+        ).where(PAGE_VECTOR.op("@@")(words))
+    else:
+        match = sa.text("page_fts MATCH :rank_query").bindparams(rank_query=engine_query)
+        statement = (
+            sa.select(page.document_id, (-sa.func.min(PAGE_FTS.c.rank)).label("score"))
+            .select_from(PAGE_FTS)
+            .join(Page.__table__, page.id == PAGE_FTS.c.rowid)
+            .where(match)
+        )
+    filters = document_conditions(query.model_copy(update={"text": None}), dialect)
+    if len(filters) > 1:
+        statement = statement.where(page.document_id.in_(sa.select(Document.id).where(*filters)))
+    return statement.group_by(page.document_id).subquery("ranked")
+
+
+def add_snippets(
+    session: Session, *, query: SearchQuery, hits: list[DocumentHit], dialect: str
+) -> None:
+    """Give each hit the highlighted snippet of its best-matching page (text queries only)."""
+    engine_query = text_query(query)
+    if not engine_query:
+        return
+    ids = [hit.document_id for hit in hits]
+    if dialect == "postgresql":
+        params = {"query": engine_query, "ids": ids, "options": PG_HEADLINE_OPTIONS}
+        rows = session.connection().execute(PG_SNIPPETS, params)
+    else:
+        params = {
+            "query": engine_query,
+            "ids": ids,
+            "start": HIGHLIGHT_START,
+            "end": HIGHLIGHT_END,
+            "ellipsis": ELLIPSIS,
+            "words": SNIPPET_WORDS,
+        }
+        rows = session.connection().execute(SQLITE_SNIPPETS, params)
+    best: dict[int, tuple[float, int, str]] = {}
+    for document_id, number, snippet, score in rows:
+        if document_id not in best or (score, -number) > (
+            best[document_id][0],
+            -best[document_id][1],
+        ):
+            best[document_id] = (score, number, snippet)
+    for hit in hits:
+        if hit.document_id in best:
+            _, hit.page, hit.snippet = best[hit.document_id]
+
+
+def add_hit_facets(session: Session, *, hits: list[DocumentHit]) -> None:
+    """Give each hit its own facet values (nationalities, regions, incidents, ...)."""
+    by_id = {hit.document_id: hit for hit in hits}
+    statement = (
+        sa.select(DocumentFacet.document_id, DocumentFacet.facet, DocumentFacet.value)
+        .where(col(DocumentFacet.document_id).in_(list(by_id)))
+        .order_by(col(DocumentFacet.facet), col(DocumentFacet.value))
+    )
+    for document_id, facet, value in session.exec(statement).all():
+        by_id[document_id].facets.setdefault(facet, []).append(value)
+
+
+def count_facets(
+    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], total: int, limit: int
+) -> tuple[dict[str, list[FacetCount]], int]:
+    """The `limit` most frequent values of each facet among documents meeting `conditions`,
+    and the sampling step used (1: exact).
+
+    Above `FACET_SAMPLE_ABOVE` matching documents, values are counted on every n-th
+    document by id and scaled by n, so a broad query costs what a narrow one does.
+    """
+    step = 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
+    sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
+    statement = sa.select(DocumentFacet.facet, DocumentFacet.value, sa.func.count())
+    # Only originals carry facets, so an unfiltered exact count reads the index alone.
+    if len(sampled) > 1:
+        matching = sa.select(Document.id).where(*sampled)
+        statement = statement.where(col(DocumentFacet.document_id).in_(matching))
+    statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)
+    found: dict[str, list[FacetCount]] = {facet.value: [] for facet in Facet}
+    for facet, value, documents in session.exec(statement).all():
+        estimate = min(documents * step, total)
+        found.setdefault(facet, []).append(FacetCount(value=value, documents=estimate))
+    top = {
+        facet: sorted(counts, key=lambda c: (-c.documents, c.value))[:limit]
+        for facet, counts in found.items()
+    }
+    return top, step
+
+
+# --- cross-reference -----------------------------------------------------------------
+
+
+def documents_about_subject(session: Session, *, subject_id: int) -> list[SubjectDocument]:
+    """Every document that mentions the subject, oldest first, with what each says."""
+    if session.get(Subject, subject_id) is None:
+        raise QueryError(f"no subject with id {subject_id}; `pantau xref regions` lists some.")
+    statement = (
+        sa.select(Document, Mention)
+        .join(Mention, col(Mention.document_id) == col(Document.id))
+        .where(Mention.subject_id == subject_id)
+        .order_by(sa.nulls_last(col(Document.document_date)), col(Document.id), col(Mention.id))
+    )
+    return [
+        SubjectDocument(
+            document_id=document.id,
+            path=document.path,
+            name=document.name,
+            kind=document.kind,
+            document_date=document.document_date,
+            mention_id=mention.id,
+            mention_name=mention.name,
+            nationality=mention.nationality,
+            passports=list(mention.passports or []),
+            place_codes=list(mention.place_codes or []),
+            incidents=list(mention.incidents or []),
+        )
+        for document, mention in session.exec(statement).all()
+    ]
+
+
+def subjects_in_several_regions(
+    session: Session, *, level: str = "regency", min_regions: int = 2, limit: int = 100
+) -> list[SubjectRegions]:
+    """Subjects whose mentions place them in at least `min_regions` provinces or regencies."""
+    if level not in REGION_WIDTH:
+        raise QueryError(f"unknown region level {level!r}; use province or regency.")
+    if min_regions < 1 or limit < 1:
+        raise QueryError("min_regions and limit must be at least 1.")
+    dialect = dialect_of(session)
+    pairs_sql = PG_SUBJECT_REGIONS if dialect == "postgresql" else SQLITE_SUBJECT_REGIONS
+    pairs = (
+        sa.text(pairs_sql)
+        .bindparams(width=REGION_WIDTH[level])
+        .columns(sa.column("subject_id"), sa.column("document_id"), sa.column("region"))
+        .subquery("pairs")
+    )
+    regions = sa.func.count(sa.distinct(pairs.c.region))
+    statement = (
+        sa.select(pairs.c.subject_id, regions, sa.func.count(sa.distinct(pairs.c.document_id)))
+        .group_by(pairs.c.subject_id)
+        .having(regions >= min_regions)
+        .order_by(regions.desc(), pairs.c.subject_id)
+        .limit(limit)
+    )
+    counted = session.exec(statement).all()
+    ids = [row[0] for row in counted]
+    names = subject_names(session, subject_ids=ids)
+    places = subject_region_lists(session, subject_ids=ids, width=REGION_WIDTH[level])
+    return [
+        SubjectRegions(
+            subject_id=subject_id,
+            name=names[subject_id][0],
+            nationality=names[subject_id][1],
+            regions=places[subject_id],
+            documents=documents,
+        )
+        for subject_id, _, documents in counted
+        if subject_id in names
+    ]
+
+
+def subject_region_lists(
+    session: Session, *, subject_ids: list[int], width: int
+) -> dict[int, list[str]]:
+    """The sorted region codes (`width` characters: 2 province, 5 regency) of each subject."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if subject_ids:
+        clause = PG_REGIONS_OF if dialect_of(session) == "postgresql" else SQLITE_REGIONS_OF
+        rows = session.connection().execute(clause, {"ids": subject_ids, "width": width})
+        for subject_id, region in rows:
+            found[subject_id].add(region)
+    return {subject_id: sorted(regions) for subject_id, regions in found.items()}
+
+
+def subject_names(
+    session: Session, *, subject_ids: Sequence[int]
+) -> dict[int, tuple[str, str | None]]:
+    """Display name and nationality of each subject."""
+    if not subject_ids:
+        return {}
+    statement = sa.select(Subject.id, Subject.name, Subject.nationality).where(
+        col(Subject.id).in_(list(subject_ids))
+    )
+    return {row[0]: (row[1], row[2]) for row in session.exec(statement).all()}
+
+
+def co_occurring(
+    session: Session, *, subject_id: int | None = None, min_documents: int = 1, limit: int = 100
+) -> list[CoOccurrence]:
+    """Pairs of subjects named in the same documents, most shared documents first.
+
+    With `subject_id`, the subjects named together with that one.
+    """
+    if min_documents < 1 or limit < 1:
+        raise QueryError("min_documents and limit must be at least 1.")
+    one, other = sa.orm.aliased(Mention, name="one"), sa.orm.aliased(Mention, name="other")
+    shared = sa.func.count(sa.distinct(one.document_id))
+    pair = (
+        (one.subject_id == subject_id) & (other.subject_id != subject_id)
+        if subject_id is not None
+        else (one.subject_id < other.subject_id)
+    )
+    statement = (
+        sa.select(
+            one.subject_id,
+            other.subject_id,
+            shared,
+            sa.func.aggregate_strings(sa.cast(one.document_id, sa.Text), ","),
+        )
+        .join(other, other.document_id == one.document_id)
+        .where(col(one.subject_id).is_not(None), col(other.subject_id).is_not(None), pair)
+        .group_by(one.subject_id, other.subject_id)
+        .having(shared >= min_documents)
+        .order_by(shared.desc(), one.subject_id, other.subject_id)
+        .limit(limit)
+    )
+    rows = session.exec(statement).all()
+    names = subject_names(session, subject_ids={i for row in rows for i in row[:2]})
+    return [
+        CoOccurrence(
+            subject_id=first,
+            subject_name=names.get(first, ("", None))[0],
+            other_id=second,
+            other_name=names.get(second, ("", None))[0],
+            documents=documents,
+            document_ids=sorted({int(i) for i in ids.split(",")}),
+        )
+        for first, second, documents, ids in rows
+    ]
+
+
+def counts(
+    session: Session,
+    *,
+    by: Sequence[str] = ("nationality", "region", "incident", "month"),
+    level: str = "province",
+    query: SearchQuery | None = None,
+    limit: int = 1000,
+) -> list[CountRow]:
+    """Documents counted per combination of facet values (e.g. nationality × region ×
+    incident × month), most documents first; `query` narrows the documents counted.
+
+    `by` names: nationality, region (at `level`: province or regency), incident,
+    status, month, kind, agency, province, regency.
+    """
+    facets = count_dimensions(by, level)
+    if limit < 1:
+        raise QueryError("limit must be at least 1.")
+    aliases = [sa.orm.aliased(DocumentFacet, name=f"f{i}") for i in range(len(facets))]
+    first = aliases[0]
+    statement = sa.select(*(a.value for a in aliases), sa.func.count()).select_from(first)
+    for alias in aliases[1:]:
+        statement = statement.join(alias, alias.document_id == first.document_id)
+    statement = statement.where(*(a.facet == f for a, f in zip(aliases, facets, strict=True)))
+    if query is not None:
+        conditions = document_conditions(check_query(query), dialect_of(session))
+        statement = statement.where(
+            first.document_id.in_(sa.select(Document.id).where(*conditions))
+        )
+    statement = (
+        statement.group_by(*(a.value for a in aliases))
+        .order_by(sa.func.count().desc(), *(a.value for a in aliases))
+        .limit(limit)
+    )
+    return [
+        CountRow(values=dict(zip(by, row[:-1], strict=True)), documents=row[-1])
+        for row in session.exec(statement).all()
+    ]
+
+
+def count_dimensions(by: Sequence[str], level: str) -> list[str]:
+    """The facet behind each `by` name, or QueryError."""
+    if level not in REGION_WIDTH:
+        raise QueryError(f"unknown region level {level!r}; use province or regency.")
+    if not by or len(set(by)) != len(by):
+        raise QueryError("count by at least one name, each once, e.g. nationality,region.")
+    facets = []
+    for name in by:
+        if name == "region":
+            facets.append(level)
+        elif name in COUNT_FACETS:
+            facets.append(COUNT_FACETS[name].value)
+        else:
+            known = ", ".join(["region", *COUNT_FACETS])
+            raise QueryError(f"cannot count by {name!r}; use some of: {known}.")
+    return facets

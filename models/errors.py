@@ -88,6 +88,7 @@ class IdentityError(PantauError):
     """A review decision or subject lookup that cannot be carried out as asked."""
 
     code = "identity"
+    exit_code = 2
 
 
 class QueryError(StorageError):

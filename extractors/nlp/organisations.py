@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, expand_word_lists, read_jsonl
+from extractors.nlp.windowed import WindowedMatcher
 
 Span.set_extension("org_kind", default=None, force=True)
 Span.set_extension("expansion", default=None, force=True)
@@ -64,7 +64,7 @@ class OrganisationMatcher:
         self.orgs = {r["id"]: r for r in records if "type" not in r}
         self.word_classes: dict[str, WordClass] = {}
         tails = {name: [self.classify(token) for token in tail] for name, tail in tails.items()}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = WindowedMatcher(nlp.vocab)
         for org in self.orgs.values():
             self.matcher.add(
                 org["id"], expand_word_lists(org_patterns(org, tails)), greedy="LONGEST"

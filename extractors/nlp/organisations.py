@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -91,13 +93,22 @@ class OrganisationMatcher:
         return {"TAG": tag, **rest}
 
     def mark_words(self, doc: Doc) -> None:
-        """Tag the tokens of a (private, compact) Doc with the tail word classes they pass."""
-        for token in doc:
-            token.tag_ = "O"  # every token tagged: the Matcher refuses TAG tests on a bare Doc
+        """Tag the tokens of a (private, compact) Doc with the tail word classes they pass.
+
+        Every token is tagged ("O" when it passes none): the Matcher refuses TAG tests on a
+        bare Doc. Each distinct word is tested once; a later class wins, as in the data.
+        """
+        if not len(doc):
+            return
+        strings = doc.vocab.strings
+        words = doc.to_array([ORTH, LOWER]).reshape(len(doc), 2)
+        tags = np.full(len(doc), strings.add("O"), dtype=np.uint64)
+        distinct, where = np.unique(words, axis=0, return_inverse=True)
+        pairs = [(strings[orth], strings[lower]) for orth, lower in distinct.tolist()]
         for tag, word_class in self.word_classes.items():
-            for token in doc:
-                if word_class.accepts(token.text, token.lower_):
-                    token.tag_ = tag
+            passing = np.array([word_class.accepts(*pair) for pair in pairs], dtype=bool)
+            tags[passing[where.reshape(-1)]] = strings.add(tag)
+        doc.from_array([TAG], tags.reshape(len(doc), 1))
 
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc.of(doc)

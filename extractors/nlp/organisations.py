@@ -103,8 +103,12 @@ class OrganisationMatcher:
         strings = doc.vocab.strings
         words = doc.to_array([ORTH, LOWER]).reshape(len(doc), 2)
         tags = np.full(len(doc), strings.add("O"), dtype=np.uint64)
-        distinct, where = np.unique(words, axis=0, return_inverse=True)
-        pairs = [(strings[orth], strings[lower]) for orth, lower in distinct.tolist()]
+        # A word's lower-case form is its lexeme's, so distinct texts are distinct words.
+        distinct, first, where = np.unique(words[:, 0], return_index=True, return_inverse=True)
+        pairs = [
+            (strings[orth], strings[lower])
+            for orth, lower in zip(distinct.tolist(), words[first, 1].tolist(), strict=True)
+        ]
         for tag, word_class in self.word_classes.items():
             passing = np.array([word_class.accepts(*pair) for pair in pairs], dtype=bool)
             tags[passing[where.reshape(-1)]] = strings.add(tag)

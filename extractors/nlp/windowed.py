@@ -18,7 +18,6 @@ The `greedy` filters are applied here the way the Matcher applies them, after th
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Hashable
 
 import numpy as np
 from spacy.attrs import LOWER, NORM, ORTH, TAG
@@ -74,11 +73,6 @@ def token_test(token: dict) -> Test | None:
     return None
 
 
-def as_array(words: Collection[int]) -> np.ndarray:
-    """Word ids as a sorted array of the type `Doc.to_array` gives."""
-    return np.fromiter(sorted(words), dtype=np.uint64, count=len(words))
-
-
 class WindowedMatcher:
     """Same matches as `spacy.matcher.Matcher`, found only around the words patterns begin with."""
 
@@ -97,7 +91,6 @@ class WindowedMatcher:
         self.open_fixed = 0
         self.open_repeats: set[Test] | None = set()
         self.everywhere = False
-        self._arrays: dict[Hashable, np.ndarray] = {}
 
     def add(self, key: str, patterns: list[list[dict]], greedy: str | None = None) -> None:
         """Add patterns under `key`, as `Matcher.add` does."""
@@ -108,7 +101,6 @@ class WindowedMatcher:
             self.filters[self.vocab.strings.add(key)] = greedy
         for pattern in patterns:
             self.index(pattern)
-        self._arrays.clear()
 
     def index(self, pattern: list[dict]) -> None:
         """Record the tokens `pattern` can begin with and how many tokens it can cover."""
@@ -170,14 +162,14 @@ class WindowedMatcher:
         """Disjoint, non-touching token ranges around every token a pattern can begin at."""
         if not len(doc):
             return []
-        tests = _TokenTests(doc, self)
+        tests = _TokenTests(doc)
         ends = np.zeros(len(doc), dtype=np.int64)  # 0: no match begins at the token
         positions = np.arange(len(doc), dtype=np.int64)
         for attr, reach in self.reach.items():
-            values = tests.values(attr)
-            hits = np.flatnonzero(np.isin(values, self.word_array(attr, reach)))
-            lengths = np.fromiter((reach[v] for v in values[hits].tolist()), np.int64, len(hits))
-            ends[hits] = np.maximum(ends[hits], hits + lengths + 1)
+            distinct, where = tests.distinct(attr)
+            lengths = np.fromiter((reach.get(v, -1) for v in distinct), np.int64, len(distinct))
+            lengths = lengths[where]
+            ends = np.maximum(ends, np.where(lengths >= 0, positions + lengths + 1, 0))
         for test, fixed in self.regex_reach.items():
             hits = tests.mask(test)
             ends[hits] = np.maximum(ends[hits], positions[hits] + fixed + 1)
@@ -211,13 +203,6 @@ class WindowedMatcher:
         furthest = np.searchsorted(others, others[:-1] + self.open_fixed, side="right") - 1
         return furthest + 1
 
-    def word_array(self, key: Hashable, words: Collection[int]) -> np.ndarray:
-        """The word ids `words` as an array for `np.isin`, kept under `key` until `add`."""
-        cached = self._arrays.get(key)
-        if cached is None:
-            cached = self._arrays[key] = as_array(words)
-        return cached
-
     def filter(self, matches: list[Match], length: int) -> list[Match]:
         """Apply the `greedy` filters as `Matcher.__call__` does: unfiltered keys first."""
         kept: list[Match] = []
@@ -241,31 +226,31 @@ class WindowedMatcher:
 
 
 class _TokenTests:
-    """The attribute columns of one Doc and the token masks of tests, computed once."""
+    """The distinct values of a Doc's attributes and the token masks of tests, computed once."""
 
-    def __init__(self, doc: Doc, matcher: WindowedMatcher) -> None:
+    def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.matcher = matcher
-        self.columns: dict[int, np.ndarray] = {}
+        self.columns: dict[int, tuple[list[int], np.ndarray]] = {}
         self.masks: dict[Test, np.ndarray] = {}
 
-    def values(self, attr: int) -> np.ndarray:
-        """The `attr` ids of every token."""
+    def distinct(self, attr: int) -> tuple[list[int], np.ndarray]:
+        """The distinct `attr` ids of the tokens, and the index of each token's id among them."""
         if attr not in self.columns:
-            self.columns[attr] = self.doc.to_array([attr]).reshape(len(self.doc))
+            values = self.doc.to_array([attr]).reshape(len(self.doc))
+            distinct, where = np.unique(values, return_inverse=True)
+            self.columns[attr] = (distinct.tolist(), where.reshape(len(self.doc)))
         return self.columns[attr]
 
     def mask(self, test: Test) -> np.ndarray:
         """Which tokens pass `test`."""
         if test not in self.masks:
             attr, words = test
-            values = self.values(attr)
+            distinct, where = self.distinct(attr)
             if isinstance(words, str):
                 pattern = re.compile(words)
                 strings = self.doc.vocab.strings
-                passing = [v for v in np.unique(values).tolist() if pattern.search(strings[v])]
-                array = as_array(passing)
+                passing = [pattern.search(strings[v]) is not None for v in distinct]
             else:
-                array = self.matcher.word_array(test, words)
-            self.masks[test] = np.isin(values, array)
+                passing = [v in words for v in distinct]
+            self.masks[test] = np.array(passing, dtype=bool)[where]
         return self.masks[test]

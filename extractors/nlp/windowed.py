@@ -29,6 +29,7 @@ from spacy.vocab import Vocab
 TEST_ATTRS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "NORM": NORM, "TAG": TAG}
 COUNTED_OP = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 Match = tuple[int, int, int]
+MAX_SUBSETS = 4096  # Matchers kept for sets of patterns met together in a window
 Test = tuple[int, frozenset[int] | str]  # attribute, word ids or a regular expression
 
 
@@ -91,6 +92,12 @@ class WindowedMatcher:
         self.open_fixed = 0
         self.open_repeats: set[Test] | None = set()
         self.everywhere = False
+        # Every pattern in the order added, which patterns may begin with each word or
+        # regular expression, and Matchers holding only some of the patterns.
+        self.entries: list[tuple[str, list[dict]]] = []
+        self.starters: dict[int, dict[int, set[int]]] = {}
+        self.regex_starters: dict[Test, set[int]] = {}
+        self.subsets: dict[frozenset[int], Matcher] = {}
 
     def add(self, key: str, patterns: list[list[dict]], greedy: str | None = None) -> None:
         """Add patterns under `key`, as `Matcher.add` does."""
@@ -100,7 +107,9 @@ class WindowedMatcher:
                 raise ValueError(f"greedy must be FIRST or LONGEST, not {greedy!r}")
             self.filters[self.vocab.strings.add(key)] = greedy
         for pattern in patterns:
+            self.entries.append((key, pattern))
             self.index(pattern)
+        self.subsets.clear()
 
     def index(self, pattern: list[dict]) -> None:
         """Record the tokens `pattern` can begin with and how many tokens it can cover."""
@@ -124,14 +133,18 @@ class WindowedMatcher:
             self.open_fixed = max(self.open_fixed, fixed)
             if self.open_repeats is not None:
                 self.open_repeats.update(repeats)
+        number = len(self.entries) - 1
         for test in firsts:
             attr, words = test
             if isinstance(words, str):
                 self.regex_reach[test] = max(self.regex_reach.get(test, 0), fixed)
+                self.regex_starters.setdefault(test, set()).add(number)
                 continue
             reach = self.reach.setdefault(attr, {})
+            starters = self.starters.setdefault(attr, {})
             for word in words:
                 reach[word] = max(reach.get(word, 0), fixed)
+                starters.setdefault(word, set()).add(number)
 
     @staticmethod
     def first_tests(pattern: list[dict]) -> list[Test] | None:
@@ -151,18 +164,55 @@ class WindowedMatcher:
         if self.everywhere:
             return self.filter(self.matcher(doc), len(doc))
         matches: list[Match] = []
-        for begin, end in self.windows(doc):
+        tests = _TokenTests(doc)
+        for begin, end, numbers in self.windows_with_patterns(tests):
             matches.extend(
                 (key, begin + start, begin + stop)
-                for key, start, stop in self.matcher(doc[begin:end])
+                for key, start, stop in self.subset(numbers)(doc[begin:end])
             )
         return self.filter(matches, len(doc))
 
+    def subset(self, numbers: frozenset[int]) -> Matcher:
+        """A Matcher holding only the patterns `numbers`, in the order they were added.
+
+        Patterns that cannot begin inside a window add no state that lasts there, and each
+        pattern state moves on its own, so leaving them out keeps the other matches and their
+        order.
+        """
+        matcher = self.subsets.get(numbers)
+        if matcher is None:
+            if len(self.subsets) >= MAX_SUBSETS:
+                self.subsets.clear()
+            matcher = self.subsets[numbers] = Matcher(self.vocab)
+            for number in sorted(numbers):
+                key, pattern = self.entries[number]
+                matcher.add(key, [pattern])
+        return matcher
+
+    def windows_with_patterns(self, tests: _TokenTests) -> list[tuple[int, int, frozenset[int]]]:
+        """The windows of the Doc, each with the patterns that may begin inside it."""
+        found: list[tuple[int, int, frozenset[int]]] = []
+        for begin, end, starts in self.find_windows(tests):
+            numbers: set[int] = set()
+            for start in starts:
+                for attr, starters in self.starters.items():
+                    distinct, where = tests.distinct(attr)
+                    numbers.update(starters.get(distinct[where[start]], ()))
+                for test, starters_of_test in self.regex_starters.items():
+                    if tests.mask(test)[start]:
+                        numbers.update(starters_of_test)
+            found.append((begin, end, frozenset(numbers)))
+        return found
+
     def windows(self, doc: Doc) -> list[tuple[int, int]]:
         """Disjoint, non-touching token ranges around every token a pattern can begin at."""
+        return [(begin, end) for begin, end, _ in self.find_windows(_TokenTests(doc))]
+
+    def find_windows(self, tests: _TokenTests) -> list[tuple[int, int, list[int]]]:
+        """The windows, each with the tokens a pattern may begin at."""
+        doc = tests.doc
         if not len(doc):
             return []
-        tests = _TokenTests(doc)
         ends = np.zeros(len(doc), dtype=np.int64)  # 0: no match begins at the token
         positions = np.arange(len(doc), dtype=np.int64)
         for attr, reach in self.reach.items():
@@ -179,13 +229,15 @@ class WindowedMatcher:
                 starts |= tests.mask(test)
             ends[starts] = np.maximum(ends[starts], self.open_ends(tests)[starts])
         # One token beyond the longest match: a match can be reported at the token after it.
-        windows: list[tuple[int, int]] = []
+        windows: list[tuple[int, int, list[int]]] = []
         for start in np.flatnonzero(ends).tolist():
             end = min(len(doc), int(ends[start]))
             if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                begin, last, starts = windows[-1]
+                starts.append(start)
+                windows[-1] = (begin, max(end, last), starts)
             else:
-                windows.append((start, end))
+                windows.append((start, end, [start]))
         return windows
 
     def open_ends(self, tests: _TokenTests) -> np.ndarray:

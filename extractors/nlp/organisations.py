@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from spacy.attrs import LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from thinc.types import Ints2d
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, expand_word_lists, read_jsonl
 from extractors.nlp.windowed import WindowedMatcher
@@ -112,7 +114,7 @@ class OrganisationMatcher:
         for tag, word_class in self.word_classes.items():
             passing = np.array([word_class.accepts(*pair) for pair in pairs], dtype=bool)
             tags[passing[where.reshape(-1)]] = strings.add(tag)
-        doc.from_array([TAG], tags.reshape(len(doc), 1))
+        doc.from_array([TAG], cast(Ints2d, tags.reshape(len(doc), 1)))
 
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc.of(doc)

@@ -84,7 +84,7 @@ class WindowedMatcher:
         # The most tokens a match of bounded length can cover, per attribute and first word,
         # and per first-token regular expression.
         self.reach: dict[int, dict[int, int]] = {}
-        self.regex_reach: dict[tuple[int, str], int] = {}
+        self.regex_reach: dict[Test, int] = {}
         # Patterns that may repeat a token without bound: their first tokens, the most
         # tokens their other pattern tokens cover, and the tests of the repeated tokens
         # (None: a repeated token can be any token).
@@ -224,10 +224,10 @@ class WindowedMatcher:
             hits = tests.mask(test)
             ends[hits] = np.maximum(ends[hits], positions[hits] + fixed + 1)
         if self.open_firsts:
-            starts = np.zeros(len(doc), dtype=bool)
+            opening = np.zeros(len(doc), dtype=bool)
             for test in self.open_firsts:
-                starts |= tests.mask(test)
-            ends[starts] = np.maximum(ends[starts], self.open_ends(tests)[starts])
+                opening |= tests.mask(test)
+            ends[opening] = np.maximum(ends[opening], self.open_ends(tests)[opening])
         # One token beyond the longest match: a match can be reported at the token after it.
         windows: list[tuple[int, int, list[int]]] = []
         for start in np.flatnonzero(ends).tolist():

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, read_jsonl
+from extractors.nlp.windowed import WindowedMatcher
 
 Span.set_extension("concerns", default=None, force=True)
 Span.set_extension("incidents", default=None, force=True)
@@ -91,7 +91,7 @@ class LinkRules:
         self.labels: dict[str, frozenset[str]] = {}
         self.numbers: dict[str, int] = {}
         self.anaphors: dict[str, tuple[str, bool]] = {}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = WindowedMatcher(nlp.vocab)
         self.settings: dict[str, int] = {}
         for n, record in enumerate(read_jsonl(path)):
             self.add(n, record)

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
 from extractors.nlp.incident_links import IncidentLinker
+from extractors.nlp.windowed import WindowedMatcher
 
 LABELS = (
     "overstay",
@@ -146,14 +146,14 @@ class IncidentMatcher:
         self.people_key = people_key
         self.linker = linker
         self.strings = nlp.vocab.strings
-        self.cue_matcher = Matcher(nlp.vocab)
+        self.cue_matcher = WindowedMatcher(nlp.vocab)
         self.cues: dict[str, dict] = {}
         self.lexicon: dict[str, frozenset[str]] = {}
         self.suppress: dict[str, frozenset[str]] = {}
         self.pairs: dict[int, dict] = {}
         self.pair_keys: dict[str, tuple[int, str]] = {}
         self.load_cues(list(read_jsonl(cues)))
-        self.modality_matcher = Matcher(nlp.vocab)
+        self.modality_matcher = WindowedMatcher(nlp.vocab)
         self.rules: dict[str, StatusRule] = {}
         self.clause_breaks: frozenset[str] = frozenset()
         self.overrides: dict[tuple[str, str], str] = {}

@@ -19,13 +19,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH, TAG
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from thinc.types import Ints2d
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, expand_word_lists, read_jsonl
+from extractors.nlp.windowed import WindowedMatcher
 
 Span.set_extension("org_kind", default=None, force=True)
 Span.set_extension("expansion", default=None, force=True)
@@ -64,7 +68,7 @@ class OrganisationMatcher:
         self.orgs = {r["id"]: r for r in records if "type" not in r}
         self.word_classes: dict[str, WordClass] = {}
         tails = {name: [self.classify(token) for token in tail] for name, tail in tails.items()}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = WindowedMatcher(nlp.vocab)
         for org in self.orgs.values():
             self.matcher.add(
                 org["id"], expand_word_lists(org_patterns(org, tails)), greedy="LONGEST"
@@ -91,13 +95,26 @@ class OrganisationMatcher:
         return {"TAG": tag, **rest}
 
     def mark_words(self, doc: Doc) -> None:
-        """Tag the tokens of a (private, compact) Doc with the tail word classes they pass."""
-        for token in doc:
-            token.tag_ = "O"  # every token tagged: the Matcher refuses TAG tests on a bare Doc
+        """Tag the tokens of a (private, compact) Doc with the tail word classes they pass.
+
+        Every token is tagged ("O" when it passes none): the Matcher refuses TAG tests on a
+        bare Doc. Each distinct word is tested once; a later class wins, as in the data.
+        """
+        if not len(doc):
+            return
+        strings = doc.vocab.strings
+        words = doc.to_array([ORTH, LOWER]).reshape(len(doc), 2)
+        tags = np.full(len(doc), strings.add("O"), dtype=np.uint64)
+        # A word's lower-case form is its lexeme's, so distinct texts are distinct words.
+        distinct, first, where = np.unique(words[:, 0], return_index=True, return_inverse=True)
+        pairs = [
+            (strings[orth], strings[lower])
+            for orth, lower in zip(distinct.tolist(), words[first, 1].tolist(), strict=True)
+        ]
         for tag, word_class in self.word_classes.items():
-            for token in doc:
-                if word_class.accepts(token.text, token.lower_):
-                    token.tag_ = tag
+            passing = np.array([word_class.accepts(*pair) for pair in pairs], dtype=bool)
+            tags[passing[where.reshape(-1)]] = strings.add(tag)
+        doc.from_array([TAG], cast(Ints2d, tags.reshape(len(doc), 1)))
 
     def __call__(self, doc: Doc) -> Doc:
         compact = CompactDoc.of(doc)

@@ -6,8 +6,9 @@ facts with page offsets and evidence sentences) over the repository's sample tex
 and warmed before timing. Words are the Doc's tokens that are not whitespace. Prints the
 best of ``--repeats`` runs, in elapsed time and in CPU time of the process (pinned to one
 core, so CPU time is what one core does even when other programs share the machine), and
-the peak memory of the process, then (unless ``--no-components``) the seconds each pipeline component, the tokenizer and the fact
-making take over the same batch, each component run on its own.
+the peak memory of the process, then (unless ``--no-components``) the seconds each pipeline
+component, the tokenizer and the fact making take over the same batch, each component run
+on its own.
 
     uv run python -m benchmarks.nlp_speed [--words 50000] [--repeats 3] [--no-components]
 """

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.tables import AuditEvent, AuditEventPublic
-from storage.repository import committing
+from storage.transactions import committing
 
 MAX_EVENTS = 1000
 # PostgreSQL refuses NUL in text, and control characters only garble the log.

@@ -13,8 +13,7 @@ subjects, `different` keeps two subjects apart for good (also through a third me
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -40,6 +39,7 @@ from models.tables import (
     utc_now,
 )
 from storage.dossier import get_dossier, list_subjects, mentions_of
+from storage.transactions import committing
 
 __all__ = [
     "build_mentions",
@@ -55,24 +55,12 @@ Ref = tuple[int, str]  # (document id, mention key): stable across re-extraction
 PairKey = tuple[Ref, Ref]
 
 
-@contextmanager
-def _committing(session: Session) -> Iterator[None]:
-    # storage.repository imports this module (re-extraction rebuilds mentions), so its
-    # `committing` cannot be imported here.
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
 # --- mentions -----------------------------------------------------------------
 
 
 def build_mentions(session: Session, *, document_id: int) -> list[Mention]:
     """Rebuild a document's mentions from its foreign-national facts and commit."""
-    with _committing(session):
+    with committing(session):
         mentions = rebuild_mentions(session, document_id=document_id)
     return mentions
 
@@ -287,7 +275,7 @@ def resolve(session: Session, *, document_ids: Sequence[int] | None = None) -> R
     statement = select(Mention).where(col(Mention.subject_id).is_(None))
     if document_ids is not None:
         statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
-    with _committing(session):
+    with committing(session):
         for mention in session.exec(statement.order_by(col(Mention.id))).all():
             _resolve_one(session, mention, decisions, report)
             report.mentions += 1
@@ -479,7 +467,7 @@ def decide_pair(
     a, b = session.get(Mention, mention_a_id), session.get(Mention, mention_b_id)
     if a is None or b is None:
         raise IdentityError("A mention of this pair is gone; `pantau review` lists current ones.")
-    with _committing(session):
+    with committing(session):
         _store_decision(session, a, b, decision, user)
         session.flush()
         if decision == "same":

@@ -15,8 +15,7 @@ counts that match exactly what was stored:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -36,6 +35,7 @@ from models.records import (
 from models.tables import Document, FactRow, Page, Run, utc_now
 from storage import identity
 from storage.facets import document_facets, replace_document_facets
+from storage.transactions import committing
 
 CLAIM_ATTEMPTS = 5
 RESULT_STATUSES = (DocumentStatus.PROCESSED, DocumentStatus.PARTIAL, DocumentStatus.FAILED)
@@ -49,17 +49,6 @@ class Claim(StrEnum):
     RESUME = "resume"  # still pending from an earlier attempt: process it again
     UNCHANGED = "unchanged"  # this path and content already has a final state: skip
     DUPLICATE = "duplicate"  # this content is stored under another path: nothing to do
-
-
-@contextmanager
-def committing(session: Session) -> Iterator[None]:
-    """Commit the work done in the block, or roll it back if the block raises."""
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 # --- runs -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.errors import ConfigError
 from models.tables import AppUser, Role, UserPublic
-from storage.repository import committing
+from storage.transactions import committing
 
 MIN_PASSWORD_LENGTH = 10
 NAME_MAX_LENGTH = 64

@@ -38,22 +38,8 @@ from spacy.tokens import Doc, Span
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
 from extractors.nlp.incident_links import IncidentLinker
 from extractors.nlp.windowed import WindowedMatcher
+from models.records import INCIDENT_LABELS as LABELS
 
-LABELS = (
-    "overstay",
-    "permit_misuse",
-    "illegal_work",
-    "illegal_entry",
-    "document_fraud",
-    "arrest",
-    "detention",
-    "deportation",
-    "blacklist",
-    "criminal",
-    "public_order",
-    "refugee",
-    "joint_operation",
-)
 # Strongest first: a conditional or an appeal ("diimbau tidak ...") outranks its negation.
 STATUSES = ("hypothetical", "negated", "planned", "reported")
 COUNTED = frozenset({"reported", "planned"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -91,14 +92,14 @@ def test_web_browser_workflow_search_dossier_evidence_review_export_audit(
         page.click("#export-subjects-csv")
     download = caught.value
     assert download.suggested_filename.endswith("-subjects.csv")
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     merged = next(row for row in rows if row["name"] == FULL_NAME)
     assert merged["document_count"] == "3" and "RKW" in merged["names"]
 
     page.goto(f"{base}/subjects/{subject_id}")
     with page.expect_download() as caught:
         page.click("#dossier-json")
-    dossier = json.loads(open(caught.value.path(), encoding="utf-8").read())
+    dossier = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
     assert {m["name"] for m in dossier["mentions"]} == {FULL_NAME, "RKW"}
     page.click("#logout")
 

@@ -56,23 +56,28 @@ def get_dossier(workbench, subject_id: int):
         return dossier.get_dossier(session, subject_id=subject_id)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/subjects",
-        "/subjects/1",
-        "/subjects/1/dossier.json",
-        "/review",
-        "/exports",
-        "/exports/subjects-csv",
-        "/exports/ftm",
-    ],
+INVESTIGATOR_PATHS = (
+    "/subjects",
+    "/subjects/1",
+    "/subjects/1/dossier.json",
+    "/review",
+    "/exports",
+    "/exports/subjects-csv",
+    "/exports/ftm",
 )
+
+
 @pytest.mark.parametrize("name", ["rina", "ayu"])
-def test_web_subjects_pages_are_for_investigators_only(signed_in, workbench, name, path):
-    response = signed_in(name).get(path)
-    assert response.status_code == 403
-    assert "investigator role" in response.text
+def test_web_subjects_pages_are_for_investigators_only(signed_in, workbench, name):
+    client = signed_in(name)
+    for path in INVESTIGATOR_PATHS:
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "investigator role" in response.text, path
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200
+    for path in ("/subjects", "/review", "/exports"):
+        assert f'<a href="{path}">' not in home.text
     assert audit_rows(workbench, action="export") == []
     assert audit_rows(workbench, user=name, action="view") == []
 
@@ -86,6 +91,8 @@ def test_web_subjects_anonymous_visitor_is_sent_to_login(web_client, path):
 def test_web_subjects_list_filters_by_nationality_and_pages(signed_in, workbench, monkeypatch):
     client = signed_in("dewi")
     listing = client.get("/subjects").text
+    for path in ("/subjects", "/review", "/exports"):
+        assert f'<a href="{path}">' in listing
     ids = subject_ids(workbench)
     for name, subject_id in ids.items():
         if "<" not in name:

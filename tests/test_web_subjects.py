@@ -122,6 +122,16 @@ def test_web_subjects_dossier_shows_mentions_documents_and_is_audited(signed_in,
         assert f'class="document-link" href="/documents/{document_id}"' in page
     assert "PA4417290" in page and "AU" in page
     assert page.count('<tr id="mention-') == 2
+    for mention in get_dossier(workbench, subject_id).mentions:
+        link = re.search(
+            rf'<tr id="mention-{mention.mention_id}">\s*<td><a class="evidence-link" '
+            r'href="(/documents/\d+\?page=1#fact-\d+)"',
+            page,
+        )
+        assert link, mention
+        view = client.get(link.group(1).split("#")[0]).text
+        fact = link.group(1).split("#")[1]
+        assert f'<tr id="{fact}" class="fact kind-foreign_national">' in view
     assert (
         '<span class="link-new">new</span>' in page
         and '<span class="link-auto">auto</span>' in page

@@ -17,9 +17,9 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from models.errors import IdentityError
-from models.records import Dossier
+from models.records import Dossier, FactKind
 from models.tables import Role
-from storage import dossier, identity
+from storage import dossier, identity, repository
 from web import deps
 
 router = APIRouter()
@@ -78,6 +78,7 @@ def dossier_page(
         "dossier": found,
         "subject": found.subject,
         "documents": {d.id: d for d in found.documents},
+        "evidence": evidence_links(session, subject_id),
         "moved": moved,
     }
     return deps.render(request, "subject.html", context)
@@ -151,6 +152,25 @@ def export_dossier(
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="subject-{subject_id}.json"'},
     )
+
+
+def evidence_links(session: Session, subject_id: int) -> dict[int, str]:
+    """Per mention, the document page where its name stands, with that fact marked."""
+    mentions = dossier.mentions_of(session, subject_ids=[subject_id])
+    names = {FactKind.FOREIGN_NATIONAL}
+    pages = {
+        fact.id: fact.page
+        for document_id in sorted({m.document_id for m in mentions})
+        for fact in repository.get_facts(session, document_id=document_id, kinds=names)
+    }
+    links = {}
+    for mention in mentions:
+        fact_id = next((i for i in mention.fact_ids if i in pages), None)
+        link = f"/documents/{mention.document_id}"
+        if fact_id is not None:
+            link += f"?page={pages[fact_id]}#fact-{fact_id}"
+        links[mention.id or 0] = link
+    return links
 
 
 def find_dossier(session: Session, subject_id: int) -> Dossier:

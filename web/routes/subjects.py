@@ -157,7 +157,7 @@ def export_dossier(
 def evidence_links(session: Session, subject_id: int) -> dict[int, str]:
     """Per mention, the document page where its name stands, with that fact marked."""
     mentions = dossier.mentions_of(session, subject_ids=[subject_id])
-    names = {FactKind.FOREIGN_NATIONAL}
+    names = [FactKind.FOREIGN_NATIONAL]
     pages = {
         fact.id: fact.page
         for document_id in sorted({m.document_id for m in mentions})

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.records import (
@@ -55,6 +56,25 @@ def list_subjects(
         col(Subject.document_count).desc(), col(Subject.mention_count).desc(), col(Subject.id)
     )
     return [summary_of(s) for s in session.exec(statement.offset(offset).limit(limit)).all()]
+
+
+def count_subjects(session: Session, *, nationality: str | None = None) -> int:
+    """How many subjects there are, optionally of one nationality."""
+    statement = select(sa.func.count()).select_from(Subject)
+    if nationality:
+        statement = statement.where(Subject.nationality == nationality.upper())
+    return int(session.exec(statement).one())
+
+
+def subject_nationalities(session: Session) -> list[tuple[str, int]]:
+    """Each nationality subjects have (ISO code) with its number of subjects, by code."""
+    statement = (
+        select(Subject.nationality, sa.func.count())
+        .where(col(Subject.nationality).is_not(None))
+        .group_by(Subject.nationality)
+        .order_by(Subject.nationality)
+    )
+    return [(code, int(count)) for code, count in session.exec(statement).all() if code]
 
 
 def summary_of(subject: Subject) -> SubjectSummary:

@@ -43,12 +43,15 @@ from storage.transactions import committing
 
 __all__ = [
     "build_mentions",
+    "count_review_items",
     "decide_pair",
     "decide_review",
     "get_dossier",
+    "get_review_item",
     "list_review_items",
     "list_subjects",
     "resolve",
+    "subject_of_mention",
 ]
 DECISIONS = ("same", "different", "unsure")
 Ref = tuple[int, str]  # (document id, mention key): stable across re-extraction
@@ -403,6 +406,24 @@ def list_review_items(
         .limit(limit)
     ).all()
     return [review_record(session, item=item) for item in items]
+
+
+def get_review_item(session: Session, *, item_id: int) -> ReviewRecord | None:
+    """One review item, open or decided; None when there is no such item."""
+    item = session.get(ReviewItem, item_id, populate_existing=True)
+    return review_record(session, item=item) if item is not None else None
+
+
+def subject_of_mention(session: Session, *, mention_id: int) -> int | None:
+    """The subject a mention belongs to (None for an unresolved or unknown mention)."""
+    mention = session.get(Mention, mention_id, populate_existing=True)
+    return mention.subject_id if mention is not None else None
+
+
+def count_review_items(session: Session, *, status: str = "open") -> int:
+    """How many review items have `status`."""
+    statement = select(sa.func.count()).select_from(ReviewItem).where(ReviewItem.status == status)
+    return int(session.exec(statement).one())
 
 
 def review_record(session: Session, *, item: ReviewItem) -> ReviewRecord:

@@ -616,3 +616,115 @@ def browser_page():
             yield browser.new_page(viewport={"width": 1400, "height": 1000})
         finally:
             browser.close()
+
+
+# --- workbench with subjects: invented reports read by the real pipeline, then resolved ---
+
+SUBJECT_REPORTS = {
+    "laporan-seminyak.pdf": (
+        "Denpasar, 12 Agustus 2026\nNomor: IMI.1-GR.01.01-0917\n"
+        "Perihal: Laporan pengawasan orang asing\n\n"
+        "Pada tanggal 10 Agustus 2026 petugas Kantor Imigrasi Kelas I Denpasar mengamankan "
+        "seorang warga negara Australia bernama Rowan Keith Walsby (41), pemegang paspor "
+        "nomor PA4417290, di sebuah vila di Seminyak, Kabupaten Badung. Yang bersangkutan "
+        "diduga bekerja sebagai instruktur selancar tanpa izin kerja. Bersama yang "
+        "bersangkutan juga diperiksa warga negara Jerman bernama Lotte Brennecke."
+    ),
+    "bap-senggigi.pdf": (
+        "Mataram, 3 September 2026\nBerita Acara Pemeriksaan\n\n"
+        "Tim Pora Kota Mataram memeriksa WNA asal Australia berinisial RKW (41) yang tinggal "
+        "melampaui izin tinggal (overstay) di Senggigi, Kabupaten Lombok Barat. Yang "
+        "bersangkutan akan dideportasi."
+    ),
+    "deportasi-kupang.pdf": (
+        "Kupang, 20 September 2026\nLaporan\n\n"
+        "Petugas Kantor Imigrasi Kupang mendeportasi seorang warga negara Australia bernama "
+        "Rowan Keith Walsby (41), pemegang paspor nomor PA4417290, melalui Bandara El Tari "
+        "Kupang. Dalam penerbangan yang sama juga diperiksa warga negara Jerman bernama "
+        "Lotte Brennecke."
+    ),
+}
+HOSTILE_NAME = "Marco <b>Bellini</b><script>alert(2)</script>"
+HOSTILE_REPORT = f"Warga negara Italia bernama {HOSTILE_NAME} diperiksa di Ubud."
+
+
+class SubjectWorkbench(Workbench):
+    """The seeded workbench plus reports about foreign nationals, resolved into subjects.
+
+    `reports` maps each report's file name to its document id; resolution leaves one
+    open review item (the initials "RKW (41)" against the full name).
+    """
+
+    def __init__(self, base: Workbench, reports: dict[str, int], hostile_report: int) -> None:
+        super().__init__(base.settings, base.letter_id, base.hostile_id, base.failed_id)
+        self.reports = reports
+        self.hostile_report = hostile_report
+
+    def subject_id(self, name: str) -> int:
+        """The id of the subject whose name is `name`."""
+        from sqlmodel import select
+
+        from models.tables import Subject
+        from storage.engine import get_engine, session_for
+
+        with session_for(get_engine(self.settings.resolved_database_url)) as session:
+            found = session.exec(select(Subject.id).where(Subject.name == name)).first()
+        assert found is not None, f"no subject named {name!r}"
+        return found
+
+
+def seed_subjects(session, folder: Path) -> tuple[dict[str, int], int]:
+    """Read, extract and store the reports and a hostile note; resolve their people."""
+    from extractors import intake
+    from extractors.facts import extract_facts
+    from extractors.pipeline import ReadOptions, read_document
+    from models.records import ExtractionResult
+    from storage import identity, repository
+
+    run_id = repository.start_run(session, inputs=[str(folder)]).id
+    reports = {}
+    for name, text in SUBJECT_REPORTS.items():
+        item = intake.inspect(write_text_pdf(folder / name, [text]))
+        result = read_document(item, options=ReadOptions(dpi=WEB_DPI))
+        read = {page.number: page.text for page in result.pages if page.text is not None}
+        extraction = extract_facts(
+            [(number, page.text) for number, page in read.items()],
+            words={number: [w.model_dump() for w in page.words] for number, page in read.items()},
+        )
+        claimed, _ = repository.claim_document(
+            session,
+            path=str(item.path),
+            sha256=item.sha256,
+            size=item.size,
+            media_type=item.media_type.value,
+            run_id=run_id,
+        )
+        repository.save_result(
+            session, document_id=claimed.id, result=result, extraction=extraction
+        )
+        reports[name] = claimed.id
+    hostile = claim_and_save(session, folder / "catatan-ubud.pdf", [HOSTILE_REPORT], run_id)
+    fact = web_fact(HOSTILE_REPORT, 1, HOSTILE_NAME, "foreign_national")
+    fact.attributes = {"nationality": "IT"}
+    repository.save_extraction(
+        session,
+        document_id=hostile,
+        extraction=ExtractionResult(facts=[fact], extractor="uji"),
+    )
+    repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+    identity.resolve(session)
+    return reports, hostile
+
+
+def build_subject_workbench(folder: Path, database_url: str) -> SubjectWorkbench:
+    """`build_workbench`, then the reports about foreign nationals on top."""
+    from storage.engine import make_engine, session_for
+
+    base = build_workbench(folder, database_url)
+    engine = make_engine(base.settings.resolved_database_url)
+    try:
+        with session_for(engine) as session:
+            reports, hostile = seed_subjects(session, folder)
+    finally:
+        engine.dispose()
+    return SubjectWorkbench(base, reports, hostile)

@@ -4,7 +4,7 @@ role checks, page rendering, and audit records."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -51,11 +51,15 @@ class LoginRequired(Exception):  # noqa: N818 - a signal, handled by a redirect
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the navigation bar, shown to users with `role`."""
+    """One entry of the navigation bar, shown to users with `role`.
+
+    `count`, when given, is shown beside the label (e.g. how many items wait).
+    """
 
     label: str
     path: str
     role: Role
+    count: Callable[[Session], int] | None = None
 
 
 def highlight(snippet: str) -> Markup:
@@ -155,6 +159,15 @@ def record(
     )
 
 
+def nav_counts(request: Request, nav: list[NavItem]) -> dict[str, int]:
+    """The counts shown beside navigation entries, by path."""
+    counted = [item for item in nav if item.count is not None]
+    if not counted:
+        return {}
+    with session_for(request.app.state.engine) as session:
+        return {item.path: item.count(session) for item in counted if item.count is not None}
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
@@ -163,7 +176,13 @@ def render(
 
     user = getattr(request.state, "user", None)
     nav = [item for item in request.app.state.nav if user is not None and item.role == user.role]
-    values = {"user": user, "nav": nav, "csrf_token": csrf_token(request), **(context or {})}
+    values = {
+        "user": user,
+        "nav": nav,
+        "nav_counts": nav_counts(request, nav),
+        "csrf_token": csrf_token(request),
+        **(context or {}),
+    }
     return request.app.state.templates.TemplateResponse(
         request, name, values, status_code=status_code
     )

@@ -9,9 +9,10 @@ filter (or, when active, removes it). Active filters are shown as removable chip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from models.errors import QueryError
@@ -136,6 +137,23 @@ def filter_chips(query: str, filters: dict[str, str]) -> list[Chip]:
     return chips
 
 
+def text_problem(query: str) -> str | None:
+    """Why the search text cannot be searched, or None."""
+    if len(query) > MAX_QUERY_LENGTH:
+        return f"The query is too long; use at most {MAX_QUERY_LENGTH} characters."
+    if query and not query_terms(query):
+        return NO_WORDS
+    return None
+
+
+def filter_problem(filters: dict[str, str]) -> str | None:
+    """Why a filter value is refused before it reaches the storage checks, or None."""
+    too_long = [f for f, v in filters.items() if len(v) > MAX_QUERY_LENGTH]
+    if too_long:
+        return f"The {FIELD_TITLES[too_long[0]].lower()} filter is too long; shorten it."
+    return None
+
+
 def run_search(
     session: deps.DbSession, query: str, filters: dict[str, str], offset: int
 ) -> tuple[SearchResults | None, str | None, int]:
@@ -144,14 +162,12 @@ def run_search(
     Text that cannot be searched is answered like an empty result (200): searching for
     signs is a fair try. A malformed filter is a bad request (400).
     """
-    if len(query) > MAX_QUERY_LENGTH:
-        return None, f"The query is too long; use at most {MAX_QUERY_LENGTH} characters.", 200
-    if query and not query_terms(query):
-        return None, NO_WORDS, 200
-    too_long = [f for f, v in filters.items() if len(v) > MAX_QUERY_LENGTH]
-    if too_long:
-        title = FIELD_TITLES[too_long[0]].lower()
-        return None, f"The {title} filter is too long; shorten it.", 400
+    problem = text_problem(query)
+    if problem:
+        return None, problem, 200
+    problem = filter_problem(filters)
+    if problem:
+        return None, problem, 400
     search = SearchQuery(
         text=query or None, limit=RESULT_LIMIT, offset=offset, facet_limit=FACET_LIMIT, **filters
     )
@@ -161,12 +177,7 @@ def run_search(
         return None, f"Check the filters: {error}", 400
 
 
-@router.get("/search")
-def search_page(
-    request: Request,
-    user: deps.Investigator,
-    session: deps.DbSession,
-    q: str = "",
+def given_filters(
     nationality: str = "",
     province: str = "",
     regency: str = "",
@@ -176,12 +187,26 @@ def search_page(
     date_to: str = "",
     kind: str = "",
     agency: str = "",
+) -> dict[str, str]:
+    """The non-empty filter fields of a GET form, cleaned (checked later by the storage)."""
+    given = (nationality, province, regency, incident, status, date_from, date_to, kind, agency)
+    return {f: clean(v) for f, v in zip(FILTER_FIELDS, given, strict=True) if clean(v)}
+
+
+Filters = Annotated[dict[str, str], Depends(given_filters)]
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    filters: Filters,
+    q: str = "",
     offset: int = 0,
 ) -> Response:
     """The search form, facet counts and one page of matching documents with snippets."""
     query = clean(q)
-    given = (nationality, province, regency, incident, status, date_from, date_to, kind, agency)
-    filters = {f: clean(v) for f, v in zip(FILTER_FIELDS, given, strict=True) if clean(v)}
     results, message, status_code = run_search(session, query, filters, offset)
     audit_search(
         request,
@@ -230,6 +255,10 @@ def audit_search(
     if offset:
         details["offset"] = offset
     deps.record(
-        request, session, user=user, action="search", target=query[:MAX_QUERY_LENGTH],
+        request,
+        session,
+        user=user,
+        action="search",
+        target=query[:MAX_QUERY_LENGTH],
         details=details,
     )

@@ -605,7 +605,7 @@ XREF_PAGES = {
     ),
     "notulen-sleman.pdf": (
         "Rapat tim pengawasan orang asing di Sleman membahas warga negara Tiongkok yang "
-        "bekerja di bengkel tanpa izin kerja <script>alert('izin')</script>."
+        "bekerja di bengkel <script>alert('izin')</script> tanpa izin kerja."
     ),
 }
 
@@ -670,7 +670,7 @@ def seed_xref(session, folder: Path) -> XrefSeed:
                 xref_fact(sleman, "Sleman", "location", "34.04"),
                 xref_fact(
                     sleman,
-                    "bekerja di bengkel tanpa izin kerja",
+                    "tanpa izin kerja",
                     "incident",
                     "illegal_work",
                     status="reported",

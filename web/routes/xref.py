@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from models.errors import QueryError
-from models.records import CountRow, SearchQuery
+from models.records import CoOccurrence, CountRow, SearchQuery, SubjectRegions
 from models.tables import Role
 from storage import xref
 from web import deps
@@ -90,7 +90,8 @@ def regions_page(
     min_regions: int = 2,
 ) -> Response:
     """Subjects whose mentions place them in at least `min_regions` regions."""
-    rows, message, status_code = [], None, 200
+    rows: list[SubjectRegions] = []
+    message, status_code = None, 200
     if not 1 <= min_regions <= MAX_MINIMUM:
         rows, message, status_code = refuse(f"Use a minimum between 1 and {MAX_MINIMUM}.")
     else:
@@ -132,7 +133,8 @@ def pairs_page(
     min_documents: int = 1,
 ) -> Response:
     """Pairs of subjects named in the same documents, or the subjects named with one."""
-    rows, message, status_code = [], None, 200
+    rows: list[CoOccurrence] = []
+    message, status_code = None, 200
     subject_id = int(clean(subject)) if clean(subject).isdigit() else None
     if clean(subject) and not (subject_id and 1 <= subject_id <= deps.MAX_ID):
         rows, message, status_code = refuse(f"{subject!r} is not a subject number; use e.g. 12.")
@@ -218,7 +220,7 @@ def count_lines(
     problem = text_problem(text) or filter_problem(filters)
     if problem:
         return refuse(problem)
-    query = SearchQuery(text=text or None, **filters)
+    query = SearchQuery.model_validate({"text": text or None, **filters})
     try:
         rows = xref.counts(session, by=dimensions, level=level, query=query, limit=ROW_LIMIT)
     except QueryError as error:

@@ -387,3 +387,26 @@ def test_web_xref_works_on_postgresql(pg_workbench, tmp_path):
         assert client.get("/xref/pairs", params={"subject": "2147483648"}).status_code == 400
     targets = [e.target for e in audit_rows(pg_workbench, action="xref")]
     assert targets == ["pairs", "counts", "pairs", "regions"]
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("51", "Bali (51)"),
+        ("51.03", "Kab. Badung (51.03)"),
+        ("51.71", "Kota Denpasar (51.71)"),
+        ("31", "DKI Jakarta (31)"),
+        ("99.99", "99.99"),
+    ],
+)
+def test_web_xref_region_label_names_the_code(code, label):
+    from web.labels import region_label
+
+    assert region_label(code) == label
+
+
+@pytest.mark.parametrize(("code", "label"), [("CN", "Tiongkok (CN)"), ("QQ", "QQ")])
+def test_web_xref_nationality_label_names_the_country(code, label):
+    from web.labels import nationality_label
+
+    assert nationality_label(code) == label

@@ -72,6 +72,7 @@ SHOWN_FACETS = (
     Facet.AGENCY,
     Facet.MONTH,
 )
+FOLD = {"nationality": str.upper, "incident": str.lower, "status": str.lower, "kind": str.lower}
 CHOICES = {"incident": INCIDENT_LABELS, "status": INCIDENT_STATUSES, "kind": DOCUMENT_KINDS}
 
 
@@ -188,9 +189,11 @@ def given_filters(
     kind: str = "",
     agency: str = "",
 ) -> dict[str, str]:
-    """The non-empty filter fields of a GET form, cleaned (checked later by the storage)."""
+    """The non-empty filter fields of a GET form, cleaned and case-folded as stored (so
+    "cn" shows the CN facet as active); the storage checks them."""
     given = (nationality, province, regency, incident, status, date_from, date_to, kind, agency)
-    return {f: clean(v) for f, v in zip(FILTER_FIELDS, given, strict=True) if clean(v)}
+    filters = {f: clean(v) for f, v in zip(FILTER_FIELDS, given, strict=True) if clean(v)}
+    return {f: FOLD.get(f, str)(v) for f, v in filters.items()}
 
 
 Filters = Annotated[dict[str, str], Depends(given_filters)]

@@ -197,7 +197,7 @@ def counts_page(
         "message": message,
         "dimensions": dimensions,
         "all_dimensions": DIMENSIONS,
-        "titles": DIMENSION_TITLES,
+        "titles": {**DIMENSION_TITLES, "region": clean(level).title() or "Region"},
         "level": clean(level),
         "levels": LEVELS,
         "query": text,

@@ -592,6 +592,148 @@ def live_server(workbench: Workbench):
     thread.join(timeout=10)
 
 
+# --- workbench cross-reference: facets, subjects and mentions over three more documents ---
+
+XREF_PAGES = {
+    "laporan-kuta.pdf": (
+        "Petugas imigrasi memeriksa seorang warga negara Australia di sebuah penginapan "
+        "di Kuta Selatan karena izin tinggalnya sudah lewat dua bulan."
+    ),
+    "surat-lombok.pdf": (
+        "Kantor Imigrasi Kelas I Mataram merencanakan pemulangan warga negara Australia dan "
+        "warga negara Tiongkok dari Lombok Barat setelah izin tinggalnya dicabut."
+    ),
+    "notulen-sleman.pdf": (
+        "Rapat tim pengawasan orang asing di Sleman membahas warga negara Tiongkok yang "
+        "bekerja di bengkel <script>alert('izin')</script> tanpa izin kerja."
+    ),
+}
+
+
+class XrefSeed:
+    """Ids of the cross-reference documents and subjects added to a workbench."""
+
+    def __init__(self, documents: dict[str, int], subjects: dict[str, int]) -> None:
+        self.documents = documents
+        self.subjects = subjects
+
+
+def xref_fact(text: str, words: str, kind: str, value: str, **attributes):
+    """A fact over `words` of page 1 with a normalised value and attributes."""
+    found = web_fact(text, 1, words, kind, value)
+    return found.model_copy(update={"attributes": attributes})
+
+
+def seed_xref(session, folder: Path) -> XrefSeed:
+    """Three extracted documents (Badung, Lombok Barat, Sleman) and three subjects in them."""
+    from models.records import ExtractionResult
+    from models.tables import Mention, Subject
+    from storage import repository
+
+    run_id = repository.start_run(session, inputs=[str(folder)]).id
+    kuta, lombok, sleman = XREF_PAGES.values()
+    extractions = {
+        "laporan-kuta.pdf": (
+            "news",
+            "2024-05-10",
+            [
+                xref_fact(kuta, "Australia", "nationality", "AU"),
+                xref_fact(kuta, "Kuta Selatan", "location", "51.03.05"),
+                xref_fact(
+                    kuta, "izin tinggalnya sudah lewat", "incident", "overstay", status="reported"
+                ),
+            ],
+        ),
+        "surat-lombok.pdf": (
+            "letter",
+            "2024-06-03",
+            [
+                xref_fact(lombok, "Australia", "nationality", "AU"),
+                xref_fact(lombok, "Tiongkok", "nationality", "CN"),
+                xref_fact(lombok, "Lombok Barat", "location", "52.01"),
+                xref_fact(
+                    lombok, "merencanakan pemulangan", "incident", "deportation", status="planned"
+                ),
+                xref_fact(
+                    lombok,
+                    "Kantor Imigrasi Kelas I Mataram",
+                    "organisation",
+                    "Kantor Imigrasi Kelas I Mataram",
+                ),
+            ],
+        ),
+        "notulen-sleman.pdf": (
+            "minutes",
+            "2024-06-21",
+            [
+                xref_fact(sleman, "Tiongkok", "nationality", "CN"),
+                xref_fact(sleman, "Sleman", "location", "34.04"),
+                xref_fact(
+                    sleman,
+                    "tanpa izin kerja",
+                    "incident",
+                    "illegal_work",
+                    status="reported",
+                ),
+            ],
+        ),
+    }
+    documents = {}
+    for name, (kind, day, facts) in extractions.items():
+        document_id = claim_and_save(session, folder / name, [XREF_PAGES[name]], run_id)
+        extraction = ExtractionResult(extractor="uji", kind=kind, document_date=day, facts=facts)
+        repository.save_extraction(session, document_id=document_id, extraction=extraction)
+        documents[name.split("-")[1].removesuffix(".pdf")] = document_id
+    people = {
+        "brandt": Subject(name="Oliver Brandt", names=["Oliver Brandt"], nationality="AU"),
+        "guo": Subject(name="Guo Lianfeng", names=["Guo Lianfeng"], nationality="CN"),
+        "tse": Subject(name="Tse Mei Lan", names=["Tse Mei Lan"], nationality="CN"),
+    }
+    session.add_all(people.values())
+    session.flush()
+    mentions = [
+        ("brandt", "kuta", ["51.03.05"]),
+        ("brandt", "lombok", ["52.01"]),
+        ("guo", "lombok", ["52.01"]),
+        ("brandt", "sleman", ["34.04"]),
+        ("guo", "sleman", ["34.04"]),
+        ("tse", "sleman", ["34.04"]),
+    ]
+    for person, document, places in mentions:
+        subject = people[person]
+        session.add(
+            Mention(
+                document_id=documents[document],
+                subject_id=subject.id,
+                key=f"uji-{person}",
+                name=subject.name,
+                nationality=subject.nationality,
+                place_codes=places,
+            )
+        )
+    session.commit()
+    repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+    return XrefSeed(documents, {name: subject.id for name, subject in people.items()})
+
+
+def add_xref_seed(workbench: Workbench, folder: Path) -> XrefSeed:
+    """Add the cross-reference documents and subjects to the workbench database."""
+    from storage.engine import make_engine, session_for
+
+    engine = make_engine(workbench.settings.resolved_database_url)
+    try:
+        with session_for(engine) as session:
+            return seed_xref(session, folder)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def xref_seed(workbench: Workbench, tmp_path: Path) -> XrefSeed:
+    """The SQLite workbench with the cross-reference documents and subjects added."""
+    return add_xref_seed(workbench, tmp_path)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -74,3 +74,33 @@ def test_web_browser_user_without_the_role_gets_403(live_server, browser_page):
     response = page.goto(f"{live_server}/search?q=kafe")
     assert response is not None and response.status == 403
     assert "Not allowed" in page.locator("h1").inner_text()
+
+
+def test_web_browser_facet_click_filters_and_chip_removes_it(
+    xref_seed, live_server, browser_page, workbench
+):
+    page = browser_page
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    sign_in(page, live_server, "dewi")
+    page.fill('input[name="q"]', "izin")
+    page.click('form.search button[type="submit"]')
+    assert page.locator("li.hit").count() == 4
+    page.click('a.facet-value:has-text("Tiongkok (CN)")')
+    assert page.locator("li.hit").count() == 2
+    assert page.locator("a.chip", has_text="Nationality: Tiongkok (CN)").count() == 1
+    # the filter controls beside the results belong to the query form
+    page.select_option('select[name="kind"]', "minutes")
+    page.click("button.apply")
+    assert page.locator("li.hit").count() == 1
+    assert "q=izin" in page.url and "nationality=CN" in page.url and "kind=minutes" in page.url
+    page.click('a.chip:has-text("Nationality")')
+    page.click('a.chip:has-text("Kind")')
+    assert page.locator("li.hit").count() == 4
+    page.goto(f"{live_server}/xref/counts?by=region&level=province")
+    bars = page.locator("svg.bar rect.bar-fill")
+    widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
+    assert len(widths) == 3 and widths[2] > 0
+    # Bali counts two documents, the other provinces one: half the bar
+    assert abs(widths[0] - 2 * widths[1]) < 1 and abs(widths[1] - widths[2]) < 1
+    assert blocked == []

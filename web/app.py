@@ -26,10 +26,20 @@ from starlette.responses import Response
 from storage.engine import get_engine
 from storage.migrate import upgrade
 from web import deps
-from web.routes import admin, auth, documents, exports, review, runs, search, subjects
+from web.routes import admin, auth, documents, exports, review, runs, search, subjects, xref
 from web.security import SecurityHeaders, check_secret, verify_csrf
 
-AREAS: tuple[ModuleType, ...] = (auth, search, documents, subjects, review, exports, runs, admin)
+AREAS: tuple[ModuleType, ...] = (
+    auth,
+    search,
+    xref,
+    documents,
+    subjects,
+    review,
+    exports,
+    runs,
+    admin,
+)
 STATIC_DIR = deps.TEMPLATES_DIR.with_name("static")
 SESSION_COOKIE = "pantau_session"
 

@@ -1,0 +1,244 @@
+"""Cross-reference views (investigators): subjects seen in several regions, subjects named
+together, and document counts by nationality × region × incident × month.
+
+Every view is a GET form over `storage.xref`; each request is audited with its options.
+Bars are SVG rectangles sized by attributes, because the CSP forbids inline styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from models.errors import QueryError
+from models.records import CoOccurrence, CountRow, SearchQuery, SubjectRegions
+from models.tables import Role
+from storage import xref
+from web import deps
+from web.labels import facet_label, nationality_label, region_label
+from web.routes.search import (
+    CHOICES,
+    FIELD_TITLES,
+    Filters,
+    clean,
+    filter_problem,
+    text_problem,
+)
+
+router = APIRouter()
+NAV = (deps.NavItem("Cross-reference", "/xref", Role.INVESTIGATOR),)
+ROW_LIMIT = 200
+MAX_MINIMUM = 10_000
+LEVELS = ("province", "regency")
+DIMENSIONS = ("nationality", "region", "incident", "status", "month", "kind", "agency")
+DEFAULT_DIMENSIONS = ("nationality", "region", "incident", "month")
+DIMENSION_TITLES = {
+    "nationality": "Nationality",
+    "region": "Region",
+    "incident": "Incident",
+    "status": "Incident status",
+    "month": "Month",
+    "kind": "Document kind",
+    "agency": "Agency",
+}
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """One row of the counts table: labelled values, documents and the bar's length."""
+
+    values: list[str]
+    documents: int
+    percent: int
+
+
+def refuse(message: str) -> tuple[list[Any], str, int]:
+    """No rows, the message, and a 400 status."""
+    return [], message, 400
+
+
+def audit_view(
+    request: Request,
+    session: deps.DbSession,
+    *,
+    user: str,
+    view: str,
+    options: dict[str, Any],
+    rows: int,
+    message: str | None,
+) -> None:
+    """Record one cross-reference view with its options and how many rows it showed."""
+    details = {**options, **({"refused": message} if message else {"rows": rows})}
+    deps.record(request, session, user=user, action="xref", target=view, details=details)
+
+
+@router.get("/xref")
+def xref_index(request: Request, user: deps.Investigator) -> Response:
+    """The list of cross-reference views."""
+    return deps.render(request, "xref.html", {})
+
+
+@router.get("/xref/regions")
+def regions_page(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    level: str = "regency",
+    min_regions: int = 2,
+) -> Response:
+    """Subjects whose mentions place them in at least `min_regions` regions."""
+    rows: list[SubjectRegions] = []
+    message, status_code = None, 200
+    if not 1 <= min_regions <= MAX_MINIMUM:
+        rows, message, status_code = refuse(f"Use a minimum between 1 and {MAX_MINIMUM}.")
+    else:
+        try:
+            rows = xref.subjects_in_several_regions(
+                session, level=clean(level), min_regions=min_regions, limit=ROW_LIMIT
+            )
+        except QueryError as error:
+            rows, message, status_code = refuse(str(error))
+    options = {"level": clean(level)[:20], "min_regions": min_regions}
+    audit_view(
+        request,
+        session,
+        user=user.name,
+        view="regions",
+        options=options,
+        rows=len(rows),
+        message=message,
+    )
+    context = {
+        "rows": rows,
+        "message": message,
+        "level": clean(level),
+        "levels": LEVELS,
+        "min_regions": min_regions,
+        "limit": ROW_LIMIT,
+        "region_label": region_label,
+        "nationality_label": nationality_label,
+    }
+    return deps.render(request, "xref_regions.html", context, status_code=status_code)
+
+
+@router.get("/xref/pairs")
+def pairs_page(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    subject: str = "",
+    min_documents: int = 1,
+) -> Response:
+    """Pairs of subjects named in the same documents, or the subjects named with one."""
+    rows: list[CoOccurrence] = []
+    message, status_code = None, 200
+    subject_id = int(clean(subject)) if clean(subject).isdigit() else None
+    if clean(subject) and not (subject_id and 1 <= subject_id <= deps.MAX_ID):
+        rows, message, status_code = refuse(f"{subject!r} is not a subject number; use e.g. 12.")
+    elif not 1 <= min_documents <= MAX_MINIMUM:
+        rows, message, status_code = refuse(f"Use a minimum between 1 and {MAX_MINIMUM}.")
+    else:
+        rows = xref.co_occurring(
+            session, subject_id=subject_id, min_documents=min_documents, limit=ROW_LIMIT
+        )
+    options = {"subject": clean(subject)[:20], "min_documents": min_documents}
+    audit_view(
+        request,
+        session,
+        user=user.name,
+        view="pairs",
+        options=options,
+        rows=len(rows),
+        message=message,
+    )
+    context = {
+        "rows": rows,
+        "message": message,
+        "subject": clean(subject),
+        "min_documents": min_documents,
+        "limit": ROW_LIMIT,
+    }
+    return deps.render(request, "xref_pairs.html", context, status_code=status_code)
+
+
+@router.get("/xref/counts")
+def counts_page(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    filters: Filters,
+    by: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    level: str = "province",
+    q: str = "",
+) -> Response:
+    """Documents counted per combination of the chosen dimensions, with bars."""
+    dimensions = [clean(name) for name in by if clean(name)] or list(DEFAULT_DIMENSIONS)
+    text = clean(q)
+    lines, message, status_code = count_lines(session, dimensions, clean(level), text, filters)
+    options: dict[str, Any] = {"by": [d[:20] for d in dimensions], "level": clean(level)[:20]}
+    if text:
+        options["q"] = text[:300]
+    if filters:
+        options["filters"] = filters
+    audit_view(
+        request,
+        session,
+        user=user.name,
+        view="counts",
+        options=options,
+        rows=len(lines),
+        message=message,
+    )
+    context = {
+        "lines": lines,
+        "message": message,
+        "dimensions": dimensions,
+        "all_dimensions": DIMENSIONS,
+        "titles": {**DIMENSION_TITLES, "region": clean(level).title() or "Region"},
+        "level": clean(level),
+        "levels": LEVELS,
+        "query": text,
+        "filters": filters,
+        "choices": CHOICES,
+        "field_titles": FIELD_TITLES,
+        "limit": ROW_LIMIT,
+    }
+    return deps.render(request, "xref_counts.html", context, status_code=status_code)
+
+
+def count_lines(
+    session: deps.DbSession,
+    dimensions: list[str],
+    level: str,
+    text: str,
+    filters: dict[str, str],
+) -> tuple[list[CountLine], str | None, int]:
+    """The labelled count rows, or the message saying what to fix."""
+    problem = text_problem(text) or filter_problem(filters)
+    if problem:
+        return refuse(problem)
+    query = SearchQuery.model_validate({"text": text or None, **filters})
+    try:
+        rows = xref.counts(session, by=dimensions, level=level, query=query, limit=ROW_LIMIT)
+    except QueryError as error:
+        return refuse(str(error))
+    return label_rows(rows, dimensions, level), None, 200
+
+
+def label_rows(rows: list[CountRow], dimensions: list[str], level: str) -> list[CountLine]:
+    """Rows with readable values and bar lengths relative to the largest count."""
+    most = max((row.documents for row in rows), default=0)
+    return [
+        CountLine(
+            values=[
+                facet_label(level if name == "region" else name, row.values[name])
+                for name in dimensions
+            ],
+            documents=row.documents,
+            percent=max(1, round(100 * row.documents / most)),
+        )
+        for row in rows
+    ]

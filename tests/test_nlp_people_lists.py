@@ -383,3 +383,61 @@ def test_nlp_people_meeting_chair_after_a_verb_is_an_official(nlp):
     text = "Diskusi tentang pengawasan WNA asal Filipina dipandu Rahmat Hidayat dari Kesbangpol."
     doc = run(nlp, text, ("Rahmat Hidayat",))
     assert named(doc)["Rahmat Hidayat"]._.person_role == "official"
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a comma before each bracketed age, and "(45 th)"
+        (
+            "Ketujuh warga negara Nigeria yang diamankan yakni Emeka Obi (41), Chidi Okoro (38), "
+            "Tunde Bello, (29), Ifeanyi Eze, (33), dan Kelechi Nwosu, (45 th).",
+            (),
+            {n: "NG" for n in ("Emeka Obi", "Chidi Okoro", "Tunde Bello", "Ifeanyi Eze",
+                               "Kelechi Nwosu")},
+        ),
+        # a couple is not a spouse of someone else
+        (
+            "Dua WNA asal Ukraina itu merupakan pasangan suami istri berinisial OK (41) dan "
+            "TM (39). Keduanya dideportasi pada Senin (3/6).",
+            (),
+            {"OK": "UA", "TM": "UA"},
+        ),
+        # a pronoun right after a pair of initials is not part of a name
+        (
+            "Petugas mengamankan dua WNA asal Vietnam berinisial NV dan TH. Keduanya ditangkap.",
+            (),
+            {"NV": "VN", "TH": "VN"},
+        ),
+        # a name in apposition after a citizenship
+        (
+            "Seorang warga negara Korea Selatan, JH, dideportasi Kanim Batam pada Jumat (6/1).",
+            (),
+            {"JH": "KR"},
+        ),
+        # one-word names listed first, their citizenship stated for them afterwards
+        (
+            "Mereka adalah Yusuf Karimi, Habib, Nasir dan Farid Rahimi yang ditangkap petugas. "
+            "Nasir dan Farid Rahimi memakai paspor Pakistan palsu, padahal mereka adalah warga "
+            "negara Afghanistan.",
+            ("Yusuf Karimi", "Habib", "Nasir", "Farid Rahimi"),
+            {"Yusuf Karimi": "AF", "Habib": "AF", "Nasir": "AF", "Farid Rahimi": "AF"},
+        ),
+    ],
+)
+def test_people_lists_carry_one_citizenship_over_list_shapes(nlp, text, names, expected):
+    assert foreigners(run(nlp, text, names)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Petugas memeriksa Budi Santoso, Ahmad Yani dan Rudi Hartono di lokasi. Ketiganya "
+        "merupakan warga negara Indonesia.",
+        "Ia menikah dengan warga negara Indonesia, Siti Aminah, pada 2019.",
+    ],
+)
+def test_people_lists_indonesians_stated_as_such_are_not_foreigners(nlp, text):
+    names = tuple(n for n in ("Budi Santoso", "Ahmad Yani", "Rudi Hartono", "Siti Aminah")
+                  if n in text)
+    assert foreigners(run(nlp, text, names)) == {}

@@ -183,6 +183,8 @@ def test_place_mentions_reads_datelines_and_place_date_lines(mentions_nlp, text,
         "Nomor: 12/2026, Perihal: Undangan",
         "Kominfo Daerah (30/05) - Rapat dibuka.",
         "Kamis, 12 Maret 2026\nRapat dibuka.",
+        "WARTAKOTANEWS-Petugas imigrasi memeriksa dua WNA.",
+        "SERAMBIONLINE, Kabar - Petugas imigrasi memeriksa dua WNA.",
     ],
 )
 def test_place_mentions_does_not_take_dates_or_headers_for_datelines(mentions_nlp, text):

@@ -91,7 +91,7 @@ WORD = (
 SEP_ANY = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 SEP_LINE = r"[ \t]+"
 AGE = (
-    r"\([ \t]*(?P<age>\d{1,2})[ \t]*(?:[Tt]ahun|[Tt]hn?\.?|[Yy]\.?[Oo]\.?)?[ \t]*\)"
+    r",?[ \t]*\([ \t]*(?P<age>\d{1,2})[ \t]*(?:[Tt]ahun|[Tt]hn?\.?|[Yy]\.?[Oo]\.?)?[ \t]*\)"
     r"|,[ \t]*(?P<age2>\d{1,2})[ \t]*(?:tahun|thn|th)?"
     r"(?=[ \t]*[,;]|[ \t]+(?:asal|warga|wn|wna|berkewarganegaraan|dan|tahun)\b)"
 )
@@ -113,6 +113,10 @@ LINE_BLANK = re.compile(r"\n[ \t]*\n")
 NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
 CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECASE)
 CONJUNCTION_PENALTY = 30
+COUPLE = re.compile(
+    r"(?i:suami[ \t-]*istri|pasutri)[ \t]*(?:(?:yang[ \t]+)?(?:berinisial|bernama|yakni|yaitu))?"
+    r"[\s:]*\Z"
+)
 NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
 LOOK_BACK_SENTENCES = 1
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
@@ -247,6 +251,11 @@ class Cues:
         )
         self.cue_comma_name = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{nouns}))(?:[ \t]+[{UPPER}][\w-]*){{0,3}}[ \t]*,[ \t]*"
+            rf"(?P<name>{name_any})(?=[ \t]*[,(])"
+        )
+        self.country_comma_name = re.compile(
+            rf"(?<![\w])(?P<cue>(?i:{alternation(lists['nationality_cue'])}))[ \t]+"
+            rf"(?P<country>[{UPPER}][\w-]*(?:[ \t]+[{UPPER}][\w-]*){{0,2}}+)[ \t]*,[ \t]*"
             rf"(?P<name>{name_any})(?=[ \t]*[,(])"
         )
         self.quote_name = re.compile(
@@ -731,6 +740,13 @@ class Context:
             name = self.head_name(m.start("name"), m.end("name"))
             if name:
                 found.append(Candidate(*name, "intro", evidence=m.group("cue")))
+        for m in self.cues.country_comma_name.finditer(self.text):
+            # "seorang warga negara Korea Selatan, JH, dideportasi": a name in apposition
+            if not any(m.start("country") <= c.start < m.end("country") for c in self.countries):
+                continue
+            name = self.head_name(m.start("name"), m.end("name"))
+            if name:
+                found.append(Candidate(*name, "intro", evidence=m.group("cue")))
         return found
 
     def from_quotes(self) -> list[Candidate]:
@@ -926,6 +942,8 @@ class Context:
             cand.role, cand.title, cand.evidence = "official", official[0], official[1]
             return
         other = self.cues.other_before.search(text, max(0, cand.start - 30), cand.start)
+        if other and COUPLE.search(text, max(0, cand.start - 40), cand.start):
+            other = None  # "pasangan suami istri berinisial AB": a couple, not a spouse's role
         other = other or self.cues.other_after.match(text[cand.end : cand.end + 40])
         if other:
             cand.role, cand.evidence = "other", other.group("cue")

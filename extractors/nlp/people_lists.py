@@ -9,10 +9,11 @@ rank, signature, apposition) are never changed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
-from extractors.nlp.people_types import Candidate
+from extractors.nlp.people_types import Candidate, Country
 
 if TYPE_CHECKING:
     from extractors.nlp.people import Context
@@ -21,7 +22,7 @@ OFFICIAL_SOURCES = frozenset({"title", "rank", "signature", "apposition", "bylin
 GROUP_SOURCES = frozenset({"group", "statistic"})
 # What may stand between two names of one list: an age, a comma, "dan", "serta".
 LIST_GAP = re.compile(
-    r"[ \t]*(?:\([ \t]*\d{1,2}[ \t]*(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*\)|,[ \t]*\d{1,2}[ \t]*"
+    r"[ \t]*(?:,?[ \t]*\([ \t]*\d{1,2}[ \t]*(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*\)|,[ \t]*\d{1,2}[ \t]*"
     r"(?:tahun|thn)?(?=[ \t]*(?:,|dan|serta)))?"
     r"[ \t]*(?:,[ \t]*(?:(?:dan|serta)[ \t]+)?|(?:dan|serta|&)[ \t]+)",
 )
@@ -32,6 +33,14 @@ INITIALS_LIST = re.compile(
 INITIALS_ITEM = re.compile(r"[A-Z]{2,4}")
 LIST_CONTEXT = 100  # characters before a list of initials that may hold its foreigner cue
 MIN_LIST = 2
+# A pronoun for the people just listed, then "adalah/merupakan" and a citizenship cue.
+ANAPHOR = re.compile(
+    r"(?<![\w])(?i:mereka|(?:ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+    r"|semua|seluruh)nya)(?:[ \t]+(?:orang|WNA|pria|wanita|warga))?"
+    r"(?:[ \t]+(?:itu|tersebut|ini))?[ \t]+(?i:adalah|merupakan|ialah|yakni|sebagai)[ \t]+\Z"
+)
+ANAPHOR_SENTENCES = 2
+ANAPHOR_REACH = 60
 LIST_LINK = re.compile(
     r"[\s,:(]*(?:(?:itu|tersebut|ini|yakni|yaitu|adalah|ialah|masing-masing|berinisial|"
     r"bernama|antara[ \t]+lain|di[ \t]*antaranya|masing-masing[ \t]+berinisial)[\s,:(]*)*",
@@ -100,8 +109,45 @@ def settle_lists(ctx: Context, kept: list[Candidate]) -> None:
         if foreign:
             share(ctx, free, foreign)
             previous = run
+        elif (country := anaphor_country(ctx, run)) is not None:
+            share_country(ctx, free, country)
+            previous = run
         elif any(c.role == "foreign_national" for c in run):
             previous = run
+
+
+def anaphor_country(ctx: Context, run: list[Candidate]) -> Country | None:
+    """A citizenship stated for the listed people by a pronoun after the list.
+
+    "A, B dan C ditangkap petugas. ... padahal mereka adalah warga negara X" or
+    "Keempatnya merupakan WNA asal X": the country of the first such statement in the list's
+    sentence or the next ``ANAPHOR_SENTENCES`` sentences.
+    """
+    lo = run[-1].end
+    i = max(0, bisect.bisect_right(ctx.sent_starts, lo) - 1)
+    hi = ctx.sents[min(len(ctx.sents) - 1, i + ANAPHOR_SENTENCES)][1]
+    for country in ctx.countries:
+        if country.status != "cued" or not lo <= country.cue_start < hi:
+            continue
+        before = ctx.text[max(lo, country.cue_start - ANAPHOR_REACH) : country.cue_start]
+        if ANAPHOR.search(before):
+            return country
+    return None
+
+
+def share_country(ctx: Context, members: list[Candidate], country: Country) -> None:
+    """Make every member without a cue of their own a citizen of ``country``."""
+    other_cues = ctx.cues.folded["other_cue"]
+    for cand in members:
+        if cand.role == "foreign_national" and (cand.nationality or cand.doubt):
+            continue
+        if cand.role == "other" and (cand.evidence or "").lower() in other_cues:
+            continue
+        cand.evidence = ctx.evidence_of(country)
+        if country.code == "ID":
+            cand.role = "other"
+        else:
+            cand.role, cand.nationality = "foreign_national", country.code
 
 
 def share(ctx: Context, members: list[Candidate], foreign: list[Candidate]) -> None:

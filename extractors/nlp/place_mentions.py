@@ -45,6 +45,8 @@ MAX_DATELINE_LINES = 6
 DASHES = frozenset({"-", "–", "—", "--", "---"})
 DATELINE_SEPARATORS = DASHES | {",", "("}
 OUTLET_ENDS = DASHES | {","}
+# Words that end the names of news outlets written as one word in a dateline.
+OUTLET_NAME = re.compile(r"(?:news|online|post|pos|times|tv|com|id|daily|today)$")
 LINKS_ABROAD = frozenset({"di", ",", "(", "-", "–"})
 DIRECTIONS = re.compile(
     r" (utara|selatan|barat|timur|tengah|tenggara|barat daya|barat laut|timur laut|raya"
@@ -334,6 +336,8 @@ class PlaceMentions:
         codes = self.regions.lookup_any(key)
         if codes:
             return Found(compact.span(start, end), codes, PRIORITY_CUED)
+        if OUTLET_NAME.search(key):
+            return None  # the outlet's own name ("WARTANEWS-"), not a place
         if all(compact.upper[i] for i in range(start, end) if compact.alpha[i]):
             return Found(compact.span(start, end), None, PRIORITY_CUED)
         return None

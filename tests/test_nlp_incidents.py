@@ -149,6 +149,8 @@ def test_nlp_incidents_refusal_of_entry_is_not_arrest(incidents_nlp, text):
         "Petugas mengamankan dokumen perjalanan milik WNA tersebut.",
         "Paspor milik pria asal Korea itu diamankan petugas.",
         "Imigrasi menahan paspor WNA itu selama pemeriksaan.",
+        "Kepala Kantor, Budi Santoso, menekankan kerja sama dalam mengamankan pesta demokrasi.",
+        "Polres dan Kodim bersiap mengamankan jalannya pilkada di kabupaten itu.",
     ],
 )
 def test_nlp_incidents_securing_goods_is_not_arrest(incidents_nlp, text):
@@ -216,6 +218,11 @@ def test_nlp_incidents_status_cue_words(incidents_nlp):
             "joint_operation",
         ),
         ("Keduanya diamankan dalam pemeriksaan bersama Polsek Kuta Utara.", "joint_operation"),
+        (
+            "Keduanya dideportasi karena bekerja sebagai pemandu selam di sebuah resor di Gili "
+            "Trawangan secara ilegal.",
+            "illegal_work",
+        ),
     ],
 )
 def test_nlp_incidents_more_cue_forms(incidents_nlp, text, label):
@@ -232,6 +239,12 @@ def test_nlp_incidents_more_cue_forms(incidents_nlp, text, label):
         ("Kepala kantor menduga keluarga itu merupakan pengungsi dari Suriah.", "refugee"),
         ("Rapat membahas rencana tim gabungan mengamankan WNA bermasalah.", "joint_operation"),
         ("Kami akan melakukan pengawasan bersama Polres di kawasan wisata.", "joint_operation"),
+        ("Salah satu kasus yang mencuri perhatian melibatkan dua WNA asal Korea.", "criminal"),
+        ("Sanksinya bisa berupa penahanan di ruang detensi, deportasi, hingga penangkalan.",
+         "deportation"),
+        ("Sanksinya bisa berupa penahanan di ruang detensi, deportasi, hingga penangkalan.",
+         "blacklist"),
+        ("Ia tidak bekerja di resor itu secara ilegal.", "illegal_work"),
     ],
 )
 def test_nlp_incidents_more_cues_not_counted(incidents_nlp, text, label):

@@ -277,3 +277,16 @@ def test_place_mentions_places_have_no_code(mentions_nlp):
     assert isinstance(span, Span)
     assert (span._.region_level, span._.region_code, span._.candidates) == ("place", None, [])
     assert span._.region_name == "Pantai Pasir Putih"
+
+
+def test_place_mentions_keeps_an_unknown_place_written_before_its_region(mentions_nlp):
+    text = "Ia menyewakan vila di Lovinasari, Bali."
+    doc = mentions_nlp.make_doc(text)
+    doc.ents = [
+        doc.char_span(text.index(word), text.index(word) + len(word), label="LOC")
+        for word in ("Lovinasari", "Bali")
+    ]
+    for _, component in mentions_nlp.pipeline:
+        doc = component(doc)
+    rows = {(s.text, s._.region_level, s._.province) for s in doc.spans["place"]}
+    assert ("Lovinasari", "place", "Bali") in rows

@@ -368,10 +368,23 @@ class PlaceMentions:
             if any(i in taken for i in range(span.start, span.end)):
                 match = self.ner_extension(span, existing)
             else:
-                match = self.ner_place(span, context)
+                match = self.ner_place(span, context) or self.placed_before_region(span, existing)
             if match:
                 found.append(match)
         return found
+
+    def placed_before_region(self, span: Span, existing: list[Found]) -> Found | None:
+        """An NER place the gazetteer does not know, written before its region after a comma
+        ("vila di Singaraja, Bali"): a place in that region's province."""
+        comma = span.end
+        if comma + 1 >= len(span.doc) or span.doc[comma].text != ",":
+            return None
+        if fold(span.text) in self.countries or fold(span.text) in self.not_places:
+            return None
+        for region in existing:
+            if region.span.start == comma + 1 and region.codes:
+                return Found(span, None, PRIORITY_WEAK, province=best_code(region)[:2])
+        return None
 
     def ner_extension(self, span: Span, existing: list[Found]) -> Found | None:
         """An entity ending in a place word that contains a region: "Malang Resort"."""

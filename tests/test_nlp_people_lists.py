@@ -423,6 +423,29 @@ def test_nlp_people_meeting_chair_after_a_verb_is_an_official(nlp):
             ("Yusuf Karimi", "Habib", "Nasir", "Farid Rahimi"),
             {"Yusuf Karimi": "AF", "Habib": "AF", "Nasir": "AF", "Farid Rahimi": "AF"},
         ),
+        # names in capitals in a numbered list, each with its own citizenship
+        (
+            "Adapun identitas para WNA tersebut sebagai berikut:\n"
+            "1. CHEN QIANG, WN RRT, paspor EJ4412093, overstay 45 hari;\n"
+            "2. ZHANG HUA, WN RRT, paspor EK1029384, bekerja tanpa izin;\n"
+            "3. NGUYEN VAN LOC, WN Vietnam, paspor C2231987.",
+            (),
+            {"CHEN QIANG": "CN", "ZHANG HUA": "CN", "NGUYEN VAN LOC": "VN"},
+        ),
+        # initials that spell a country code or a cue word
+        (
+            "Tim menangkap dua warga Malaysia berinisial MM (40) dan MY (33) di Dumai. Seorang "
+            "pria berinisial WN (29), warga negara Filipina, diamankan di Bitung.",
+            (),
+            {"MM": "MY", "MY": "MY", "WN": "PH"},
+        ),
+        # a month word ending a name
+        (
+            "Keempat WNA berkewarganegaraan Republik Rakyat Tiongkok tersebut yaitu Li Wei, "
+            "Wang Fang, Zhao Lei dan Sun Mei.",
+            ("Li Wei", "Wang Fang", "Zhao Lei"),
+            {"Li Wei": "CN", "Wang Fang": "CN", "Zhao Lei": "CN", "Sun Mei": "CN"},
+        ),
     ],
 )
 def test_people_lists_carry_one_citizenship_over_list_shapes(nlp, text, names, expected):

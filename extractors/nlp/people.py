@@ -106,6 +106,8 @@ DEGREE_SHAPE = r"[A-Z][A-Za-z]{0,3}\.(?:[ \t]?[A-Z][A-Za-z]{0,4}\.?)+"
 DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
 NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
 INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
+CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]+")
+STATED_INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]{2,4}(?![\w])")
 # "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
 AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
 LINE_BLANK = re.compile(r"\n[ \t]*\n")
@@ -113,6 +115,9 @@ LINE_BLANK = re.compile(r"\n[ \t]*\n")
 NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
 CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECASE)
 CONJUNCTION_PENALTY = 30
+# A month word is part of a name after a capitalised name word, unless a number follows.
+MONTH_NAME_BEFORE = re.compile(rf"(?<![\w])[{UPPER}][a-zà-ÿ]+[ \t]+\Z")
+MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
 COUPLE = re.compile(
     r"(?i:suami[ \t-]*istri|pasutri)[ \t]*(?:(?:yang[ \t]+)?(?:berinisial|bernama|yakni|yaitu))?"
     r"[\s:]*\Z"
@@ -181,6 +186,14 @@ class Cues:
         )
         self.honorific = folded["honorific"]
         self.speech_intro = {w for p in folded["speech_intro"] for w in p.split()}
+        self.months = frozenset(
+            form
+            for r in read_jsonl(data_path("date_words.jsonl"))
+            if r.get("kind") == "month"
+            for form in r["forms"]
+            if form in self.stop
+        )
+        self.initials_intro = frozenset(p for p in folded["name_intro"] if "inis" in p)
         self.build_regexes()
 
     def build_regexes(self) -> None:
@@ -271,7 +284,7 @@ class Cues:
         self.age_name = re.compile(rf"(?P<name>{name_any})[ \t]*(?:\r?\n[ \t]*)?(?:{AGE})")
         self.age_after = re.compile(rf"[ \t]*(?:{AGE})")
         self.initials_cue = re.compile(
-            r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3})(?=[ \t]*,?[ \t]*"
+            r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3}|[A-Z][A-Z'’-]{4,})(?=[ \t]*,?[ \t]*"
             r"(?i:WNA|WN|warga[ \t]+negara|asal|berkewarganegaraan|kewarganegaraan)(?![\w]))"
         )
         first = rf"(?!(?:{alternation(self.not_first)})(?![\w]))"
@@ -450,6 +463,8 @@ class Context:
     def is_name_word(self, word: str, start: int, end: int, *, initials_ok: bool = False) -> bool:
         """True for a word that can be part of a personal name here."""
         bare = word.rstrip(".,").lower()
+        if bare in self.cues.months and self.month_in_name(start, end):
+            return True
         if bare in self.cues.stop or word.lower() in self.cues.stop:
             return False
         if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
@@ -457,6 +472,12 @@ class Context:
         if initials_ok:
             return True
         return not self.is_covered(start, end)
+
+    def month_in_name(self, start: int, end: int) -> bool:
+        """A month word that ends a name ("Sun Mei", "Li Juni"): it follows a capitalised
+        word on its line and no day or year number follows it."""
+        before = MONTH_NAME_BEFORE.search(self.text, max(0, start - 40), start)
+        return before is not None and not MONTH_DATE_AFTER.match(self.text, end)
 
     def head_name(self, start: int, end: int) -> tuple[int, int] | None:
         """The name at the start of a range: its leading run of name words."""
@@ -717,9 +738,16 @@ class Context:
         for regex, source in ((self.cues.intro, "intro"), (self.cues.list_intro, "list")):
             for m in regex.finditer(self.text):
                 name = self.head_name(m.start("name"), m.end("name"))
+                if name is None and m.group("cue").lower() in self.cues.initials_intro:
+                    name = self.stated_initials(m.start("name"))
                 if name:
                     found += self.follow_list(name, source, m.group("cue"))
         return found
+
+    def stated_initials(self, pos: int) -> tuple[int, int] | None:
+        """Initials right after "berinisial", even when they spell a word ("WN", "AS")."""
+        m = STATED_INITIALS.match(self.text, pos)
+        return m.span() if m else None
 
     def follow_list(self, first: tuple[int, int], source: str, cue: str) -> list[Candidate]:
         """The first name and the names listed after it with commas, "dan" or "serta"."""
@@ -781,8 +809,22 @@ class Context:
             word = m.group("name")
             if sum(c.isupper() for c in word) < 2 or word.lower() in self.cues.stop:
                 continue
-            found.append(Candidate(*m.span("name"), "initials", evidence="initials"))
+            if self.is_covered(*m.span("name")):
+                continue
+            start = self.capitals_before(m.start("name"))
+            source = "initials" if start == m.start("name") else "age"
+            found.append(Candidate(start, m.end("name"), source, evidence="initials"))
         return found
+
+    def capitals_before(self, pos: int) -> int:
+        """Start of a name in capitals ending at ``pos`` ("ZHANG HUA, WN RRT"): the words in
+        capitals before it on its line, or ``pos`` itself."""
+        start = pos
+        for ws, we, word in reversed(self.words(self.text.rfind("\n", 0, pos) + 1, pos)):
+            if not CAPITAL_WORD.fullmatch(word) or not self.is_name_word(word, ws, we):
+                break
+            start = ws
+        return start
 
     def from_initial_lists(self) -> list[Candidate]:
         """Initials listed after a foreigner cue: "warga asal Nigeria itu AB, CD dan EF"."""

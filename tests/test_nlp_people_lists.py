@@ -464,3 +464,37 @@ def test_people_lists_indonesians_stated_as_such_are_not_foreigners(nlp, text):
     names = tuple(n for n in ("Budi Santoso", "Ahmad Yani", "Rudi Hartono", "Siti Aminah")
                   if n in text)
     assert foreigners(run(nlp, text, names)) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "foreign", "local"),
+    [
+        (
+            "Kapal ikan berbendera Filipina itu dinakhodai Ramon Santos (50), warga negara "
+            "Filipina, dengan ABK Jefri Lamba (22) asal Bitung.",
+            ("Ramon Santos", "Jefri Lamba"),
+            {"Ramon Santos": "PH"},
+            "Jefri Lamba",
+        ),
+        (
+            "WNA asal Jepang berinisial TK (61) tinggal di rumah milik Nyoman Sudarta, warga "
+            "Desa Pererenan.",
+            ("Nyoman Sudarta",),
+            {"TK": "JP"},
+            "Nyoman Sudarta",
+        ),
+        (
+            "Dua WNA asal Bangladesh, Rahim Uddin (33) dan Karim Mia (29), dijemput oleh seorang "
+            "sopir bernama Asep Saepudin di Bandara Kualanamu.",
+            ("Rahim Uddin", "Karim Mia", "Asep Saepudin"),
+            {"Rahim Uddin": "BD", "Karim Mia": "BD"},
+            "Asep Saepudin",
+        ),
+    ],
+)
+def test_people_lists_local_people_beside_foreigners_are_not_foreigners(
+    nlp, text, names, foreign, local
+):
+    doc = run(nlp, text, names)
+    assert foreigners(doc) == foreign
+    assert named(doc)[local]._.person_role == "other"

@@ -332,6 +332,11 @@ class Cues:
             rf"[\s:]*)?\Z"
         )
         self.other_after = re.compile(rf"^[\s,(]*(?:{AGE})?[\s,(]*(?P<cue>(?i:{other}))(?![\w])")
+        self.local_after = re.compile(
+            rf"[\s,(]*(?:{AGE})?[\s,()]*"
+            rf"(?:(?i:yang)[ \t]+(?:(?i:semuanya|merupakan|adalah)[ \t]+)?)?"
+            rf"(?P<cue>(?i:{alternation(lists['local_origin'])}))[ \t]+"
+        )
         self.title_gap = re.compile(
             rf"(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
             rf"(?:{self.rank_seq}[ \t]+)?\Z"
@@ -990,6 +995,10 @@ class Context:
         if other:
             cand.role, cand.evidence = "other", other.group("cue")
             return
+        local = self.local_origin(cand)
+        if local:
+            cand.role, cand.evidence, cand.local = "other", local, True
+            return
         country = self.nearest_country(cand)
         noun = self.foreign_noun_before(cand)
         initials = self.name_kind(cand) == "initials"
@@ -1022,6 +1031,17 @@ class Context:
                 cand.evidence = noun or "initials"
             return
         cand.role, cand.evidence = "other", cand.evidence or "no foreigner cue"
+
+    def local_origin(self, cand: Candidate) -> str | None:
+        """ "asal Bitung", "warga Desa Pererenan" right after the name: an Indonesian region
+        named as where the person comes from or lives, so a local resident."""
+        m = self.cues.local_after.match(self.text, cand.end)
+        if m is None or m.end() - cand.end > 40:
+            return None
+        for place in self.doc.spans.get("place", []):
+            if place.start_char == m.end() and place._.region_code:
+                return " ".join(f"{m.group('cue')} {place.text}".split())
+        return None
 
     def unify_officials(self, kept: list[Candidate]) -> None:
         """A name that repeats an official's name (or one word of it) is that official."""

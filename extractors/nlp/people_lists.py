@@ -141,7 +141,7 @@ def share_country(ctx: Context, members: list[Candidate], country: Country) -> N
     for cand in members:
         if cand.role == "foreign_national" and (cand.nationality or cand.doubt):
             continue
-        if cand.role == "other" and (cand.evidence or "").lower() in other_cues:
+        if cand.local or cand.role == "other" and (cand.evidence or "").lower() in other_cues:
             continue
         cand.evidence = ctx.evidence_of(country)
         if country.code == "ID":
@@ -160,7 +160,7 @@ def share(ctx: Context, members: list[Candidate], foreign: list[Candidate]) -> N
     for cand in members:
         if cand.role == "foreign_national" and (cand.nationality or cand.doubt):
             continue
-        if cand.role == "other" and (cand.evidence or "").lower() in other_cues:
+        if cand.local or cand.role == "other" and (cand.evidence or "").lower() in other_cues:
             continue  # "suami WNI-nya, Budi": an explicit non-foreigner cue
         cand.role, cand.nationality, cand.doubt = "foreign_national", code, doubt
         cand.evidence = evidence or cand.evidence

@@ -20,6 +20,7 @@ class Candidate:
     scope: tuple[int, int] | None = None
     passport: str | None = None
     doubt: bool = False  # the stated nationality is only suspected or unknown
+    local: bool = False  # an explicit cue makes the person Indonesian ("asal Bitung", "WNI")
     aliases: list[str] = field(default_factory=list)
 
 

@@ -269,6 +269,7 @@ def facts_of_doc(doc: Doc, chunk: _Chunk) -> list[Fact]:
     facts.extend(make.incidents())
     facts.extend(make.dates())
     facts.extend(make.identifiers())
+    facts.extend(make.document_fields())
     return facts
 
 
@@ -426,6 +427,17 @@ class _FactMaker:
                 method="rule:identifiers",
                 confidence=CONFIDENCE["pattern"],
                 id_kind=span._.id_kind,
+            )
+
+    def document_fields(self) -> Iterator[Fact]:
+        for span in self.spans("letter_field"):
+            yield self.fact(
+                FactKind.DOCUMENT_FIELD,
+                span,
+                value=span._.field_value,
+                method="rule:letter",
+                confidence=CONFIDENCE["pattern"],
+                field=span._.letter_field,
             )
 
 

@@ -145,6 +145,7 @@ class FactKind(StrEnum):
     INCIDENT = "incident"
     DATE = "date"
     IDENTIFIER = "identifier"
+    DOCUMENT_FIELD = "document_field"  # a letter's or minutes' own field: number, subject, ...
 
 
 class Fact(BaseModel):

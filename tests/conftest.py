@@ -441,6 +441,9 @@ def seed_workbench(session, folder: Path) -> tuple[int, int, int]:
         facts=[
             web_fact(text, 1, "Canggu", "location", "51.03.02"),
             web_fact(text, 1, "Kantor Imigrasi Kelas I Denpasar", "organisation"),
+            web_fact(text, 1, "Kantor Imigrasi Kelas I Denpasar", "document_field").model_copy(
+                update={"attributes": {"field": "sender"}}
+            ),
         ],
         extractor="uji",
     )

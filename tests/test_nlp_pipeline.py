@@ -33,6 +33,7 @@ def test_nlp_pipeline_is_built_from_its_config() -> None:
         "pantau_dates",
         "pantau_people",
         "pantau_incidents",
+        "pantau_letter",
     ]
 
 

@@ -17,6 +17,7 @@ from extractors.nlp import (  # noqa: F401
     dates,
     identifiers,
     incidents,
+    letter,
     nationality,
     organisations,
     people,

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from starlette.responses import Response
 
 from models.errors import PantauError
-from models.records import DocumentStatus
+from models.records import DocumentStatus, FactKind
 from models.tables import Document, FactRow, Page, Role
 from storage import repository
 from web import deps
@@ -90,6 +90,7 @@ def document_page(
         "page": shown,
         "facts": page_facts,
         "fact_count": len(facts),
+        "document_fields": document_fields(facts),
         "segments": text_segments(shown.text, page_facts) if shown else [],
         "boxes": fact_boxes(shown, page_facts) if shown else [],
         "has_image": shown is not None and has_image(document, shown),
@@ -149,6 +150,37 @@ def export_text(
         "\f".join(p.text for p in pages),
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+FIELD_LABELS = {
+    "sender": "Sender",
+    "number": "Number",
+    "nature": "Nature",
+    "attachment": "Attachment",
+    "subject": "Subject",
+    "place_date": "Place and date",
+    "addressee": "Addressee",
+    "signatory": "Signatory",
+    "signatory_nip": "Signatory NIP",
+    "cc": "Copies to",
+    "meeting_date": "Meeting date",
+    "meeting_time": "Time",
+    "meeting_place": "Meeting place",
+    "agenda": "Agenda",
+    "chair": "Chair",
+    "minute_taker": "Minutes by",
+    "participant": "Participants",
+    "decision": "Decisions",
+}
+
+
+def document_fields(facts: list[FactRow]) -> list[tuple[str, list[FactRow]]]:
+    """The letter's or minutes' own fields, labelled, in a fixed order, values grouped."""
+    grouped: dict[str, list[FactRow]] = {}
+    for fact in facts:
+        if fact.kind == FactKind.DOCUMENT_FIELD:
+            grouped.setdefault(str(fact.attributes.get("field", "")), []).append(fact)
+    return [(label, grouped[key]) for key, label in FIELD_LABELS.items() if key in grouped]
 
 
 def has_image(document: Document, page: Page) -> bool:

@@ -723,7 +723,7 @@ def evaluate(
     Gold files are matched to stored documents by input file stem (d001.json ↔ d001.pdf).
     """
     from extractors.evaluation import evaluate as run_evaluation
-    from extractors.evaluation import read_annotations
+    from extractors.evaluation import evaluate_by_kind, format_kinds, read_annotations
 
     gold = read_annotations(gold_dir)
     if pred is not None:
@@ -734,10 +734,19 @@ def evaluate(
         with _session(_settings(db)) as session:
             predicted = annotations(session)
     result = run_evaluation(gold, predicted)
+    by_kind = evaluate_by_kind(gold, predicted)
     if json_out:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        data = result.as_dict()
+        data["by_kind"] = {
+            kind: {k: v for k, v in r.as_dict().items() if k != "errors"}
+            for kind, r in by_kind.items()
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _print_evaluation(result, verbose=verbose)
+    console.print("F1 by document kind:")
+    for line in format_kinds(by_kind):
+        console.print("  " + line, highlight=False, soft_wrap=True)
 
 
 def _print_evaluation(result: Any, *, verbose: bool) -> None:

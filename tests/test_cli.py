@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -256,8 +257,10 @@ def test_cli_facts_export_annotations_and_eval(processed_inbox, tmp_path: Path) 
     (gold / "catatan.json").write_text(json.dumps({"incidents": [], "nationalities": ["KR"]}))
     code, out = _invoke("eval", str(gold), "--db", db)
     assert code == 0 and "incident_f1=1.0000" in out and "nationality_f1=1.0000" in out
+    assert re.search(r"news +2 ", out), "the per-kind table counts both news documents"
     code, out = _invoke("eval", str(gold), "--pred", str(out_dir), "--json")
     assert json.loads(out)["fields"]["incident"]["f1"] == 1.0
+    assert json.loads(out)["by_kind"]["news"]["documents"] == 2
 
 
 def test_cli_run_extracts_documents_stored_without_facts(processed_inbox) -> None:

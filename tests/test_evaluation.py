@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.evaluation import evaluate, read_annotations
+from extractors.evaluation import evaluate, evaluate_by_kind, format_kinds, read_annotations
 from models.errors import ConfigError
 
 GOLD = {
@@ -110,3 +110,27 @@ def test_evaluation_reads_a_folder_and_refuses_bad_files(tmp_path: Path) -> None
     (tmp_path / "kosong").mkdir()
     with pytest.raises(ConfigError, match="no \\*.json"):
         read_annotations(tmp_path / "kosong")
+
+
+def test_evaluation_by_kind_scores_each_kind_on_its_own_documents() -> None:
+    def person(name: str, code: str) -> dict:
+        return {"name": name, "nationality": code, "count": 1, "incidents": []}
+
+    gold = {
+        "a": {"kind": "letter", "foreigners": [person("Lukas Brandt", "DE"), person("AB", "CN")]},
+        "b": {"foreigners": [person("Chen Wei", "CN")]},
+        "c": {"kind": "minutes", "foreigners": []},
+    }
+    predicted = {
+        "a": {"foreigners": [person("Lukas Brandt", "DE")]},  # one of two found
+        "b": {"kind": "news", "foreigners": [person("Chen Wei", "CN"), person("XY", "VN")]},
+    }
+    by_kind = evaluate_by_kind(gold, predicted)
+    assert list(by_kind) == ["letter", "minutes", "news"]
+    letter = by_kind["letter"].fields["foreigner_pair"]
+    news = by_kind["news"].fields["foreigner_pair"]
+    assert (letter.tp, letter.fp, letter.fn) == (1, 0, 1)
+    assert (news.tp, news.fp, news.fn) == (1, 1, 0)
+    assert by_kind["minutes"].documents == 1 and by_kind["minutes"].predicted == 0
+    lines = format_kinds(by_kind)
+    assert lines[1].split()[:3] == ["letter", "1", "0.667"]

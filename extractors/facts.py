@@ -69,6 +69,7 @@ DATELINE = re.compile(
 
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
+TABLE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|\t")  # cells joined by " | " or tabs
 SENTENCE_END = re.compile(r"[.!?;:\"”)]\s*$")
 FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}(?:[ \t]+:|[ \t]*:[ \t]+\S)")
 
@@ -108,17 +109,23 @@ def reflow(text: str) -> str:
 
 
 def _wrapped(line: str, full: int) -> bool:
-    """A line that runs near the usual full width and is not a label or a letterhead."""
+    """A line that runs near the usual full width and is not a label, letterhead or table row."""
     return (
         len(line.rstrip()) >= WRAPPED_SHARE * full
+        and not TABLE_ROW.search(line)
         and not line.rstrip().endswith(":")
         and not line.isupper()
     )
 
 
 def _continues(line: str) -> bool:
-    """A line that can carry on the previous one: not blank, a list item or a field."""
-    return bool(line.strip()) and not LIST_ITEM.match(line) and not FIELD.match(line)
+    """A line that can carry on the previous one: not blank, a list item, a field or a row."""
+    return (
+        bool(line.strip())
+        and not LIST_ITEM.match(line)
+        and not FIELD.match(line)
+        and not TABLE_ROW.search(line)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -329,6 +336,7 @@ class _FactMaker:
                 evidence=span._.evidence,
                 aliases=list(getattr(span._, "aliases", None) or []),
                 incidents=list(getattr(span._, "incidents", None) or []),
+                **(getattr(span._, "record_details", None) or {}),
             )
 
     def nationalities(self) -> Iterator[Fact]:
@@ -415,6 +423,7 @@ class _FactMaker:
                 method="rule:dates",
                 confidence=CONFIDENCE["date_day" if precision == "day" else "date_coarse"],
                 precision=precision,
+                date_kind=span._.date_kind,
             )
 
     def identifiers(self) -> Iterator[Fact]:

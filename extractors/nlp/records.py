@@ -1,0 +1,414 @@
+"""Records from the structure of the paperwork: tables of people and key–value forms.
+
+``pantau_records`` reads two layouts in the Doc text and writes ``doc._.records`` (a list of
+``Record``: one per table row or form block, each field mapped to the character span of its
+value) and ``doc.spans["record_field"]`` (one span per field value, labelled with the field):
+
+- tables, one row per line, cells joined by " | " (the page text of every reader) or by tabs:
+  a header row whose cells name known fields ("No | Nama | Kewarganegaraan | No. Paspor"),
+  then the rows with as many cells. Rows after blank lines or a page number, with the same
+  number of cells, continue the table (a table broken by a page end); a repeated header is
+  skipped;
+- key–value blocks: consecutive lines "Label : value", optionally numbered ("1. Nama : ...");
+  a block per person starts at a name field ("Nama lengkap", or "Nama Penjamin" for someone
+  who is not the foreigner) and takes the known fields after it.
+
+Field labels map to field names through ``data/record_fields.jsonl`` (``field``, ``labels``,
+optional ``role``). The component also marks what a form states about birth: dates inside a
+birth field get ``span._.date_kind = "birth"`` and places inside it are dropped from
+``doc.spans["place"]`` (a birthplace is not where anything happened); a passport cell that the
+identifier rules missed (a header names it, not a cue word) becomes an identifier span; and
+every row and form line starts a sentence, so one row's words are not read with the next.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.nlp.dates import BIRTH
+from extractors.nlp.gazetteer import data_path, read_jsonl
+from extractors.nlp.identifiers import normalise_code
+
+SPAN_KEY = "record_field"
+NAME_FIELDS = ("name", "related_name")
+# Fields that only a record about a foreign national carries.
+FOREIGN_FIELDS = frozenset({"nationality", "passport", "permit"})
+PASSPORT_SHAPE = re.compile(r"(?=(?:[A-Z]*\d){4})[A-Z0-9]{6,12}")
+MIN_HEADER_FIELDS = 2
+MAX_GAP_LINES = 3  # blank or page-furniture lines a table may continue across
+MAX_FURNITURE_CHARS = 40
+PAGE_FURNITURE = re.compile(
+    r"[-–—\s]*(?:(?:hal(?:aman)?\.?|page)\s*)?\d{1,4}(?:\s*(?:dari|/|of)\s*\d{1,4})?[-–—\s]*",
+    re.IGNORECASE,
+)
+MARKDOWN_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
+CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*")
+TAB_BREAK = re.compile(r"[ \t]*\t[ \t]*")
+KEY_VALUE = re.compile(
+    r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\n:|\t]{1,45}?)[ \t]*:[ \t]*"
+    r"(?P<value>\S[^\n]*?)?[ \t]*"
+)
+
+Doc.set_extension("records", default=None, force=True)
+
+Cell = tuple[int, int]
+
+
+@dataclass
+class Record:
+    """One table row or form block about one person: each field's value as a character span."""
+
+    start: int
+    end: int
+    kind: str  # "row" or "block"
+    group: int  # number of the table or form the record belongs to
+    fields: dict[str, Cell] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
+    role: str | None = None  # "other" when the name field names a sponsor, spouse ...
+    foreign: bool = False  # its table or form has foreigner fields (nationality, passport)
+    person: Cell | None = None  # the person span made from it (set by pantau_people)
+
+    def name_field(self) -> str | None:
+        """The field holding the record's name, if any."""
+        return next((f for f in NAME_FIELDS if f in self.fields), None)
+
+    def field_at(self, start: int, end: int) -> str | None:
+        """The field whose value holds the character range."""
+        for name, (s, e) in self.fields.items():
+            if s <= start and end <= e:
+                return name
+        return None
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+class FieldNames:
+    """Field labels of ``record_fields.jsonl``, matched with case and punctuation folded."""
+
+    def __init__(self, path: Path) -> None:
+        self.fields: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        for entry in read_jsonl(path):
+            for label in entry["labels"]:
+                self.fields.setdefault(fold_label(label), entry["field"])
+            if entry.get("role"):
+                self.roles[entry["field"]] = entry["role"]
+
+    def lookup(self, label: str) -> str | None:
+        """The field a label names, or None."""
+        return self.fields.get(fold_label(label))
+
+
+def fold_label(label: str) -> str:
+    """A label lower-cased with punctuation and spacing folded ("No. Paspor" -> "no paspor")."""
+    return " ".join(re.sub(r"[^\w]+", " ", label.lower()).split())
+
+
+@Language.factory(
+    "pantau_records",
+    default_config={"spans_key": SPAN_KEY, "fields": None},
+    assigns=["doc._.records", "doc.spans", "span._.date_kind"],
+)
+def make_records(nlp: Language, name: str, spans_key: str, fields: str | None) -> RecordFinder:
+    """Build the table and form reader (the field data path defaults to the shipped file)."""
+    return RecordFinder(
+        spans_key=spans_key, fields=Path(fields) if fields else data_path("record_fields.jsonl")
+    )
+
+
+class RecordFinder:
+    """Finds table rows and form blocks and writes them to the Doc."""
+
+    def __init__(self, *, spans_key: str, fields: Path) -> None:
+        self.spans_key = spans_key
+        self.names = FieldNames(fields)
+
+    def __call__(self, doc: Doc) -> Doc:
+        records = find_records(doc.text, self.names)
+        doc._.records = records
+        doc.spans[self.spans_key] = list(field_spans(doc, records))
+        mark_birth(doc, records)
+        add_passports(doc, records)
+        start_sentences(doc, records)
+        return doc
+
+
+def records_of(doc: Doc) -> list[Record]:
+    """The records ``pantau_records`` wrote on the Doc (none when it did not run)."""
+    return list(doc._.records or [])
+
+
+def find_records(text: str, names: FieldNames) -> list[Record]:
+    """Table rows and form blocks of a text, in text order."""
+    lines = split_lines(text)
+    records = find_rows(text, lines, names)
+    taken = [(r.start, r.end) for r in records]
+    records += [b for b in find_blocks(lines, names) if not overlaps(b, taken)]
+    return sorted(records, key=lambda r: r.start)
+
+
+def split_lines(text: str) -> list[_Line]:
+    """Every line of the text with its offsets."""
+    lines, pos = [], 0
+    for part in text.split("\n"):
+        lines.append(_Line(pos, pos + len(part), part))
+        pos += len(part) + 1
+    return lines
+
+
+def overlaps(record: Record, taken: list[Cell]) -> bool:
+    """True when the record shares characters with one of the ranges."""
+    return any(record.start < e and s < record.end for s, e in taken)
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+
+def cells_of(line: _Line) -> list[Cell] | None:
+    """The cells of a table line (" | " or tab separated), or None for other lines."""
+    text = line.text
+    stripped = text.strip()
+    if "|" in stripped:
+        breaker = CELL_BREAK
+    elif "\t" in stripped:
+        breaker = TAB_BREAK
+    else:
+        return None
+    lead = len(text) - len(text.lstrip())
+    body_start, body_end = line.start + lead, line.start + lead + len(stripped)
+    bordered = "|" in stripped and stripped.startswith("|") and stripped.endswith("|")
+    if bordered:
+        body_start, body_end = body_start + 1, body_end - 1
+    cells: list[Cell] = []
+    pos = body_start
+    offset = line.start
+    for m in breaker.finditer(text, body_start - offset, body_end - offset):
+        cells.append(trim_cell(text, pos - offset, m.start(), offset))
+        pos = offset + m.end()
+    cells.append(trim_cell(text, pos - offset, body_end - offset, offset))
+    return cells if len(cells) >= 2 else None
+
+
+def trim_cell(text: str, start: int, end: int, offset: int) -> Cell:
+    """A cell's range without surrounding spaces, in Doc offsets."""
+    value = text[start:end]
+    lead = len(value) - len(value.lstrip())
+    return (offset + start + lead, offset + start + len(value.rstrip()))
+
+
+def header_fields(text: str, cells: list[Cell], names: FieldNames) -> list[str | None] | None:
+    """The field of each header cell, or None when the line is not a header of people."""
+    fields = [names.lookup(text[s:e]) for s, e in cells]
+    known = [f for f in fields if f]
+    if len(known) < MIN_HEADER_FIELDS or not any(f in NAME_FIELDS for f in known):
+        return None
+    return fields if len(known) * 2 >= len(fields) else None
+
+
+def find_rows(text: str, lines: list[_Line], names: FieldNames) -> list[Record]:
+    """Rows of every table whose header names a person field."""
+    records: list[Record] = []
+    i, group = 0, 0
+    while i < len(lines):
+        cells = cells_of(lines[i])
+        header = header_fields(text, cells, names) if cells else None
+        if header is None:
+            i += 1
+            continue
+        group += 1
+        labels = [" ".join(text[s:e].split()) for s, e in cells or []]
+        i = read_table(text, lines, i + 1, (header, labels), group, names, records)
+    return records
+
+
+def read_table(
+    text: str,
+    lines: list[_Line],
+    i: int,
+    head: tuple[list[str | None], list[str]],
+    group: int,
+    names: FieldNames,
+    records: list[Record],
+) -> int:
+    """Read the rows after a header into ``records``; returns the index of the next line."""
+    header, labels = head
+    foreign = not FOREIGN_FIELDS.isdisjoint(f for f in header if f)
+    while i < len(lines):
+        nxt = next_row(text, lines, i, len(header))
+        if nxt is None:
+            return i
+        i, cells = nxt
+        if header_fields(text, cells, names) is not None:
+            continue  # the header repeated on the next page
+        record = Record(lines[i - 1].start, lines[i - 1].end, "row", group, foreign=foreign)
+        for name, label, (start, end) in zip(header, labels, cells, strict=True):
+            if name and end > start and name not in record.fields:
+                record.fields[name] = (start, end)
+                record.labels[name] = label
+        if record.name_field():
+            records.append(record)
+    return i
+
+
+def next_row(text: str, lines: list[_Line], i: int, width: int) -> tuple[int, list[Cell]] | None:
+    """The next row of ``width`` cells at line ``i`` or after a short gap; (next index, cells).
+
+    The gap may hold blank lines, markdown rules and page furniture (page numbers), so a
+    table broken by a page end goes on.
+    """
+    gap = 0
+    while i < len(lines) and gap <= MAX_GAP_LINES:
+        line = lines[i]
+        stripped = line.text.strip()
+        cells = cells_of(line)
+        if cells is not None and len(cells) == width:
+            return i + 1, cells
+        if MARKDOWN_RULE.fullmatch(stripped):
+            i += 1
+            continue
+        if stripped and not is_furniture(stripped):
+            return None
+        gap += 1 if stripped or (i and lines[i - 1].text.strip()) else 0
+        i += 1
+    return None
+
+
+def is_furniture(line: str) -> bool:
+    """A page number or running marker between the parts of a table ("- 2 -", "Hal. 2")."""
+    return len(line) <= MAX_FURNITURE_CHARS and PAGE_FURNITURE.fullmatch(line) is not None
+
+
+# -- key-value blocks -------------------------------------------------------------------------
+
+
+def find_blocks(lines: list[_Line], names: FieldNames) -> list[Record]:
+    """One record per name field of every run of "Label : value" lines."""
+    records: list[Record] = []
+    current: Record | None = None
+    last_field: str | None = None
+    group = 0
+    for n, line in enumerate(lines):
+        m = KEY_VALUE.fullmatch(line.text)
+        name = names.lookup(m.group("label")) if m else None
+        if m is None or (name is None and not is_label(m.group("label"))):
+            if current is not None and continues_value(lines, n, names) and last_field:
+                current.fields[last_field] = (current.fields[last_field][0], line.end)
+                current.end = line.end
+                continue
+            current, last_field = None, None
+            group += 1
+            continue
+        value = m.span("value") if m.group("value") else None
+        if name in NAME_FIELDS and value:
+            current = Record(line.start, line.end, "block", group, role=names.roles.get(name))
+            records.append(current)
+        if current is None or name is None or value is None or name in current.fields:
+            last_field = None
+            continue
+        current.fields[name] = (line.start + value[0], line.start + value[1])
+        current.labels[name] = " ".join(m.group("label").split())
+        current.end, last_field = line.end, name
+    for record in records:
+        record.foreign = not FOREIGN_FIELDS.isdisjoint(record.fields)
+    return records
+
+
+def is_label(label: str) -> bool:
+    """A short label of a form line that Pantau does not read ("NIK", "Alamat Asal")."""
+    words = label.split()
+    return 0 < len(words) <= 4 and label.strip()[0].isupper()
+
+
+def continues_value(lines: list[_Line], n: int, names: FieldNames) -> bool:
+    """True when line ``n`` wraps the value above it: the line after it is a form line again."""
+    if not lines[n].text.strip() or n + 1 >= len(lines):
+        return False
+    m = KEY_VALUE.fullmatch(lines[n + 1].text)
+    return m is not None and names.lookup(m.group("label")) is not None
+
+
+# -- writing to the Doc -----------------------------------------------------------------------
+
+
+def field_spans(doc: Doc, records: list[Record]) -> Iterator[Span]:
+    """A span per field value, labelled with its field name."""
+    for record in records:
+        for name, (start, end) in record.fields.items():
+            span = doc.char_span(start, end, label=name, alignment_mode="expand")
+            if span is not None:
+                yield span
+
+
+def birth_cells(records: list[Record]) -> list[Cell]:
+    """The character ranges of every birth field."""
+    return [r.fields["birth"] for r in records if "birth" in r.fields]
+
+
+def mark_birth(doc: Doc, records: list[Record]) -> None:
+    """Dates in a birth field are birth dates; places in it are not where events happened."""
+    cells = birth_cells(records)
+    if not cells:
+        return
+
+    def inside(span: Span) -> bool:
+        return any(s <= span.start_char and span.end_char <= e for s, e in cells)
+
+    for span in doc.spans.get("date", []):
+        if inside(span):
+            span._.date_kind = BIRTH
+    if "place" in doc.spans:
+        doc.spans["place"] = [s for s in doc.spans["place"] if not inside(s)]
+
+
+def add_passports(doc: Doc, records: list[Record]) -> None:
+    """Identifier spans for passport cells that the identifier rules left without one."""
+    if not Span.has_extension("id_kind"):
+        return
+    found = list(doc.spans.get("identifier", []))
+    for record in records:
+        cell = record.fields.get("passport")
+        if cell is None or any(cell[0] <= s.start_char < cell[1] for s in found):
+            continue
+        value = passport_value(doc.text[cell[0] : cell[1]])
+        span = doc.char_span(*cell, alignment_mode="expand") if value else None
+        if span is not None:
+            span._.id_kind, span._.value = "passport", value
+            found.append(span)
+    doc.spans["identifier"] = sorted(found, key=lambda s: s.start_char)
+
+
+def passport_value(text: str) -> str | None:
+    """The normalised passport number a cell holds, if it has a passport's shape."""
+    value = normalise_code("passport", text)
+    return value if value and PASSPORT_SHAPE.fullmatch(value) else None
+
+
+def start_sentences(doc: Doc, records: list[Record]) -> None:
+    """Every row and form line starts a sentence, and so does the line after a record."""
+    if not doc.has_annotation("SENT_START") or len(doc) < 2:
+        return
+    starts = [t.idx for t in doc]
+    bounds: set[int] = set()
+    for record in records:
+        bounds.add(record.start)
+        inner = doc.text[record.start : record.end]
+        bounds.update(record.start + m.end() for m in re.finditer(r"\n", inner))
+        bounds.add(record.end)
+    for pos in bounds:
+        i = bisect.bisect_left(starts, pos)
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if 0 < i < len(doc):
+            doc[i].is_sent_start = True

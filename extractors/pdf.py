@@ -2,7 +2,9 @@
 
 A page whose text layer is usable is read from it, in reading order, with word
 boxes; a page without one (a scan) is rendered for OCR. The decision is made page
-by page, so mixed PDFs work.
+by page, so mixed PDFs work. A ruled table (pdfplumber's table finder) comes out where
+it stands on the page, one row per line with its cells joined by " | ", as the other
+readers write tables; the text around it reads as before.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ PDFIUM_LOCK = threading.RLock()
 POINTS_PER_INCH = 72.0
 _MIN_LETTERS = 20
 _CID = re.compile(r"\(cid:\d+\)")
+CELL_JOINER = " | "
+_TEXT_OPTIONS = {"x_tolerance": 1.5, "y_tolerance": 3}
 
 # pdfminer logs every malformed object it meets; the page error says what matters.
 for _noisy in ("pdfminer", "pdfplumber"):
@@ -87,11 +91,17 @@ def read_text_layers(path: Path, *, dpi: int) -> Iterator[PdfPageText | Exceptio
 
 
 def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
-    text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+    scale = dpi / POINTS_PER_INCH
+    tables = _tables(page)
+    if tables:
+        text, words = _text_with_tables(page, tables, scale=scale)
+    else:
+        text = page.extract_text(**_TEXT_OPTIONS) or ""
+        words = []
     if not is_usable_text(text):
         return None
-    scale = dpi / POINTS_PER_INCH
-    words = _words(page, text, scale=scale)
+    if not tables:
+        words = _words(page, text, scale=scale)
     return PageText(
         text=text,
         source=PageSource.TEXT_LAYER,
@@ -101,12 +111,85 @@ def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
     )
 
 
+def _tables(page: pdfplumber.page.Page) -> list:
+    """The ruled tables of a page with two rows and two columns or more, top to bottom."""
+    try:
+        found = page.find_tables()
+    except Exception:  # a malformed drawing must not cost the page its text
+        return []
+    tables = [t for t in found if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+    return sorted(tables, key=lambda t: t.bbox[1])
+
+
+class _Layout:
+    """Page text built segment by segment, with the word boxes of each segment."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.words: list[WordBox] = []
+
+    def add(self, segment: str, words: list[WordBox], *, same_line: bool = False) -> None:
+        """Append a segment on a new line, its word offsets and lines moved to the page's."""
+        if not segment.strip():
+            return
+        if self.text:
+            self.text += "\n"
+        base, line = len(self.text), self.text.count("\n")
+        for word in words:
+            start = word.start + base if word.start >= 0 else -1
+            moved = 0 if same_line else word.line
+            self.words.append(word.model_copy(update={"start": start, "line": line + moved}))
+        self.text += segment
+
+
+def _text_with_tables(page: pdfplumber.page.Page, tables: list, *, scale: float):
+    """The page text with each table as " | " rows at its place, and the word boxes."""
+    layout = _Layout()
+    x0, top, x1, bottom = page.bbox
+    for table in tables:
+        t_top, t_bottom = table.bbox[1], table.bbox[3]
+        if t_top > top:
+            _add_region(layout, page.crop((x0, top, x1, t_top), strict=False), scale)
+        band = page.crop((x0, max(top, t_top), x1, min(bottom, t_bottom)), strict=False)
+        _add_region(layout, band.outside_bbox(table.bbox, strict=False), scale)
+        for row in table.rows:
+            _add_row(layout, page, row.cells, scale)
+        top = max(top, t_bottom)
+    if top < bottom:
+        _add_region(layout, page.crop((x0, top, x1, bottom), strict=False), scale)
+    return layout.text, layout.words
+
+
+def _add_region(layout: _Layout, region: pdfplumber.page.Page, scale: float) -> None:
+    text = region.extract_text(**_TEXT_OPTIONS) or ""
+    layout.add(text, _words(region, text, scale=scale))
+
+
+def _add_row(layout: _Layout, page: pdfplumber.page.Page, cells: list, scale: float) -> None:
+    """One table row as a line of cells joined by " | "."""
+    parts: list[str] = []
+    words: list[WordBox] = []
+    pos = 0
+    for bbox in cells:
+        region = page.crop(bbox, strict=False) if bbox is not None else None
+        raw = (region.extract_text(**_TEXT_OPTIONS) or "") if region is not None else ""
+        cell = " ".join(raw.split())
+        if region is not None:
+            for word in _words(region, cell, scale=scale):
+                start = word.start + pos if word.start >= 0 else -1
+                words.append(word.model_copy(update={"start": start}))
+        parts.append(cell)
+        pos += len(cell) + len(CELL_JOINER)
+    if any(parts):
+        layout.add(CELL_JOINER.join(parts), words, same_line=True)
+
+
 def _words(page: pdfplumber.page.Page, text: str, *, scale: float) -> list[WordBox]:
     words: list[WordBox] = []
     cursor = 0
     line = 0
     last_top: float | None = None
-    for raw in page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False):
+    for raw in page.extract_words(**_TEXT_OPTIONS, keep_blank_chars=False):
         if last_top is not None and abs(raw["top"] - last_top) > 3:
             line += 1
         last_top = raw["top"]

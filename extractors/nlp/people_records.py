@@ -66,7 +66,9 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
     code, stated = cell_nationality(ctx, record)
     role = "other" if record.role or code == "ID" else "foreign_national"
     label = record.labels.get(name) or "Nama"
-    evidence = f"{record.labels.get('nationality') or 'Kewarganegaraan'} {stated}" if stated else label
+    evidence = (
+        f"{record.labels.get('nationality') or 'Kewarganegaraan'} {stated}" if stated else label
+    )
     if record.role:
         evidence = label
     return Candidate(

@@ -83,7 +83,8 @@ def reflow(text: str) -> str:
     is neither blank, a list item nor a field ("Notulis : ..."); headers, fields, lists
     and signature blocks keep their lines. OCR sometimes puts a blank line inside a
     sentence (a hanging indent read as a new block): a wrapped line that ends without
-    closing punctuation is joined across one blank line too. Offsets do not move.
+    closing punctuation and is not a field is joined across one blank line too. Table rows
+    (cells joined by " | " or tabs) keep their lines. Offsets do not move.
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
@@ -101,11 +102,18 @@ def reflow(text: str) -> str:
             and i + 2 < len(lines)
             and _continues(lines[i + 2])
             and not SENTENCE_END.search(line)
+            and not _is_field(line)  # a form's last field ends at the blank line
         ):
             joins[i] = joins[i + 1] = True
     return (
         "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
     )
+
+
+def _is_field(line: str) -> bool:
+    """A form line "Label : value", numbered or not ("6. Sponsor : PT ...")."""
+    item = LIST_ITEM.match(line)
+    return FIELD.match(line, item.end() if item else 0) is not None
 
 
 def _wrapped(line: str, full: int) -> bool:

@@ -18,7 +18,7 @@ optional ``role``). The component also marks what a form states about birth: dat
 birth field get ``span._.date_kind = "birth"`` and places inside it are dropped from
 ``doc.spans["place"]`` (a birthplace is not where anything happened); a passport cell that the
 identifier rules missed (a header names it, not a cue word) becomes an identifier span; and
-every row and form line starts a sentence, so one row's words are not read with the next.
+every row and form block starts a sentence, so one row's words are not read with the next.
 """
 
 from __future__ import annotations
@@ -396,16 +396,17 @@ def passport_value(text: str) -> str | None:
 
 
 def start_sentences(doc: Doc, records: list[Record]) -> None:
-    """Every row and form line starts a sentence, and so does the line after a record."""
+    """Every table row and form block starts a sentence, and so does the line after it.
+
+    A form block stays one sentence, so that "Yang bersangkutan" after it still reaches
+    the person it names.
+    """
     if not doc.has_annotation("SENT_START") or len(doc) < 2:
         return
     starts = [t.idx for t in doc]
     bounds: set[int] = set()
     for record in records:
-        bounds.add(record.start)
-        inner = doc.text[record.start : record.end]
-        bounds.update(record.start + m.end() for m in re.finditer(r"\n", inner))
-        bounds.add(record.end)
+        bounds.update((record.start, record.end))
     for pos in bounds:
         i = bisect.bisect_left(starts, pos)
         while i < len(doc) and doc[i].is_space:

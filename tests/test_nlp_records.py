@@ -142,6 +142,7 @@ def test_nlp_records_indonesian_row_is_not_a_foreign_national() -> None:
         "1 | HASSAN Omar Farouk | L | 38 | Mesir | Overstay 40 hari\n"
         "2 | Siti Rahmawati | P | 31 | Indonesia | Istri, penjamin\n"
         "3 | Wayan Sudarsana | L | 45 | WNI | Pemilik vila\n"
+        "| Jumlah | | | | 3 orang\n"
     )
     extraction = extract_facts([(1, text)])
     assert foreigners(extraction) == {"HASSAN Omar Farouk": ("EG", None, ["overstay"])}

@@ -71,17 +71,18 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
     )
     if record.role:
         evidence = label
+    foreign = role == "foreign_national"
     return Candidate(
         start,
         end,
         SOURCE,
-        role,
-        None,
-        " ".join(evidence.split()),
-        1,
-        code if role == "foreign_national" else None,
-        (record.start, record.end),
-        cell_passport(ctx, record) if role == "foreign_national" else None,
+        role=role,
+        evidence=" ".join(evidence.split()),
+        nationality=code if foreign else None,
+        scope=(record.start, record.end),
+        passport=cell_passport(ctx, record) if foreign else None,
+        # a nationality cell that names no known country: nothing to guess it from
+        doubt=foreign and code is None and "nationality" in record.fields,
     )
 
 

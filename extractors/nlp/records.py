@@ -14,7 +14,8 @@ value) and ``doc.spans["record_field"]`` (one span per field value, labelled wit
   who is not the foreigner) and takes the known fields after it.
 
 Field labels map to field names through ``data/record_fields.jsonl`` (``field``, ``labels``,
-optional ``role``). The component also marks what a form states about birth: dates inside a
+optional ``role``; a ``not_name`` record lists what a name cell holds when it names nobody,
+such as a totals row). The component also marks what a form states about birth: dates inside a
 birth field get ``span._.date_kind = "birth"`` and places inside it are dropped from
 ``doc.spans["place"]`` (a birthplace is not where anything happened); a passport cell that the
 identifier rules missed (a header names it, not a cue word) becomes an identifier span; and
@@ -100,7 +101,11 @@ class FieldNames:
     def __init__(self, path: Path) -> None:
         self.fields: dict[str, str] = {}
         self.roles: dict[str, str] = {}
+        self.not_names: frozenset[str] = frozenset()
         for entry in read_jsonl(path):
+            if entry.get("kind") == "not_name":
+                self.not_names |= {fold_label(v) or v for v in entry["values"]}
+                continue
             for label in entry["labels"]:
                 self.fields.setdefault(fold_label(label), entry["field"])
             if entry.get("role"):
@@ -109,6 +114,11 @@ class FieldNames:
     def lookup(self, label: str) -> str | None:
         """The field a label names, or None."""
         return self.fields.get(fold_label(label))
+
+    def names_nobody(self, value: str) -> bool:
+        """True for a name cell that holds no name: empty, a total, a dash, digits only."""
+        folded = fold_label(value)
+        return not any(c.isalpha() for c in value) or (folded or value.strip()) in self.not_names
 
 
 def fold_label(label: str) -> str:
@@ -257,7 +267,8 @@ def read_table(
             if name and end > start and name not in record.fields:
                 record.fields[name] = (start, end)
                 record.labels[name] = label
-        if record.name_field():
+        name = record.name_field()
+        if name and not names.names_nobody(text[slice(*record.fields[name])]):
             records.append(record)
     return i
 
@@ -311,7 +322,7 @@ def find_blocks(lines: list[_Line], names: FieldNames) -> list[Record]:
             group += 1
             continue
         value = m.span("value") if m.group("value") else None
-        if name in NAME_FIELDS and value:
+        if name in NAME_FIELDS and value and not names.names_nobody(m.group("value")):
             current = Record(line.start, line.end, "block", group, role=names.roles.get(name))
             records.append(current)
         if current is None or name is None or value is None or name in current.fields:

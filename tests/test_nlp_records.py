@@ -234,3 +234,73 @@ def test_nlp_records_report_files_give_the_same_four_people(
     assert not fake_ocr.calls
     pages = [(page.number, page.text.text) for page in result.pages if page.text]
     assert foreigners(extract_facts(pages)) == FOUR
+
+
+@pytest.fixture(scope="module")
+def records_nlp():
+    return blank_pipeline("sentencizer", "records")
+
+
+def fields_of(doc) -> list[dict[str, str]]:
+    return [{k: doc.text[s:e] for k, (s, e) in r.fields.items()} for r in doc._.records]
+
+
+def test_nlp_records_form_blocks_one_per_person(records_nlp) -> None:
+    doc = records_nlp(
+        "Orang asing yang diamankan:\n"
+        "a. Nama : OKAFOR Chukwuemeka\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "   NIK : -\n"
+        "   Alamat : Jalan Raya Canggu Nomor 4,\n"
+        "   Kecamatan Kuta Utara\n"
+        "   Umur : 29 tahun\n"
+        "b. Nama : ADEYEMI Tunde\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "Keduanya ditempatkan di ruang detensi.\n"
+        "Nama Penjamin : Hendra Kusumawardana\n"
+    )
+    assert fields_of(doc) == [
+        {
+            "name": "OKAFOR Chukwuemeka",
+            "nationality": "Nigeria",
+            "address": "Jalan Raya Canggu Nomor 4,\n   Kecamatan Kuta Utara",
+            "age": "29 tahun",
+        },
+        {"name": "ADEYEMI Tunde", "nationality": "Nigeria"},
+        {"related_name": "Hendra Kusumawardana"},
+    ]
+    assert [(r.kind, r.foreign, r.role) for r in doc._.records] == [
+        ("block", True, None),
+        ("block", True, None),
+        ("block", False, "other"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "foreign"),
+    [
+        ("No | Nama WNA | Umur | Alamat", True),
+        ("No | Nama | No. Paspor/ITAS | Alamat", True),
+        ("No | Nama | Jabatan | Instansi", False),
+    ],
+)
+def test_nlp_records_table_about_foreigners_by_its_header(records_nlp, header, foreign) -> None:
+    doc = records_nlp(f"{header}\n1 | SATO Haruki | 41 | Jalan Bypass Ngurah Rai\n")
+    [record] = doc._.records
+    assert (record.foreign, doc.text[slice(*record.fields["name"])]) == (foreign, "SATO Haruki")
+
+
+def test_nlp_records_birthplace_in_any_form_is_no_person() -> None:
+    text = (
+        "Pemeriksaan dilakukan terhadap orang asing dengan identitas:\n"
+        "Nama : Friedrich Wilhelm Brandt\n"
+        "Tempat/Tgl lahir : Hamburg, 14-03-1979\n"
+        "Pekerjaan : Konsultan\n\n"
+        "Yang bersangkutan adalah warga negara Jerman."
+    )
+    extraction = extract_facts([(1, text)])
+    people = [f.text for f in extraction.facts if f.kind.value.endswith(("national", "person"))]
+    assert "Hamburg" not in " ".join(people)
+    assert [f.attributes.get("date_kind") for f in extraction.facts if f.kind is FactKind.DATE] == [
+        "birth"
+    ]

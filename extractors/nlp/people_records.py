@@ -12,7 +12,8 @@ or spouse, gives one ``record`` candidate, ranked above every other rule:
 - the passport is the identifier in the passport cell; the age the number in the age cell.
 
 Names that other rules find anywhere else in such a record (a birthplace, a sponsor company, a
-director named in the sponsor cell) are dropped: the record says who the person is. After the
+director named in the sponsor cell) are dropped: the record says who the person is. A
+birthplace is dropped from every other form too. After the
 people are settled, each record keeps the character span of its person (``record.person``) so
 that incidents written in the row are tied to that person, and the person span gets
 ``span._.record_details`` (sex, permit, occupation, sponsor as written).
@@ -51,6 +52,8 @@ def with_records(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
         if cand is not None:
             made.append(cand)
             claimed.append((record.start, record.end))
+        elif "birth" in record.fields:
+            claimed.append(record.fields["birth"])  # a birthplace is nobody
     kept = [c for c in candidates if not any(c.start < e and s < c.end for s, e in claimed)]
     return kept + made
 

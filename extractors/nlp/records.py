@@ -50,6 +50,7 @@ PAGE_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 MARKDOWN_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
+LABEL_PARTS = re.compile(r"[ \t]*(?:/|&|\bdan\b)[ \t]*", re.IGNORECASE)
 CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*")
 TAB_BREAK = re.compile(r"[ \t]*\t[ \t]*")
 KEY_VALUE = re.compile(
@@ -102,18 +103,31 @@ class FieldNames:
         self.fields: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.not_names: frozenset[str] = frozenset()
+        self.foreign_labels: set[str] = set()  # labels that say the person is foreign
         for entry in read_jsonl(path):
             if entry.get("kind") == "not_name":
                 self.not_names |= {fold_label(v) or v for v in entry["values"]}
                 continue
             for label in entry["labels"]:
                 self.fields.setdefault(fold_label(label), entry["field"])
+                if entry.get("foreign"):
+                    self.foreign_labels.add(fold_label(label))
             if entry.get("role"):
                 self.roles[entry["field"]] = entry["role"]
 
     def lookup(self, label: str) -> str | None:
-        """The field a label names, or None."""
-        return self.fields.get(fold_label(label))
+        """The field a label names, or None; "No. Paspor/ITAS" names its first known part."""
+        folded = fold_label(label)
+        if folded in self.fields:
+            return self.fields[folded]
+        parts = [fold_label(p) for p in LABEL_PARTS.split(label)]
+        return next((self.fields[p] for p in parts if p in self.fields), None)
+
+    def is_foreign(self, labels: dict[str, str]) -> bool:
+        """True when the fields (field -> label) show a record about a foreign national."""
+        if not FOREIGN_FIELDS.isdisjoint(labels):
+            return True
+        return any(fold_label(labels.get(f, "")) in self.foreign_labels for f in NAME_FIELDS)
 
     def names_nobody(self, value: str) -> bool:
         """True for a name cell that holds no name: empty, a total, a dash, digits only."""
@@ -254,7 +268,8 @@ def read_table(
 ) -> int:
     """Read the rows after a header into ``records``; returns the index of the next line."""
     header, labels = head
-    foreign = not FOREIGN_FIELDS.isdisjoint(f for f in header if f)
+    named = {f: label for f, label in zip(header, labels, strict=True) if f}
+    foreign = names.is_foreign(named)
     while i < len(lines):
         nxt = next_row(text, lines, i, len(header))
         if nxt is None:
@@ -332,7 +347,7 @@ def find_blocks(lines: list[_Line], names: FieldNames) -> list[Record]:
         current.labels[name] = " ".join(m.group("label").split())
         current.end, last_field = line.end, name
     for record in records:
-        record.foreign = not FOREIGN_FIELDS.isdisjoint(record.fields)
+        record.foreign = names.is_foreign(record.labels)
     return records
 
 
@@ -343,8 +358,15 @@ def is_label(label: str) -> bool:
 
 
 def continues_value(lines: list[_Line], n: int, names: FieldNames) -> bool:
-    """True when line ``n`` wraps the value above it: the line after it is a form line again."""
-    if not lines[n].text.strip() or n + 1 >= len(lines):
+    """True when line ``n`` wraps the value above it.
+
+    It is indented or follows a value broken after a comma, and the line after it is a form
+    line again; a sentence after a form ("Keduanya ditahan.") is not part of it.
+    """
+    text = lines[n].text
+    if not text.strip() or n + 1 >= len(lines) or text.rstrip().endswith("."):
+        return False
+    if not (text[:1].isspace() or lines[n - 1].text.rstrip().endswith((",", "-", "/"))):
         return False
     m = KEY_VALUE.fullmatch(lines[n + 1].text)
     return m is not None and names.lookup(m.group("label")) is not None

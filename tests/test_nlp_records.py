@@ -304,3 +304,21 @@ def test_nlp_records_birthplace_in_any_form_is_no_person() -> None:
     assert [f.attributes.get("date_kind") for f in extraction.facts if f.kind is FactKind.DATE] == [
         "birth"
     ]
+
+
+def test_nlp_records_each_block_keeps_its_own_incidents() -> None:
+    text = (
+        "Dalam pengawasan di Kecamatan Kuta Utara ditemukan dua orang asing, yaitu:\n"
+        "1. Nama : OKAFOR Chukwuemeka\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "   No. Paspor : A09871234\n"
+        "   Pelanggaran : Overstay\n"
+        "2. Nama : SATO Haruki\n"
+        "   Kewarganegaraan : Jepang\n"
+        "   No. Paspor : TK5512873\n"
+        "   Pelanggaran : Bekerja tanpa izin\n"
+    )
+    assert foreigners(extract_facts([(1, text)])) == {
+        "OKAFOR Chukwuemeka": ("NG", "A09871234", ["overstay"]),
+        "SATO Haruki": ("JP", "TK5512873", ["illegal_work"]),
+    }

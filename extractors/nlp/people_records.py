@@ -13,7 +13,8 @@ or spouse, gives one ``record`` candidate, ranked above every other rule:
 
 Names that other rules find anywhere else in such a record (a birthplace, a sponsor company, a
 director named in the sponsor cell) are dropped: the record says who the person is. A
-birthplace is dropped from every other form too. After the
+birthplace is dropped from every other form too, and so is a counted group ("dua orang asing,
+yaitu:") right before a table or form that names as many foreigners. After the
 people are settled, each record keeps the character span of its person (``record.person``) so
 that incidents written in the row are tied to that person, and the person span gets
 ``span._.record_details`` (sex, permit, occupation, sponsor as written).
@@ -39,6 +40,7 @@ INDONESIAN = frozenset({"wni", "indonesia", "warga negara indonesia", "ri"})
 DETAIL_FIELDS = ("sex", "permit", "occupation", "sponsor")
 AGE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 MAX_AGE = 120
+GROUP_REACH = 200  # characters between a counted group and the table or form naming them
 
 Span.set_extension("record_details", default=None, force=True)
 
@@ -55,7 +57,31 @@ def with_records(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
         elif "birth" in record.fields:
             claimed.append(record.fields["birth"])  # a birthplace is nobody
     kept = [c for c in candidates if not any(c.start < e and s < c.end for s, e in claimed)]
-    return kept + made
+    return drop_listed_groups(kept, made, records_of(ctx.doc)) + made
+
+
+def drop_listed_groups(
+    candidates: list[Candidate], made: list[Candidate], records: list[Record]
+) -> list[Candidate]:
+    """Drop a counted group ("dua orang asing, yaitu:") whose members a table or form after it
+    names: the records are those people."""
+    listed: dict[tuple[str, int], list[int]] = {}  # table or form -> [first start, foreigners]
+    people = {c.scope: c for c in made if c.role == "foreign_national"}
+    for record in records:
+        entry = listed.setdefault((record.kind, record.group), [record.start, 0])
+        entry[1] += (record.start, record.end) in people
+    return [
+        c
+        for c in candidates
+        if not (
+            c.source == "group"
+            and c.count
+            and any(
+                0 <= start - c.end <= GROUP_REACH and c.count <= named
+                for start, named in listed.values()
+            )
+        )
+    ]
 
 
 def record_candidate(ctx: Context, record: Record) -> Candidate | None:

@@ -25,6 +25,7 @@ _BLOCK_TAGS = "p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, artic
 _WS = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 CELL_JOINER = " | "
+_MAX_CELL_CHARS = 300  # an HTML cell longer than this is page layout, not a data table
 _TAB_CELLS = re.compile(r"[ \t]*\t[ \t]*")
 _PIPE_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -72,18 +73,25 @@ def read_html(path: Path) -> list[str]:
     for tag in soup(_DROP_TAGS):
         tag.decompose()
     for table in reversed(soup.find_all("table")):  # inner tables first
-        table.replace_with("\n" + "\n".join(_html_rows(table)) + "\n")
+        rows = _html_rows(table)
+        if rows is not None:
+            table.replace_with("\n" + "\n".join(rows) + "\n")
     for tag in soup.select(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
     return [tidy(soup.get_text())]
 
 
-def _html_rows(table) -> list[str]:
-    """The rows of an HTML table, cells (th and td) joined by " | "."""
+def _html_rows(table) -> list[str] | None:
+    """The rows of an HTML table, cells (th and td) joined by " | ".
+
+    None for a layout table (a cell holding a whole text), which reads as paragraphs.
+    """
     rows = []
     for row in table.find_all("tr"):
         cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["th", "td"])]
+        if any(len(cell) > _MAX_CELL_CHARS for cell in cells):
+            return None
         if any(cells):
             rows.append(CELL_JOINER.join(cells))
     return rows

@@ -89,3 +89,16 @@ def test_pdf_page_without_table_reads_as_before(tmp_path: Path) -> None:
 def test_reflow_keeps_table_rows_apart() -> None:
     text = "\n".join([BEFORE, *LINES, AFTER])
     assert reflow(text) == text
+
+
+def test_textdocs_html_layout_table_reads_as_paragraphs(tmp_path: Path) -> None:
+    story = "Petugas gabungan memeriksa sejumlah vila di kawasan Canggu. " * 8
+    path = tmp_path / "berita.html"
+    path.write_text(
+        f"<html><body><table><tr><td><p>{story}</p><p>{AFTER}</p></td><td>Iklan</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    [text] = read_html(path)
+    assert f"{story.strip()}\n\n{AFTER}" in text
+    assert " | " not in text

@@ -31,6 +31,7 @@ POINTS_PER_INCH = 72.0
 _MIN_LETTERS = 20
 _CID = re.compile(r"\(cid:\d+\)")
 CELL_JOINER = " | "
+_MAX_CELL_CHARS = 300  # a ruled cell longer than this frames a text, not a table cell
 _TEXT_OPTIONS = {"x_tolerance": 1.5, "y_tolerance": 3}
 
 # pdfminer logs every malformed object it meets; the page error says what matters.
@@ -118,7 +119,13 @@ def _tables(page: pdfplumber.page.Page) -> list:
     except Exception:  # a malformed drawing must not cost the page its text
         return []
     tables = [t for t in found if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-    return sorted(tables, key=lambda t: t.bbox[1])
+    return sorted((t for t in tables if _is_data_table(t)), key=lambda t: t.bbox[1])
+
+
+def _is_data_table(table) -> bool:
+    """False for a ruled layout (a frame around whole paragraphs): it reads as text."""
+    cells = [cell or "" for row in table.extract(**_TEXT_OPTIONS) for cell in row]
+    return all(len(cell) <= _MAX_CELL_CHARS for cell in cells)
 
 
 class _Layout:

@@ -102,3 +102,12 @@ def test_textdocs_html_layout_table_reads_as_paragraphs(tmp_path: Path) -> None:
     [text] = read_html(path)
     assert f"{story.strip()}\n\n{AFTER}" in text
     assert " | " not in text
+
+
+def test_pdf_ruled_frame_around_paragraphs_reads_as_text(tmp_path: Path) -> None:
+    story = "Petugas gabungan memeriksa sejumlah vila di kawasan Canggu. " * 6
+    frame = [[story, story], [story, "Catatan"]]
+    path = write_table_pdf(tmp_path / "berita.pdf", [(BEFORE, frame, AFTER)])
+    [page] = list(read_text_layers(path, dpi=150))
+    assert not isinstance(page, Exception) and page.text is not None
+    assert " | " not in page.text.text

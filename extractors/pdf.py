@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -112,20 +113,24 @@ def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
     )
 
 
-def _tables(page: pdfplumber.page.Page) -> list:
-    """The ruled tables of a page with two rows and two columns or more, top to bottom."""
+def _tables(page: pdfplumber.page.Page) -> list[tuple[Any, list[list[str | None]]]]:
+    """The data tables of a page, top to bottom, each with the text of its cells.
+
+    A table needs two rows and two columns; a ruled frame around whole paragraphs is no
+    table and reads as text.
+    """
     try:
         found = page.find_tables()
     except Exception:  # a malformed drawing must not cost the page its text
         return []
-    tables = [t for t in found if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-    return sorted((t for t in tables if _is_data_table(t)), key=lambda t: t.bbox[1])
-
-
-def _is_data_table(table) -> bool:
-    """False for a ruled layout (a frame around whole paragraphs): it reads as text."""
-    cells = [cell or "" for row in table.extract(**_TEXT_OPTIONS) for cell in row]
-    return all(len(cell) <= _MAX_CELL_CHARS for cell in cells)
+    tables = []
+    for table in sorted(found, key=lambda t: t.bbox[1]):
+        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
+            continue
+        texts = table.extract(**_TEXT_OPTIONS)
+        if all(len(cell or "") <= _MAX_CELL_CHARS for row in texts for cell in row):
+            tables.append((table, texts))
+    return tables
 
 
 class _Layout:
@@ -149,18 +154,19 @@ class _Layout:
         self.text += segment
 
 
-def _text_with_tables(page: pdfplumber.page.Page, tables: list, *, scale: float):
+def _text_with_tables(
+    page: pdfplumber.page.Page, tables: list[tuple[Any, list[list[str | None]]]], *, scale: float
+) -> tuple[str, list[WordBox]]:
     """The page text with each table as " | " rows at its place, and the word boxes."""
     layout = _Layout()
     x0, top, x1, bottom = page.bbox
-    for table in tables:
+    for table, texts in tables:
         t_top, t_bottom = table.bbox[1], table.bbox[3]
         if t_top > top:
             _add_region(layout, page.crop((x0, top, x1, t_top), strict=False), scale)
         band = page.crop((x0, max(top, t_top), x1, min(bottom, t_bottom)), strict=False)
         _add_region(layout, band.outside_bbox(table.bbox, strict=False), scale)
-        for row in table.rows:
-            _add_row(layout, page, row.cells, scale)
+        _add_table(layout, page, table, texts, scale)
         top = max(top, t_bottom)
     if top < bottom:
         _add_region(layout, page.crop((x0, top, x1, bottom), strict=False), scale)
@@ -172,31 +178,50 @@ def _add_region(layout: _Layout, region: pdfplumber.page.Page, scale: float) -> 
     layout.add(text, _words(region, text, scale=scale))
 
 
-def _add_row(layout: _Layout, page: pdfplumber.page.Page, cells: list, scale: float) -> None:
-    """One table row as a line of cells joined by " | "."""
-    parts: list[str] = []
-    words: list[WordBox] = []
-    pos = 0
-    for bbox in cells:
-        region = page.crop(bbox, strict=False) if bbox is not None else None
-        raw = (region.extract_text(**_TEXT_OPTIONS) or "") if region is not None else ""
-        cell = " ".join(raw.split())
-        if region is not None:
-            for word in _words(region, cell, scale=scale):
+def _add_table(
+    layout: _Layout,
+    page: pdfplumber.page.Page,
+    table: Any,
+    texts: list[list[str | None]],
+    scale: float,
+) -> None:
+    """Each row of a table as a line of cells joined by " | ", with its word boxes."""
+    words = _raw_words(page.crop(table.bbox, strict=False))
+    for row, row_texts in zip(table.rows, texts, strict=True):
+        parts: list[str] = []
+        boxes: list[WordBox] = []
+        for bbox, raw in zip(row.cells, row_texts, strict=True):
+            cell = " ".join((raw or "").split())
+            inside = [w for w in words if bbox is not None and _centre_in(w, bbox)]
+            pos = sum(len(p) + len(CELL_JOINER) for p in parts)
+            for word in _place_words(inside, cell, scale=scale):
                 start = word.start + pos if word.start >= 0 else -1
-                words.append(word.model_copy(update={"start": start}))
-        parts.append(cell)
-        pos += len(cell) + len(CELL_JOINER)
-    if any(parts):
-        layout.add(CELL_JOINER.join(parts), words, same_line=True)
+                boxes.append(word.model_copy(update={"start": start}))
+            parts.append(cell)
+        if any(parts):
+            layout.add(CELL_JOINER.join(parts), boxes, same_line=True)
+
+
+def _centre_in(word: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _raw_words(page: pdfplumber.page.Page) -> list[dict]:
+    return page.extract_words(**_TEXT_OPTIONS, keep_blank_chars=False)
 
 
 def _words(page: pdfplumber.page.Page, text: str, *, scale: float) -> list[WordBox]:
+    return _place_words(_raw_words(page), text, scale=scale)
+
+
+def _place_words(raws: list[dict], text: str, *, scale: float) -> list[WordBox]:
+    """Word boxes in pixels, each with the offset of its word in `text` (-1 if not found)."""
     words: list[WordBox] = []
     cursor = 0
     line = 0
     last_top: float | None = None
-    for raw in page.extract_words(**_TEXT_OPTIONS, keep_blank_chars=False):
+    for raw in raws:
         if last_top is not None and abs(raw["top"] - last_top) > 3:
             line += 1
         last_top = raw["top"]

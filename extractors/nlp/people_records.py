@@ -23,6 +23,7 @@ that incidents written in the row are tied to that person, and the person span g
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -63,25 +64,25 @@ def with_records(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
 def drop_listed_groups(
     candidates: list[Candidate], made: list[Candidate], records: list[Record]
 ) -> list[Candidate]:
-    """Drop a counted group ("dua orang asing, yaitu:") whose members a table or form after it
-    names: the records are those people."""
-    listed: dict[tuple[str, int], list[int]] = {}  # table or form -> [first start, foreigners]
-    people = {c.scope: c for c in made if c.role == "foreign_national"}
+    """Drop a counted group whose members a table or form right after it names.
+
+    "dua orang asing, yaitu:" before two rows of foreigners: the rows are those people.
+    """
+    firsts: dict[tuple[str, int], int] = {}  # table or form -> where its first record starts
+    named: Counter[tuple[str, int]] = Counter()  # table or form -> foreigners it names
+    foreign = {c.scope for c in made if c.role == "foreign_national"}
     for record in records:
-        entry = listed.setdefault((record.kind, record.group), [record.start, 0])
-        entry[1] += (record.start, record.end) in people
-    return [
-        c
-        for c in candidates
-        if not (
-            c.source == "group"
-            and c.count
-            and any(
-                0 <= start - c.end <= GROUP_REACH and c.count <= named
-                for start, named in listed.values()
-            )
+        key = (record.kind, record.group)
+        firsts.setdefault(key, record.start)
+        named[key] += (record.start, record.end) in foreign
+
+    def listed(group: Candidate) -> bool:
+        return any(
+            0 <= start - group.end <= GROUP_REACH and (group.count or 0) <= named[key]
+            for key, start in firsts.items()
         )
-    ]
+
+    return [c for c in candidates if not (c.source == "group" and c.count and listed(c))]
 
 
 def record_candidate(ctx: Context, record: Record) -> Candidate | None:
@@ -93,20 +94,16 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
     if not ctx.text[start:end].strip(" .,;:-"):
         return None
     code, stated = cell_nationality(ctx, record)
-    role = "other" if record.role or code == "ID" else "foreign_national"
+    foreign = not record.role and code != "ID"
     label = record.labels.get(name) or "Nama"
-    evidence = (
-        f"{record.labels.get('nationality') or 'Kewarganegaraan'} {stated}" if stated else label
-    )
-    if record.role:
-        evidence = label
-    foreign = role == "foreign_national"
+    if stated and not record.role:
+        label = f"{record.labels.get('nationality') or 'Kewarganegaraan'} {stated}"
     return Candidate(
         start,
         end,
         SOURCE,
-        role=role,
-        evidence=" ".join(evidence.split()),
+        role="foreign_national" if foreign else "other",
+        evidence=" ".join(label.split()),
         nationality=code if foreign else None,
         scope=(record.start, record.end),
         passport=cell_passport(ctx, record) if foreign else None,

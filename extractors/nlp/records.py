@@ -54,7 +54,7 @@ LABEL_PARTS = re.compile(r"[ \t]*(?:/|&|\bdan\b)[ \t]*", re.IGNORECASE)
 CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*")
 TAB_BREAK = re.compile(r"[ \t]*\t[ \t]*")
 KEY_VALUE = re.compile(
-    r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\n:|\t]{1,45}?)[ \t]*:[ \t]*"
+    r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\s:|][^\n:|\t]{0,44}?)[ \t]*:[ \t]*"
     r"(?P<value>\S[^\n]*?)?[ \t]*"
 )
 
@@ -407,8 +407,6 @@ def mark_birth(doc: Doc, records: list[Record]) -> None:
 
 def add_passports(doc: Doc, records: list[Record]) -> None:
     """Identifier spans for passport cells that the identifier rules left without one."""
-    if not Span.has_extension("id_kind"):
-        return
     found = list(doc.spans.get("identifier", []))
     for record in records:
         cell = record.fields.get("passport")

@@ -26,7 +26,7 @@ _WS = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 CELL_JOINER = " | "
 _MAX_CELL_CHARS = 300  # an HTML cell longer than this is page layout, not a data table
-_TAB_CELLS = re.compile(r"[ \t]*\t[ \t]*")
+_TAB_CELLS = re.compile(r"(?<![ \t])[ \t]*\t[ \t]*")
 _PIPE_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A DOCX whose XML inflates beyond this is refused (zip bombs).

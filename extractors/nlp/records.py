@@ -51,11 +51,13 @@ PAGE_FURNITURE = re.compile(
 )
 MARKDOWN_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
 LABEL_PARTS = re.compile(r"[ \t]*(?:/|&|\bdan\b)[ \t]*", re.IGNORECASE)
-CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*")
-TAB_BREAK = re.compile(r"[ \t]*\t[ \t]*")
+# A break starts where a run of spaces starts, so that a long run is scanned once; the
+# spaces after it belong to the next cell, which is trimmed.
+CELL_BREAK = re.compile(r"(?<![ \t])[ \t]*\|")
+TAB_BREAK = re.compile(r"(?<![ \t])[ \t]*\t")
 KEY_VALUE = re.compile(
     r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\s:|][^\n:|\t]{0,44}?)[ \t]*:[ \t]*"
-    r"(?P<value>\S[^\n]*?)?[ \t]*"
+    r"(?P<value>\S(?:[^\n]*\S)?)?[ \t]*"
 )
 
 Doc.set_extension("records", default=None, force=True)

@@ -3,7 +3,8 @@
 The pages of a document are read as one text (pages joined by a blank line), so a date
 printed on the first page anchors the others and a sentence broken by a page end still
 reads whole; every fact is then mapped back to its page and the character offsets in that
-page's text. Very long documents are read in chunks of whole pages.
+page's text. Very long documents are read in chunks of whole pages; a table of people left
+open at the end of a chunk goes on in the next one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from spacy.tokens import Doc, Span
 from extractors.nlp.dates import as_date, find_document_date
 from extractors.nlp.incidents import COUNTED
 from extractors.nlp.pipeline import load_pipeline
+from extractors.nlp.records import open_header
 from models.records import ExtractionResult, Fact, FactKind
 
 PAGE_JOINER = "\n\n"
@@ -224,11 +226,14 @@ def extract_facts(
     nlp = load_pipeline()
     facts: list[Fact] = []
     count = 0
+    header = None  # a table left open at the end of a chunk goes on in the next one
     for chunk in chunk_pages(readable):
         with _nlp_lock:
             doc = nlp.make_doc(chunk.text)
             doc._.document_date = anchor.isoformat() if anchor else None
+            doc._.table_header = header
             doc = nlp(doc)
+        header = open_header(doc)
         count += len(doc) - int(doc.to_array([IS_SPACE]).sum())
         facts.extend(facts_of_doc(doc, chunk))
     if words:

@@ -322,3 +322,13 @@ def test_nlp_records_each_block_keeps_its_own_incidents() -> None:
         "OKAFOR Chukwuemeka": ("NG", "A09871234", ["overstay"]),
         "SATO Haruki": ("JP", "TK5512873", ["illegal_work"]),
     }
+
+
+def test_nlp_records_table_goes_on_in_the_next_part_of_a_long_document(monkeypatch) -> None:
+    from functools import partial
+
+    from extractors import facts
+
+    pages = report_pages("two-pages")
+    monkeypatch.setattr(facts, "chunk_pages", partial(facts.chunk_pages, limit=len(pages[0][1])))
+    assert foreigners(extract_facts(pages)) == FOUR

@@ -61,6 +61,9 @@ KEY_VALUE = re.compile(
 )
 
 Doc.set_extension("records", default=None, force=True)
+# The header of a table that the text before this Doc left open (a long document read in
+# parts): rows at the start of this Doc continue it. See `open_header`.
+Doc.set_extension("table_header", default=None, force=True)
 
 Cell = tuple[int, int]
 
@@ -78,6 +81,7 @@ class Record:
     role: str | None = None  # "other" when the name field names a sponsor, spouse ...
     foreign: bool = False  # its table or form has foreigner fields (nationality, passport)
     person: Cell | None = None  # the person span made from it (set by pantau_people)
+    header: str | None = None  # a row's table header as written
 
     def name_field(self) -> str | None:
         """The field holding the record's name, if any."""
@@ -162,7 +166,7 @@ class RecordFinder:
         self.names = FieldNames(fields)
 
     def __call__(self, doc: Doc) -> Doc:
-        records = find_records(doc.text, self.names)
+        records = find_records(doc.text, self.names, carried=doc._.table_header)
         doc._.records = records
         doc.spans[self.spans_key] = list(field_spans(doc, records))
         mark_birth(doc, records)
@@ -176,10 +180,23 @@ def records_of(doc: Doc) -> list[Record]:
     return list(doc._.records or [])
 
 
-def find_records(text: str, names: FieldNames) -> list[Record]:
-    """Table rows and form blocks of a text, in text order."""
+def open_header(doc: Doc) -> str | None:
+    """The header of the table the Doc ends in (only blank lines or a page number after it)."""
+    records = records_of(doc)
+    last = records[-1] if records else None
+    if last is None or last.kind != "row":
+        return None
+    rest = [line.strip() for line in doc.text[last.end :].split("\n")]
+    return last.header if all(not r or is_furniture(r) for r in rest) else None
+
+
+def find_records(text: str, names: FieldNames, carried: str | None = None) -> list[Record]:
+    """Table rows and form blocks of a text, in text order.
+
+    ``carried`` is the header of a table left open by the text before this one.
+    """
     lines = split_lines(text)
-    records = find_rows(text, lines, names)
+    records = find_rows(text, lines, names, carried)
     taken = [(r.start, r.end) for r in records]
     records += [b for b in find_blocks(lines, names) if not overlaps(b, taken)]
     return sorted(records, key=lambda r: r.start)
@@ -243,33 +260,49 @@ def header_fields(text: str, cells: list[Cell], names: FieldNames) -> list[str |
     return fields if len(known) * 2 >= len(fields) else None
 
 
-def find_rows(text: str, lines: list[_Line], names: FieldNames) -> list[Record]:
-    """Rows of every table whose header names a person field."""
+def find_rows(
+    text: str, lines: list[_Line], names: FieldNames, carried: str | None = None
+) -> list[Record]:
+    """Rows of every table whose header names a person field (and of a carried header)."""
     records: list[Record] = []
     i, group = 0, 0
+    head = read_header(_Line(0, len(carried), carried), carried, names) if carried else None
+    if head is not None:
+        i = read_table(text, lines, 0, head, group, names, records)
     while i < len(lines):
-        cells = cells_of(lines[i])
-        header = header_fields(text, cells, names) if cells else None
-        if header is None:
+        head = read_header(lines[i], text, names)
+        if head is None:
             i += 1
             continue
         group += 1
-        labels = [" ".join(text[s:e].split()) for s, e in cells or []]
-        i = read_table(text, lines, i + 1, (header, labels), group, names, records)
+        i = read_table(text, lines, i + 1, head, group, names, records)
     return records
+
+
+Header = tuple[list[str | None], list[str], str]  # fields, labels, the line as written
+
+
+def read_header(line: _Line, text: str, names: FieldNames) -> Header | None:
+    """The fields, labels and text of a header line; None for other lines."""
+    cells = cells_of(line)
+    fields = header_fields(text, cells, names) if cells else None
+    if fields is None or cells is None:
+        return None
+    labels = [" ".join(text[s:e].split()) for s, e in cells]
+    return fields, labels, line.text.strip()
 
 
 def read_table(
     text: str,
     lines: list[_Line],
     i: int,
-    head: tuple[list[str | None], list[str]],
+    head: Header,
     group: int,
     names: FieldNames,
     records: list[Record],
 ) -> int:
     """Read the rows after a header into ``records``; returns the index of the next line."""
-    header, labels = head
+    header, labels, header_text = head
     named = {f: label for f, label in zip(header, labels, strict=True) if f}
     foreign = names.is_foreign(named)
     while i < len(lines):
@@ -279,7 +312,8 @@ def read_table(
         i, cells = nxt
         if header_fields(text, cells, names) is not None:
             continue  # the header repeated on the next page
-        record = Record(lines[i - 1].start, lines[i - 1].end, "row", group, foreign=foreign)
+        line = lines[i - 1]
+        record = Record(line.start, line.end, "row", group, foreign=foreign, header=header_text)
         for name, label, (start, end) in zip(header, labels, cells, strict=True):
             if name and end > start and name not in record.fields:
                 record.fields[name] = (start, end)

@@ -217,9 +217,8 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
     """Prepare the page one way and read it with tesseract."""
     upright, layout, skew, steps = straighten(page, rotation)
     cleaned, clean_steps = clean(upright, variant)
-    words = tesseract.image_to_data(
-        Image.fromarray(cleaned), lang=options.lang, psm=options.psm, dpi=page.dpi
-    )
+    words = tesseract.image_to_data(Image.fromarray(cleaned), lang=options.lang,
+                                    psm=options.psm, dpi=page.dpi)
     return Attempt(
         words=words,
         quality=assess(words, layout),
@@ -233,7 +232,8 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
 
 def detect_rotation(gray: np.ndarray, dpi: int) -> tuple[int, float]:
     """Clockwise rotation that makes the page upright, by OSD on a half-size copy."""
-    half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
+                      interpolation=cv2.INTER_AREA)
     return tesseract.detect_orientation(Image.fromarray(half), dpi=max(1, dpi // 2))
 
 
@@ -294,18 +294,8 @@ def build_page(attempt: Attempt) -> PageText:
         elif parts:
             parts.append(" ")
             offset += 1
-        boxes.append(
-            WordBox(
-                text=w.text,
-                left=w.left,
-                top=w.top,
-                width=w.width,
-                height=w.height,
-                conf=w.conf,
-                line=line_no,
-                start=offset,
-            )
-        )
+        boxes.append(WordBox(text=w.text, left=w.left, top=w.top, width=w.width,
+                             height=w.height, conf=w.conf, line=line_no, start=offset))
         parts.append(w.text)
         offset += len(w.text)
         prev_line, prev_par = w.line_key, par
@@ -322,9 +312,8 @@ def build_page(attempt: Attempt) -> PageText:
     )
 
 
-def ocr_image(
-    image: Image.Image, *, dpi: int | None = None, options: OcrOptions | None = None
-) -> PageText:
+def ocr_image(image: Image.Image, *, dpi: int | None = None,
+              options: OcrOptions | None = None) -> PageText:
     """Read the text of one page image with tesseract, preprocessing as needed.
 
     Raises `BlankPageError` for a page without ink, `OcrError` when tesseract fails or

@@ -162,7 +162,8 @@ def is_blank(layout: Layout) -> bool:
 
 def rotate_quarter(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
     """Turn the page clockwise by 0, 90, 180 or 270 degrees."""
-    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+             270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     degrees_cw %= 360
     return gray if degrees_cw == 0 else cv2.rotate(gray, codes[degrees_cw])
 
@@ -171,14 +172,8 @@ def deskew(gray: np.ndarray, skew: float, *, fill: int = 255) -> np.ndarray:
     """Rotate the page by -`skew` degrees so its text lines run level (same size)."""
     h, w = gray.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
-    return cv2.warpAffine(
-        gray,
-        matrix,
-        (w, h),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=fill,
-    )
+    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
 
 
 def denoise(gray: np.ndarray) -> np.ndarray:
@@ -200,12 +195,12 @@ def find_rules(layout: Layout) -> tuple[list[tuple[int, int]], np.ndarray]:
     """
     mask = layout.mask.astype(np.uint8)
     length = max(20, mask.shape[1] // 4)
-    lines = cv2.morphologyEx(
-        mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    )
+    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     rows = np.flatnonzero(lines.any(axis=1))
     pad = 2 * layout.scale
-    bands = [(max(0, int(r * layout.scale - pad)), int((r + 1) * layout.scale + pad)) for r in rows]
+    bands = [(max(0, int(r * layout.scale - pad)), int((r + 1) * layout.scale + pad))
+             for r in rows]
     return bands, lines.astype(bool)
 
 
@@ -226,12 +221,10 @@ def remove_rules(gray: np.ndarray, bands: list[tuple[int, int]]) -> np.ndarray:
     for y0, y1 in bands:
         top, bottom = max(0, y0 - reach), min(gray.shape[0], y1 + reach)
         dark = (gray[top:bottom] < 128).astype(np.uint8)
-        lines = cv2.morphologyEx(
-            dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-        )
-        stems = cv2.morphologyEx(
-            dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9))
-        )
+        lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN,
+                                 cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+        stems = cv2.morphologyEx(dark, cv2.MORPH_OPEN,
+                                 cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
         erase = lines.astype(bool) & ~stems.astype(bool)
         out[top:bottom][erase] = 255
     return out

@@ -27,11 +27,8 @@ from models.errors import OcrError, SetupError
 
 DEFAULT_LANG = "ind+eng"
 TIMEOUT_SECONDS = 300
-LANGUAGE_PACKAGES = {
-    "ind": "tesseract-ocr-ind",
-    "eng": "tesseract-ocr-eng",
-    "osd": "tesseract-ocr-osd",
-}
+LANGUAGE_PACKAGES = {"ind": "tesseract-ocr-ind", "eng": "tesseract-ocr-eng",
+                     "osd": "tesseract-ocr-osd"}
 
 
 @dataclass(frozen=True)
@@ -79,10 +76,7 @@ def _installed_languages() -> frozenset[str]:
     try:
         listed = subprocess.run(
             [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=True,
+            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=True,
         ).stdout
     except (subprocess.SubprocessError, OSError) as e:
         raise SetupError(f"tesseract cannot list its languages: {e}") from e
@@ -99,9 +93,8 @@ def check_tesseract(langs: tuple[str, ...] = ("ind", "eng")) -> None:
     pack is missing."""
     missing = [lang for lang in langs if lang not in _installed_languages()]
     if missing:
-        packages = " ".join(
-            LANGUAGE_PACKAGES.get(lang, f"tesseract-ocr-{lang}") for lang in missing
-        )
+        packages = " ".join(LANGUAGE_PACKAGES.get(lang, f"tesseract-ocr-{lang}")
+                            for lang in missing)
         raise SetupError(
             f"tesseract has no language pack for {', '.join(missing)}. "
             f"Install it with: apt-get install -y {packages}"
@@ -152,40 +145,26 @@ def _parse_words(data: dict[str, list]) -> list[TessWord]:
         text = str(text).strip()
         if conf < 0 or not text:
             continue
-        words.append(
-            TessWord(
-                text=text,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                conf=conf,
-                block=int(data["block_num"][i]),
-                par=int(data["par_num"][i]),
-                line=int(data["line_num"][i]),
-            )
-        )
+        words.append(TessWord(
+            text=text, left=int(data["left"][i]), top=int(data["top"][i]),
+            width=int(data["width"][i]), height=int(data["height"][i]), conf=conf,
+            block=int(data["block_num"][i]), par=int(data["par_num"][i]),
+            line=int(data["line_num"][i]),
+        ))
     return words
 
 
-def image_to_data(
-    image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3, dpi: int = 300
-) -> list[TessWord]:
+def image_to_data(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
+                  dpi: int = 300) -> list[TessWord]:
     """Recognise the words of `image` (grey or bilevel preferred) in reading order."""
     check_tesseract(_split_lang(lang))
-    data = _run(
-        pytesseract.image_to_data,
-        image,
-        lang=lang,
-        config=f"--psm {psm} --dpi {dpi}",
-        output_type=pytesseract.Output.DICT,
-    )
+    data = _run(pytesseract.image_to_data, image, lang=lang,
+                config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT)
     return _parse_words(data)
 
 
-def image_to_string(
-    image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3, dpi: int | None = None
-) -> str:
+def image_to_string(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
+                    dpi: int | None = None) -> str:
     """Plain text of `image` as tesseract gives it, without any preprocessing."""
     check_tesseract(_split_lang(lang))
     config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
@@ -199,12 +178,8 @@ def detect_orientation(image: Image.Image, *, dpi: int = 300) -> tuple[int, floa
     """
     check_tesseract(("osd",))
     try:
-        osd = _run(
-            pytesseract.image_to_osd,
-            image,
-            config=f"--psm 0 --dpi {dpi}",
-            output_type=pytesseract.Output.DICT,
-        )
+        osd = _run(pytesseract.image_to_osd, image, config=f"--psm 0 --dpi {dpi}",
+                   output_type=pytesseract.Output.DICT)
     except OcrError as e:
         # Tesseract refuses OSD on pages with little text; that is an answer, not a failure.
         if "Too few characters" in str(e):

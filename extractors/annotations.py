@@ -76,7 +76,9 @@ def build_annotation(
             {
                 f.value
                 for f in by_kind[FactKind.DATE]
-                if f.value and f.attributes.get("precision") == "day"
+                if f.value
+                and f.attributes.get("precision") == "day"
+                and f.attributes.get("date_kind") != "birth"
             }
         ),
     }

@@ -3,7 +3,8 @@
 The pages of a document are read as one text (pages joined by a blank line), so a date
 printed on the first page anchors the others and a sentence broken by a page end still
 reads whole; every fact is then mapped back to its page and the character offsets in that
-page's text. Very long documents are read in chunks of whole pages.
+page's text. Very long documents are read in chunks of whole pages; a table of people left
+open at the end of a chunk goes on in the next one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from spacy.tokens import Doc, Span
 from extractors.nlp.dates import as_date, find_document_date
 from extractors.nlp.incidents import COUNTED
 from extractors.nlp.pipeline import load_pipeline
+from extractors.nlp.records import open_header
 from models.records import ExtractionResult, Fact, FactKind
 
 PAGE_JOINER = "\n\n"
@@ -69,6 +71,7 @@ DATELINE = re.compile(
 
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
+TABLE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|\t")  # cells joined by " | " or tabs
 SENTENCE_END = re.compile(r"[.!?;:\"”)]\s*$")
 FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}(?:[ \t]+:|[ \t]*:[ \t]+\S)")
 
@@ -82,7 +85,8 @@ def reflow(text: str) -> str:
     is neither blank, a list item nor a field ("Notulis : ..."); headers, fields, lists
     and signature blocks keep their lines. OCR sometimes puts a blank line inside a
     sentence (a hanging indent read as a new block): a wrapped line that ends without
-    closing punctuation is joined across one blank line too. Offsets do not move.
+    closing punctuation and is not a field is joined across one blank line too. Table rows
+    (cells joined by " | " or tabs) keep their lines. Offsets do not move.
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
@@ -100,6 +104,7 @@ def reflow(text: str) -> str:
             and i + 2 < len(lines)
             and _continues(lines[i + 2])
             and not SENTENCE_END.search(line)
+            and not _is_field(line)  # a form's last field ends at the blank line
         ):
             joins[i] = joins[i + 1] = True
     return (
@@ -107,18 +112,30 @@ def reflow(text: str) -> str:
     )
 
 
+def _is_field(line: str) -> bool:
+    """A form line "Label : value", numbered or not ("6. Sponsor : PT ...")."""
+    item = LIST_ITEM.match(line)
+    return FIELD.match(line, item.end() if item else 0) is not None
+
+
 def _wrapped(line: str, full: int) -> bool:
-    """A line that runs near the usual full width and is not a label or a letterhead."""
+    """A line that runs near the usual full width and is not a label, letterhead or table row."""
     return (
         len(line.rstrip()) >= WRAPPED_SHARE * full
+        and not TABLE_ROW.search(line)
         and not line.rstrip().endswith(":")
         and not line.isupper()
     )
 
 
 def _continues(line: str) -> bool:
-    """A line that can carry on the previous one: not blank, a list item or a field."""
-    return bool(line.strip()) and not LIST_ITEM.match(line) and not FIELD.match(line)
+    """A line that can carry on the previous one: not blank, a list item, a field or a row."""
+    return (
+        bool(line.strip())
+        and not LIST_ITEM.match(line)
+        and not FIELD.match(line)
+        and not TABLE_ROW.search(line)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -209,11 +226,14 @@ def extract_facts(
     nlp = load_pipeline()
     facts: list[Fact] = []
     count = 0
+    header = None  # a table left open at the end of a chunk goes on in the next one
     for chunk in chunk_pages(readable):
         with _nlp_lock:
             doc = nlp.make_doc(chunk.text)
             doc._.document_date = anchor.isoformat() if anchor else None
+            doc._.table_header = header
             doc = nlp(doc)
+        header = open_header(doc)
         count += len(doc) - int(doc.to_array([IS_SPACE]).sum())
         facts.extend(facts_of_doc(doc, chunk))
     if words:
@@ -330,6 +350,7 @@ class _FactMaker:
                 evidence=span._.evidence,
                 aliases=list(getattr(span._, "aliases", None) or []),
                 incidents=list(getattr(span._, "incidents", None) or []),
+                **(getattr(span._, "record_details", None) or {}),
             )
 
     def nationalities(self) -> Iterator[Fact]:
@@ -416,6 +437,7 @@ class _FactMaker:
                 method="rule:dates",
                 confidence=CONFIDENCE["date_day" if precision == "day" else "date_coarse"],
                 precision=precision,
+                date_kind=span._.date_kind,
             )
 
     def identifiers(self) -> Iterator[Fact]:

@@ -2,7 +2,9 @@
 
 A page whose text layer is usable is read from it, in reading order, with word
 boxes; a page without one (a scan) is rendered for OCR. The decision is made page
-by page, so mixed PDFs work.
+by page, so mixed PDFs work. A ruled table (pdfplumber's table finder) comes out where
+it stands on the page, one row per line with its cells joined by " | ", as the other
+readers write tables; the text around it reads as before.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -28,6 +31,9 @@ PDFIUM_LOCK = threading.RLock()
 POINTS_PER_INCH = 72.0
 _MIN_LETTERS = 20
 _CID = re.compile(r"\(cid:\d+\)")
+CELL_JOINER = " | "
+_MAX_CELL_CHARS = 300  # a ruled cell longer than this frames a text, not a table cell
+_TEXT_OPTIONS = {"x_tolerance": 1.5, "y_tolerance": 3}
 
 # pdfminer logs every malformed object it meets; the page error says what matters.
 for _noisy in ("pdfminer", "pdfplumber"):
@@ -87,11 +93,17 @@ def read_text_layers(path: Path, *, dpi: int) -> Iterator[PdfPageText | Exceptio
 
 
 def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
-    text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+    scale = dpi / POINTS_PER_INCH
+    tables = _tables(page)
+    if tables:
+        text, words = _text_with_tables(page, tables, scale=scale)
+    else:
+        text = page.extract_text(**_TEXT_OPTIONS) or ""
+        words = []
     if not is_usable_text(text):
         return None
-    scale = dpi / POINTS_PER_INCH
-    words = _words(page, text, scale=scale)
+    if not tables:
+        words = _words(page, text, scale=scale)
     return PageText(
         text=text,
         source=PageSource.TEXT_LAYER,
@@ -101,12 +113,115 @@ def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
     )
 
 
+def _tables(page: pdfplumber.page.Page) -> list[tuple[Any, list[list[str | None]]]]:
+    """The data tables of a page, top to bottom, each with the text of its cells.
+
+    A table needs two rows and two columns; a ruled frame around whole paragraphs is no
+    table and reads as text.
+    """
+    try:
+        found = page.find_tables()
+    except Exception:  # a malformed drawing must not cost the page its text
+        return []
+    tables = []
+    for table in sorted(found, key=lambda t: t.bbox[1]):
+        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
+            continue
+        texts = table.extract(**_TEXT_OPTIONS)
+        if all(len(cell or "") <= _MAX_CELL_CHARS for row in texts for cell in row):
+            tables.append((table, texts))
+    return tables
+
+
+class _Layout:
+    """Page text built segment by segment, with the word boxes of each segment."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.words: list[WordBox] = []
+
+    def add(self, segment: str, words: list[WordBox], *, same_line: bool = False) -> None:
+        """Append a segment on a new line, its word offsets and lines moved to the page's."""
+        if not segment.strip():
+            return
+        if self.text:
+            self.text += "\n"
+        base, line = len(self.text), self.text.count("\n")
+        for word in words:
+            start = word.start + base if word.start >= 0 else -1
+            moved = 0 if same_line else word.line
+            self.words.append(word.model_copy(update={"start": start, "line": line + moved}))
+        self.text += segment
+
+
+def _text_with_tables(
+    page: pdfplumber.page.Page, tables: list[tuple[Any, list[list[str | None]]]], *, scale: float
+) -> tuple[str, list[WordBox]]:
+    """The page text with each table as " | " rows at its place, and the word boxes."""
+    layout = _Layout()
+    x0, top, x1, bottom = page.bbox
+    for table, texts in tables:
+        t_top, t_bottom = table.bbox[1], table.bbox[3]
+        if t_top > top:
+            _add_region(layout, page.crop((x0, top, x1, t_top), strict=False), scale)
+        band = page.crop((x0, max(top, t_top), x1, min(bottom, t_bottom)), strict=False)
+        _add_region(layout, band.outside_bbox(table.bbox, strict=False), scale)
+        _add_table(layout, page, table, texts, scale)
+        top = max(top, t_bottom)
+    if top < bottom:
+        _add_region(layout, page.crop((x0, top, x1, bottom), strict=False), scale)
+    return layout.text, layout.words
+
+
+def _add_region(layout: _Layout, region: pdfplumber.page.Page, scale: float) -> None:
+    text = region.extract_text(**_TEXT_OPTIONS) or ""
+    layout.add(text, _words(region, text, scale=scale))
+
+
+def _add_table(
+    layout: _Layout,
+    page: pdfplumber.page.Page,
+    table: Any,
+    texts: list[list[str | None]],
+    scale: float,
+) -> None:
+    """Each row of a table as a line of cells joined by " | ", with its word boxes."""
+    words = _raw_words(page.crop(table.bbox, strict=False))
+    for row, row_texts in zip(table.rows, texts, strict=True):
+        parts: list[str] = []
+        boxes: list[WordBox] = []
+        for bbox, raw in zip(row.cells, row_texts, strict=True):
+            cell = " ".join((raw or "").split())
+            inside = [w for w in words if bbox is not None and _centre_in(w, bbox)]
+            pos = sum(len(p) + len(CELL_JOINER) for p in parts)
+            for word in _place_words(inside, cell, scale=scale):
+                start = word.start + pos if word.start >= 0 else -1
+                boxes.append(word.model_copy(update={"start": start}))
+            parts.append(cell)
+        if any(parts):
+            layout.add(CELL_JOINER.join(parts), boxes, same_line=True)
+
+
+def _centre_in(word: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _raw_words(page: pdfplumber.page.Page) -> list[dict]:
+    return page.extract_words(**_TEXT_OPTIONS, keep_blank_chars=False)
+
+
 def _words(page: pdfplumber.page.Page, text: str, *, scale: float) -> list[WordBox]:
+    return _place_words(_raw_words(page), text, scale=scale)
+
+
+def _place_words(raws: list[dict], text: str, *, scale: float) -> list[WordBox]:
+    """Word boxes in pixels, each with the offset of its word in `text` (-1 if not found)."""
     words: list[WordBox] = []
     cursor = 0
     line = 0
     last_top: float | None = None
-    for raw in page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False):
+    for raw in raws:
         if last_top is not None and abs(raw["top"] - last_top) > 3:
             line += 1
         last_top = raw["top"]

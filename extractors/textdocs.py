@@ -1,7 +1,10 @@
 """Backends for documents that carry their text: DOCX, HTML and plain text.
 
 Each returns the text of its pages. DOCX pages are split at explicit page breaks,
-plain text at form feeds; HTML is one page.
+plain text at form feeds; HTML is one page. Tables come out the same way from every
+reader (and from PDF text layers): one row per line, its cells joined by " | ". In plain
+text, runs of tab-separated lines are written that way too, and a bordered pipe table
+("| a | b |") loses its outer pipes and its "|---|" rule lines.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "foote
 _BLOCK_TAGS = "p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article, blockquote"
 _WS = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+CELL_JOINER = " | "
+_MAX_CELL_CHARS = 300  # an HTML cell longer than this is page layout, not a data table
+_TAB_CELLS = re.compile(r"(?<![ \t])[ \t]*\t[ \t]*")
+_PIPE_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A DOCX whose XML inflates beyond this is refused (zip bombs).
 _MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -28,7 +35,36 @@ _MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 
 def read_plain_text(path: Path) -> list[str]:
     """Pages of a plain-text file, split at form feeds."""
-    return [tidy(page) for page in read_text_file(path).split("\f")]
+    return [tidy(join_cells(page)) for page in read_text_file(path).split("\f")]
+
+
+def join_cells(text: str) -> str:
+    """Plain-text tables as " | " rows: tab-separated runs of lines and bordered pipe tables."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if _PIPE_RULE.fullmatch(line.strip()) and "|" in line:
+            continue
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            line = stripped[1:-1].strip()
+        elif _tab_row(lines, i):
+            line = CELL_JOINER.join(_TAB_CELLS.split(stripped))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _tab_row(lines: list[str], i: int) -> bool:
+    """A line of two or more tab-separated cells next to another with as many cells."""
+
+    def width(j: int) -> int:
+        if not 0 <= j < len(lines) or "\t" not in lines[j].strip():
+            return 0
+        cells = _TAB_CELLS.split(lines[j].strip())
+        return 0 if any(c.startswith(":") for c in cells) else len(cells)  # "Nama\t: X"
+
+    own = width(i)
+    return own >= 2 and own in (width(i - 1), width(i + 1))
 
 
 def read_html(path: Path) -> list[str]:
@@ -36,10 +72,29 @@ def read_html(path: Path) -> list[str]:
     soup = BeautifulSoup(read_text_file(path), "lxml")
     for tag in soup(_DROP_TAGS):
         tag.decompose()
+    for table in reversed(soup.find_all("table")):  # inner tables first
+        rows = _html_rows(table)
+        if rows is not None:
+            table.replace_with("\n" + "\n".join(rows) + "\n")
     for tag in soup.select(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
     return [tidy(soup.get_text())]
+
+
+def _html_rows(table) -> list[str] | None:
+    """The rows of an HTML table, cells (th and td) joined by " | ".
+
+    None for a layout table (a cell holding a whole text), which reads as paragraphs.
+    """
+    rows = []
+    for row in table.find_all("tr"):
+        cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["th", "td"])]
+        if any(len(cell) > _MAX_CELL_CHARS for cell in cells):
+            return None
+        if any(cells):
+            rows.append(CELL_JOINER.join(cells))
+    return rows
 
 
 def read_docx(path: Path) -> list[str]:
@@ -83,7 +138,7 @@ def _table_rows(table) -> list[str]:
         cells = []
         for cell in row.iter(f"{_W}tc"):
             cells.append(" ".join(t.text or "" for t in cell.iter(f"{_W}t")).strip())
-        rows.append(" | ".join(cells))
+        rows.append(CELL_JOINER.join(cells))
     return rows
 
 

@@ -53,6 +53,67 @@ def write_text_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+def write_table_pdf(
+    path: Path, pages: list[tuple[str, list[list[str]], str]], *, size: int = 9
+) -> Path:
+    """A born-digital PDF whose pages hold text, a ruled table (fpdf2) and text again."""
+    from fpdf import FPDF, FontFace
+
+    document = FPDF(format="A4")
+    document.add_font("body", fname=font_path())
+    document.set_font("body", size=size)
+    for before, rows, after in pages:
+        document.add_page()
+        if before:
+            document.multi_cell(0, 6, before)
+            document.ln(3)
+        if rows:
+            with document.table(headings_style=FontFace(), first_row_as_headings=False) as table:
+                for cells in rows:
+                    row = table.row()
+                    for cell in cells:
+                        row.cell(cell)
+            document.ln(3)
+        if after:
+            document.multi_cell(0, 6, after)
+    document.output(str(path))
+    return path
+
+
+def write_table_docx(path: Path, before: str, rows: list[list[str]], after: str) -> Path:
+    """A DOCX with paragraphs, a table and paragraphs again."""
+    from docx import Document
+
+    document = Document()
+    for line in before.split("\n"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            table.rows[r].cells[c].text = cell
+    for line in after.split("\n"):
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def write_table_html(path: Path, before: str, rows: list[list[str]], after: str) -> Path:
+    """An HTML page with paragraphs, a table (first row as th) and paragraphs again."""
+    head = "".join(f"<th>{cell}</th>" for cell in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>" for cells in rows[1:]
+    )
+    paragraphs = [
+        "".join(f"<p>{line}</p>" for line in part.split("\n")) for part in (before, after)
+    ]
+    path.write_text(
+        f"<html><body>{paragraphs[0]}<table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>{paragraphs[1]}</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def fake_page(text: str = "Teks hasil OCR halaman uji.") -> PageText:
     words = [
         WordBox(text=word, left=10 * i, top=10, width=8, height=10, conf=90.0, line=0, start=0)

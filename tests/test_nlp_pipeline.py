@@ -31,6 +31,7 @@ def test_nlp_pipeline_is_built_from_its_config() -> None:
         "pantau_organisations",
         "pantau_identifiers",
         "pantau_dates",
+        "pantau_records",
         "pantau_people",
         "pantau_incidents",
         "pantau_letter",

@@ -4,7 +4,10 @@ Finds dates in the formats used by letters, minutes and news ("Minggu, 3 Desembe
 "Rabu (16/10)", "16.10.2024", "12 s.d. 14 Oktober 2026", "Oktober 2026", "pada tahun 2025"),
 resolves missing years against the document date (and the weekday when printed), and writes
 them to `doc.spans["date"]` with `span._.date` (ISO or None) and `span._.date_precision`.
-Month and weekday spellings, OCR variants included, live in `data/date_words.jsonl`.
+A date written right after a birth cue ("Tgl. lahir : 14-03-1979", "lahir di Hamburg pada
+...") gets `span._.date_kind = "birth"`: it is about a person, not an event (other dates: None).
+Month and weekday spellings, OCR variants included, and the birth cues live in
+`data/date_words.jsonl`.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ SPAN_KEY = "date"
 DAY = "day"
 MONTH = "month"
 YEAR = "year"
+BIRTH = "birth"
+BIRTH_GAP = 30  # characters between a birth cue and its date: no digits, no sentence end
 
 Doc.set_extension("document_date", default=None, force=True)
 Span.set_extension("date", default=None, force=True)
 Span.set_extension("date_precision", default=None, force=True)
+Span.set_extension("date_kind", default=None, force=True)
 
 
 @dataclass(frozen=True)
@@ -430,6 +436,22 @@ def find_document_date(text: str) -> date | None:
     return max(body) if body else None
 
 
+@lru_cache(maxsize=1)
+def birth_cue() -> re.Pattern[str]:
+    """A birth cue and the gap up to the end of the searched text ("Tgl. Lahir : Hamburg, ")."""
+    cues = _alternation(load_words().forms["birth_cue"])
+    return re.compile(
+        rf"(?<![^\W\d_])(?:{cues})(?![^\W\d_])[^\n.;\d]{{0,{BIRTH_GAP}}}\Z", re.IGNORECASE
+    )
+
+
+def is_birth_date(text: str, start: int) -> bool:
+    """True when the date starting at `start` follows a birth cue on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    window = text[max(line_start, start - BIRTH_GAP - 30) : start]
+    return birth_cue().search(window) is not None
+
+
 def _document_anchor(doc: Doc, configured: str | None, infer: bool) -> date | None:
     anchor = as_date(doc._.document_date) or as_date(configured)
     if anchor is None and infer:
@@ -455,6 +477,7 @@ class DateFinder:
                 continue
             span._.date = mention.date
             span._.date_precision = mention.precision
+            span._.date_kind = BIRTH if is_birth_date(doc.text, mention.start) else None
             spans.append(span)
         doc.spans[SPAN_KEY] = spans
         return doc
@@ -463,7 +486,7 @@ class DateFinder:
 @Language.factory(
     "pantau_dates",
     default_config={"document_date": None, "infer_document_date": True, "years_back": 1},
-    assigns=["doc.spans", "span._.date", "span._.date_precision"],
+    assigns=["doc.spans", "span._.date", "span._.date_precision", "span._.date_kind"],
 )
 def make_date_finder(
     nlp: Language,

@@ -18,6 +18,8 @@ Indonesian text structure decides the link:
   person named is not an official;
 - a later mention of a part of a foreigner's name ("Liam" for "Liam Patrick O'Connell") is a
   mention of that foreigner;
+- an incident written in a table row or form block (``doc._.records``) concerns the person
+  of that record only (nobody when the record is about an Indonesian or a sponsor);
 - a context label (``joint_operation``) concerns the foreigners found with a counted incident
   after it; it is not added to a person's own list.
 
@@ -38,6 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, read_jsonl
+from extractors.nlp.records import records_of
 from extractors.nlp.windowed import WindowedMatcher
 
 Span.set_extension("concerns", default=None, force=True)
@@ -150,6 +153,8 @@ class LinkState:
         self.index = compact.index
         self.sentence = sentence
         self.persons = persons
+        self.records = [r for r in records_of(compact.source) if r.person is not None]
+        self.by_span: dict[tuple[int, int], int] = {}  # foreign person span -> entity
         self.segment = self.segments()
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
@@ -194,6 +199,7 @@ class LinkState:
             start, end = self.compact_range(span)
             if span._.person_role == "foreign_national":
                 entity = self.entity_for(span, keys)
+                self.by_span[(span.start_char, span.end_char)] = entity
                 self.mentions.append(Mention(start, end, "foreigner", entity=entity))
             elif span._.person_role in BLOCKING_ROLES:
                 self.mentions.append(Mention(start, end, "person"))
@@ -475,6 +481,10 @@ class LinkState:
         linked = Linked(span, start, end, self.sentence[start])
         if not self.counts(linked):
             return linked
+        owner = self.record_owner(span)
+        if owner is not None:
+            linked.entities = owner
+            return linked
         best = self.nearest(span._.incident, start, end)
         if best is not None:
             linked.entities = set(self.chain_entities[best.chain])
@@ -482,6 +492,14 @@ class LinkState:
             anaphor = Mention(start, end, "anaphor")
             linked.entities = self.antecedent(anaphor, len(self.chains))
         return linked
+
+    def record_owner(self, span: Span) -> set[int] | None:
+        """The person of the table row or form block holding the cue; None outside records."""
+        for record in self.records:
+            if record.start <= span.start_char and span.end_char <= record.end:
+                entity = self.by_span.get(record.person) if record.person else None
+                return set() if entity is None else {entity}
+        return None
 
     def link_lists(self, linked: list[Linked]) -> None:
         """Names listed after an unresolved "Mereka adalah"/"Keempatnya yakni" at a sentence

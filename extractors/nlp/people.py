@@ -41,6 +41,7 @@ from extractors.nlp.doc_nationalities import (
 )
 from extractors.nlp.gazetteer import data_path, read_jsonl
 from extractors.nlp.people_lists import find_initials_lists, settle_lists
+from extractors.nlp.people_records import mark_records, with_records
 from extractors.nlp.people_refine import (
     link_aliases,
     place_words,
@@ -68,6 +69,7 @@ for _name in EXTENSIONS:
 
 # Lower source rank wins when two candidates overlap.
 SOURCE_RANK = {
+    "record": -1,  # a table row or form block about the person (people_records.py)
     "title": 0,
     "rank": 0,
     "signature": 0,
@@ -385,7 +387,7 @@ class PeopleFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = Context(doc, self.cues)
-        candidates = refine_candidates(ctx, ctx.collect())
+        candidates = with_records(ctx, refine_candidates(ctx, ctx.collect()))
         kept = resolve(candidates)
         ctx.assign_roles(kept)
         settle_lists(ctx, kept)
@@ -397,6 +399,7 @@ class PeopleFinder:
         ctx.tie_passports(kept)
         link_aliases(ctx, kept)
         doc.spans[self.spans_key] = [s for s in (ctx.to_span(c) for c in kept) if s is not None]
+        mark_records(doc, list(doc.spans[self.spans_key]))
         doc._.nationalities = document_nationalities(ctx, foreign_codes(kept))
         return doc
 
@@ -963,7 +966,7 @@ class Context:
     def assign_roles(self, kept: list[Candidate]) -> None:
         """Decide role, nationality and evidence of every candidate."""
         for cand in kept:
-            if cand.role == "official" or cand.role == "other":
+            if cand.role == "official" or cand.role == "other" or cand.source == "record":
                 continue
             if cand.source in ("group", "statistic"):
                 self.settle_group(cand)

@@ -23,6 +23,7 @@ from extractors.nlp import (  # noqa: F401
     people,
     place_mentions,
     places,
+    records,
 )
 from extractors.nlp.ner import NER_MODEL_PATH, load_ner
 

@@ -1,0 +1,334 @@
+"""People from tables and forms: one person per row or block (pantau_records + pantau_people)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FakeOcr, blank_pipeline, write_table_docx, write_table_html, write_table_pdf
+
+from extractors import intake
+from extractors.annotations import build_annotation
+from extractors.facts import extract_facts
+from extractors.pipeline import read_document
+from models.records import ExtractionResult, FactKind
+
+OPENING = (
+    "KANTOR IMIGRASI KELAS I TPI NGURAH RAI\n"
+    "Nomor : W20.IMI.1-GR.02.03-1187\n"
+    "Perihal : Laporan Hasil Operasi Pengawasan Orang Asing\n\n"
+    "Denpasar, 12 Januari 2026\n\n"
+    "Pada hari Kamis, 8 Januari 2026, Tim Pengawasan Orang Asing melaksanakan operasi "
+    "gabungan di wilayah Kabupaten Badung. Dari hasil operasi tersebut ditemukan orang asing "
+    "sebagai berikut:"
+)
+CLOSING = (
+    "Terhadap keempat orang asing tersebut telah dilakukan pemeriksaan lebih lanjut.\n\n"
+    "Kepala Seksi Intelijen dan Penindakan Keimigrasian,\n\n"
+    "Gede Arya Wiratama\n"
+    "NIP 19800412 200312 1 002"
+)
+TABLE = [
+    ["No", "Nama", "Kewarganegaraan", "No. Paspor", "Pelanggaran"],
+    ["1", "KOWALSKI PIOTR ANDRZEJ", "Polandia", "E1234567", "Overstay"],
+    [
+        "2",
+        "Ahmed bin Rashid Al Mansouri",
+        "Uni Emirat Arab",
+        "P7730415",
+        "Penyalahgunaan izin tinggal",
+    ],
+    ["3", "Nguyen Van Thanh", "Vietnam", "C4471920", "Bekerja tanpa izin"],
+    ["4", "Marisol Quintero Ruiz", "Kolombia", "AT9928174", "Overstay"],
+]
+FOUR = {
+    "KOWALSKI PIOTR ANDRZEJ": ("PL", "E1234567", ["overstay"]),
+    "Ahmed bin Rashid Al Mansouri": ("AE", "P7730415", ["permit_misuse"]),
+    "Nguyen Van Thanh": ("VN", "C4471920", ["illegal_work"]),
+    "Marisol Quintero Ruiz": ("CO", "AT9928174", ["overstay"]),
+}
+
+
+def rows(table: list[list[str]], joiner: str = " | ") -> list[str]:
+    return [joiner.join(cells) for cells in table]
+
+
+def report_pages(name: str) -> list[tuple[int, str]]:
+    """The operation report written as one kind of table."""
+    pipes = rows(TABLE)
+    if name == "pipes":
+        return [(1, "\n".join([OPENING, *pipes, "", CLOSING]))]
+    if name == "tabs":
+        return [(1, "\n".join([OPENING, *rows(TABLE, "\t"), "", CLOSING]))]
+    if name == "bordered":
+        bordered = [f"| {line} |" for line in pipes]
+        return [
+            (
+                1,
+                "\n".join(
+                    [OPENING, bordered[0], "|---|---|---|---|---|", *bordered[1:], "", CLOSING]
+                ),
+            )
+        ]
+    if name == "two-pages":
+        return [
+            (1, "\n".join([OPENING, *pipes[:3]])),
+            (2, "\n".join(["- 2 -", *pipes[3:], "", CLOSING])),
+        ]
+    if name == "two-pages-header-repeated":
+        return [
+            (1, "\n".join([OPENING, *pipes[:2]])),
+            (2, "\n".join([pipes[0], *pipes[2:], "", CLOSING])),
+        ]
+    raise ValueError(name)
+
+
+def foreigners(extraction: ExtractionResult) -> dict[str, tuple]:
+    """Foreign nationals by name: nationality, passport, incidents."""
+    return {
+        f.value: (
+            f.attributes.get("nationality"),
+            f.attributes.get("passport"),
+            f.attributes.get("incidents", []),
+        )
+        for f in extraction.facts
+        if f.kind is FactKind.FOREIGN_NATIONAL
+    }
+
+
+def names(extraction: ExtractionResult, kind: FactKind) -> list[str]:
+    return [f.value for f in extraction.facts if f.kind is kind and f.value]
+
+
+@pytest.mark.parametrize(
+    "layout", ["pipes", "tabs", "bordered", "two-pages", "two-pages-header-repeated"]
+)
+def test_nlp_records_table_gives_one_foreigner_per_row(layout: str) -> None:
+    extraction = extract_facts(report_pages(layout))
+    assert foreigners(extraction) == FOUR
+    assert names(extraction, FactKind.OTHER_PERSON) == []
+    assert names(extraction, FactKind.OFFICIAL) == ["Gede Arya Wiratama"]
+    passports = {f.value for f in extraction.facts if f.kind is FactKind.IDENTIFIER}
+    assert {p for _, p, _ in FOUR.values()} <= passports
+    annotation = build_annotation("laporan", extraction.facts)
+    assert sorted(f["name"] for f in annotation["foreigners"]) == sorted(FOUR)
+    assert annotation["nationalities"] == ["AE", "CO", "PL", "VN"]
+
+
+@pytest.mark.parametrize("layout", ["pipes", "two-pages"])
+def test_nlp_records_rows_keep_their_cells(layout: str) -> None:
+    nlp = blank_pipeline("sentencizer", "records")
+    doc = nlp("\n\n".join(text for _, text in report_pages(layout)))
+    records = doc._.records
+    assert [r.kind for r in records] == ["row"] * 4
+    assert len({r.group for r in records}) == 1
+    cells = [{k: doc.text[s:e] for k, (s, e) in r.fields.items()} for r in records]
+    assert cells[1] == dict(
+        zip(["number", "name", "nationality", "passport", "violation"], TABLE[2], strict=True)
+    )
+    assert {s.label_ for s in doc.spans["record_field"]} == {
+        "number",
+        "name",
+        "nationality",
+        "passport",
+        "violation",
+    }
+
+
+def test_nlp_records_indonesian_row_is_not_a_foreign_national() -> None:
+    text = (
+        "Hasil pemeriksaan di sebuah vila di Kecamatan Kuta Utara:\n"
+        "No | Nama | L/P | Umur | Kewarganegaraan | Keterangan\n"
+        "1 | HASSAN Omar Farouk | L | 38 | Mesir | Overstay 40 hari\n"
+        "2 | Siti Rahmawati | P | 31 | Indonesia | Istri, penjamin\n"
+        "3 | Wayan Sudarsana | L | 45 | WNI | Pemilik vila\n"
+        "| Jumlah | | | | 3 orang\n"
+    )
+    extraction = extract_facts([(1, text)])
+    assert foreigners(extraction) == {"HASSAN Omar Farouk": ("EG", None, ["overstay"])}
+    hassan = next(f for f in extraction.facts if f.value == "HASSAN Omar Farouk")
+    assert (hassan.attributes["age"], hassan.attributes["sex"]) == (38, "L")
+    assert sorted(names(extraction, FactKind.OTHER_PERSON)) == ["Siti Rahmawati", "Wayan Sudarsana"]
+
+
+LETTER = (
+    "KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA\n"
+    "KANTOR IMIGRASI KELAS I TPI DENPASAR\n"
+    "Nomor : W20.IMI.2-GR.04.01-0455\n"
+    "Sifat : Segera\n"
+    "Perihal : Pemberitahuan Pendeportasian Orang Asing\n\n"
+    "Denpasar, 20 Februari 2026\n\n"
+    "Dengan hormat, bersama ini kami sampaikan bahwa telah dilakukan Tindakan Administratif "
+    "Keimigrasian berupa pendeportasian terhadap orang asing dengan identitas sebagai berikut:\n\n"
+    "1. Nama lengkap : Friedrich Wilhelm Brandt\n"
+    "2. Tempat/Tgl lahir : Hamburg, 14-03-1979\n"
+    "3. Kewarganegaraan : Jerman\n"
+    "4. Nomor paspor : C7KL29M4X\n"
+    "5. Pekerjaan : Konsultan\n"
+    "6. Sponsor : PT Bumi Lestari Nusantara\n\n"
+    "Yang bersangkutan terbukti melakukan penyalahgunaan izin tinggal dan telah dideportasi "
+    "pada tanggal 18 Februari 2026 melalui Bandara I Gusti Ngurah Rai. {director}\n\n"
+    "Kepala Kantor Imigrasi Kelas I TPI Denpasar,\n\n"
+    "Ratna Dewi Anggraini\n"
+    "NIP 19760821 199803 2 001"
+)
+DIRECTORS = {
+    "prose": (
+        "Penjamin orang asing tersebut, Direktur PT Bumi Lestari Nusantara, Hendra "
+        "Kusumawardana, telah dipanggil untuk dimintai keterangan."
+    ),
+    "form": (
+        "Penjamin yang dipanggil untuk dimintai keterangan:\n"
+        "Nama Penjamin : Hendra Kusumawardana\n"
+        "Jabatan : Direktur PT Bumi Lestari Nusantara\n"
+        "Alamat : Jalan Teuku Umar Nomor 17, Denpasar"
+    ),
+}
+
+
+@pytest.mark.parametrize("director", sorted(DIRECTORS))
+def test_nlp_records_form_block_gives_the_foreigner_not_the_birthplace(director: str) -> None:
+    extraction = extract_facts([(1, LETTER.format(director=DIRECTORS[director]))])
+    assert foreigners(extraction) == {
+        "Friedrich Wilhelm Brandt": ("DE", "C7KL29M4X", ["deportation", "permit_misuse"])
+    }
+    brandt = next(f for f in extraction.facts if f.value == "Friedrich Wilhelm Brandt")
+    assert (brandt.attributes["occupation"], brandt.attributes["sponsor"]) == (
+        "Konsultan",
+        "PT Bumi Lestari Nusantara",
+    )
+    everyone = [
+        f.text
+        for f in extraction.facts
+        if f.kind in (FactKind.FOREIGN_NATIONAL, FactKind.OFFICIAL, FactKind.OTHER_PERSON)
+    ]
+    assert not any("Hamburg" in name for name in everyone)
+    assert "Hamburg" not in [f.text for f in extraction.facts if f.kind is FactKind.LOCATION]
+    birth = next(f for f in extraction.facts if f.kind is FactKind.DATE and f.value == "1979-03-14")
+    assert birth.attributes["date_kind"] == "birth"
+    annotation = build_annotation("surat", extraction.facts)
+    assert "1979-03-14" not in annotation["event_dates"]
+    assert "2026-02-18" in annotation["event_dates"]
+    assert "Hendra Kusumawardana" not in [f["name"] for f in annotation["foreigners"]]
+    if director == "form":
+        assert "Hendra Kusumawardana" in annotation["other_persons"]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda path: write_table_html(path / "laporan.html", OPENING, TABLE, CLOSING),
+        lambda path: write_table_docx(path / "laporan.docx", OPENING, TABLE, CLOSING),
+        lambda path: write_table_pdf(path / "laporan.pdf", [(OPENING, TABLE, CLOSING)], size=8),
+        lambda path: write_table_pdf(
+            path / "laporan.pdf", [(OPENING, TABLE[:3], ""), ("", TABLE[3:], CLOSING)], size=8
+        ),
+    ],
+    ids=["html", "docx", "pdf", "pdf-two-pages"],
+)
+def test_nlp_records_report_files_give_the_same_four_people(
+    tmp_path: Path, fake_ocr: FakeOcr, write
+) -> None:
+    path = write(tmp_path)
+    result = read_document(intake.inspect(path), ocr=fake_ocr)
+    assert not fake_ocr.calls
+    pages = [(page.number, page.text.text) for page in result.pages if page.text]
+    assert foreigners(extract_facts(pages)) == FOUR
+
+
+@pytest.fixture(scope="module")
+def records_nlp():
+    return blank_pipeline("sentencizer", "records")
+
+
+def fields_of(doc) -> list[dict[str, str]]:
+    return [{k: doc.text[s:e] for k, (s, e) in r.fields.items()} for r in doc._.records]
+
+
+def test_nlp_records_form_blocks_one_per_person(records_nlp) -> None:
+    doc = records_nlp(
+        "Orang asing yang diamankan:\n"
+        "a. Nama : OKAFOR Chukwuemeka\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "   NIK : -\n"
+        "   Alamat : Jalan Raya Canggu Nomor 4,\n"
+        "   Kecamatan Kuta Utara\n"
+        "   Umur : 29 tahun\n"
+        "b. Nama : ADEYEMI Tunde\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "Keduanya ditempatkan di ruang detensi.\n"
+        "Nama Penjamin : Hendra Kusumawardana\n"
+    )
+    assert fields_of(doc) == [
+        {
+            "name": "OKAFOR Chukwuemeka",
+            "nationality": "Nigeria",
+            "address": "Jalan Raya Canggu Nomor 4,\n   Kecamatan Kuta Utara",
+            "age": "29 tahun",
+        },
+        {"name": "ADEYEMI Tunde", "nationality": "Nigeria"},
+        {"related_name": "Hendra Kusumawardana"},
+    ]
+    assert [(r.kind, r.foreign, r.role) for r in doc._.records] == [
+        ("block", True, None),
+        ("block", True, None),
+        ("block", False, "other"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "foreign"),
+    [
+        ("No | Nama WNA | Umur | Alamat", True),
+        ("No | Nama | No. Paspor/ITAS | Alamat", True),
+        ("No | Nama | Jabatan | Instansi", False),
+    ],
+)
+def test_nlp_records_table_about_foreigners_by_its_header(records_nlp, header, foreign) -> None:
+    doc = records_nlp(f"{header}\n1 | SATO Haruki | 41 | Jalan Bypass Ngurah Rai\n")
+    [record] = doc._.records
+    assert (record.foreign, doc.text[slice(*record.fields["name"])]) == (foreign, "SATO Haruki")
+
+
+def test_nlp_records_birthplace_in_any_form_is_no_person() -> None:
+    text = (
+        "Pemeriksaan dilakukan terhadap orang asing dengan identitas:\n"
+        "Nama : Friedrich Wilhelm Brandt\n"
+        "Tempat/Tgl lahir : Hamburg, 14-03-1979\n"
+        "Pekerjaan : Konsultan\n\n"
+        "Yang bersangkutan adalah warga negara Jerman."
+    )
+    extraction = extract_facts([(1, text)])
+    people = [f.text for f in extraction.facts if f.kind.value.endswith(("national", "person"))]
+    assert "Hamburg" not in " ".join(people)
+    assert [f.attributes.get("date_kind") for f in extraction.facts if f.kind is FactKind.DATE] == [
+        "birth"
+    ]
+
+
+def test_nlp_records_each_block_keeps_its_own_incidents() -> None:
+    text = (
+        "Dalam pengawasan di Kecamatan Kuta Utara ditemukan dua orang asing, yaitu:\n"
+        "1. Nama : OKAFOR Chukwuemeka\n"
+        "   Kewarganegaraan : Nigeria\n"
+        "   No. Paspor : A09871234\n"
+        "   Pelanggaran : Overstay\n"
+        "2. Nama : SATO Haruki\n"
+        "   Kewarganegaraan : Jepang\n"
+        "   No. Paspor : TK5512873\n"
+        "   Pelanggaran : Bekerja tanpa izin\n"
+    )
+    assert foreigners(extract_facts([(1, text)])) == {
+        "OKAFOR Chukwuemeka": ("NG", "A09871234", ["overstay"]),
+        "SATO Haruki": ("JP", "TK5512873", ["illegal_work"]),
+    }
+
+
+def test_nlp_records_table_goes_on_in_the_next_part_of_a_long_document(monkeypatch) -> None:
+    from functools import partial
+
+    from extractors import facts
+
+    pages = report_pages("two-pages")
+    monkeypatch.setattr(facts, "chunk_pages", partial(facts.chunk_pages, limit=len(pages[0][1])))
+    assert foreigners(extract_facts(pages)) == FOUR

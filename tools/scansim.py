@@ -203,6 +203,8 @@ class ScanProfile:
     streaks: int = 0  # horizontal streaks across the page
     stamp: bool = False
     signature: bool = False
+    perspective: float = 0.0  # a photo: each corner moves inwards by up to this share of the page
+    lighting: float = 0.0  # a photo: how much darker the dimmest part of the page gets
 
 
 PROFILES: dict[str, ScanProfile] = {
@@ -219,7 +221,13 @@ PROFILES: dict[str, ScanProfile] = {
         name="hard", skew_min=1.5, skew_max=3.5, background=232, noise=12.0, blur=1.0,
         jpeg_quality=60, stamp=True, signature=True,
     ),
+    # A phone photo of the page on a desk: seen at a slant, lit from one side, a little soft.
+    "photo": ScanProfile(
+        name="photo", dpi=200, skew_max=1.5, noise=4.0, blur=0.8, jpeg_quality=75,
+        perspective=0.04, lighting=0.35,
+    ),
 }
+DESK = (112, 100, 88)  # what a photo shows around the page
 
 
 def get_profile(profile: str | ScanProfile) -> ScanProfile:
@@ -351,6 +359,49 @@ def skew_page(page: Image.Image, profile: ScanProfile, rng: random.Random) -> Im
     return out
 
 
+def photograph(page: Image.Image, profile: ScanProfile, rng: random.Random) -> Image.Image:
+    """Look at the page as a phone camera does: in perspective and under uneven light."""
+    pixels = np.asarray(page.convert("RGB"))
+    if profile.perspective > 0:
+        pixels = warp_perspective(pixels, profile.perspective, rng)
+    if profile.lighting > 0:
+        pixels = light_unevenly(pixels, profile.lighting, rng)
+    out = Image.fromarray(pixels, "RGB")
+    out.info = dict(page.info)
+    return out
+
+
+def warp_perspective(pixels: np.ndarray, share: float, rng: random.Random) -> np.ndarray:
+    """Move each page corner inwards by a random part of `share`, showing the desk around."""
+    h, w = pixels.shape[:2]
+    corners = ((0, 0, 1, 1), (w, 0, -1, 1), (w, h, -1, -1), (0, h, 1, -1))
+    src = np.float32([(x, y) for x, y, _, _ in corners])
+    dst = np.float32([
+        (x + dx * rng.uniform(0.15, 1.0) * share * w, y + dy * rng.uniform(0.15, 1.0) * share * h)
+        for x, y, dx, dy in corners
+    ])
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+
+
+def light_unevenly(pixels: np.ndarray, strength: float, rng: random.Random) -> np.ndarray:
+    """Darken the page smoothly: light falling from one side, and a vignette of the lens."""
+    h, w = pixels.shape[:2]
+    # The light field is smooth, so it is computed on a coarse grid and scaled up.
+    gh, gw = max(2, h // 16), max(2, w // 16)
+    yy, xx = np.mgrid[-1 : 1 : gh * 1j, -1 : 1 : gw * 1j].astype(np.float32)
+    angle = rng.uniform(0, 2 * math.pi)
+    side = (xx * math.cos(angle) + yy * math.sin(angle)) / math.sqrt(2) * 0.5 + 0.5
+    cx, cy = rng.uniform(-0.3, 0.3), rng.uniform(-0.3, 0.3)
+    vignette = ((xx - cx) ** 2 + (yy - cy) ** 2) / 4
+    field = 1 - strength * np.clip(0.7 * side + 0.6 * vignette, 0, 1)
+    field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
+    warm = np.float32([1.0, 0.97, 0.91])  # indoor light is yellowish
+    lit = pixels.astype(np.float32) * field[..., None] * warm
+    return np.clip(lit, 0, 255).astype(np.uint8)
+
+
 def add_noise(page: Image.Image, profile: ScanProfile, np_rng: np.random.Generator) -> Image.Image:
     """Grey the paper and add sensor noise: mostly luminance, a little coarser colour noise."""
     pixels = np.asarray(page)
@@ -416,6 +467,8 @@ def degrade(image: Image.Image, profile: str | ScanProfile, *, rotate: int = 0,
     if prof.stamp or prof.signature:
         page = add_stamp_and_signature(page, prof, rng)
     page = skew_page(page, prof, rng)
+    if prof.perspective > 0 or prof.lighting > 0:
+        page = photograph(page, prof, rng)
     out_dpi = prof.dpi or dpi
     if out_dpi != dpi:
         size = (round(page.width * out_dpi / dpi), round(page.height * out_dpi / dpi))

@@ -72,6 +72,10 @@ DATELINE = re.compile(
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
 TABLE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|\t")  # cells joined by " | " or tabs
+LETTER_LINE = re.compile(
+    r"[ \t]*(?:[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3},[ \t]+\d{1,2}[ \t]+[A-Za-z]{3,10}"
+    r"[ \t]+\d{4}[ \t]*$|(?:Kepada[ \t]+)?Yth\b|Dengan[ \t]+hormat\b)"
+)
 SENTENCE_END = re.compile(r"[.!?;:\"”)]\s*$")
 FIELD = re.compile(r"[ \t]*[A-Z][\w/.()]*(?:[ \t][\w/.()]+){0,3}(?:[ \t]+:|[ \t]*:[ \t]+\S)")
 
@@ -129,12 +133,14 @@ def _wrapped(line: str, full: int) -> bool:
 
 
 def _continues(line: str) -> bool:
-    """A line that can carry on the previous one: not blank, a list item, a field or a row."""
+    """A line that can carry on the previous one: not blank, a list item, a field, a row or
+    a letter's own line (the place and date it was signed, "Yth. ...", "Dengan hormat,")."""
     return (
         bool(line.strip())
         and not LIST_ITEM.match(line)
         and not FIELD.match(line)
         and not TABLE_ROW.search(line)
+        and not LETTER_LINE.match(line)
     )
 
 

@@ -160,3 +160,17 @@ def test_facts_reflow_keeps_lists_and_short_lines() -> None:
         "Yohanes Bata Lamak\n"
     )
     assert reflow(text) == text
+
+
+def test_facts_reflow_keeps_a_letters_own_lines_apart() -> None:
+    from extractors.facts import reflow
+
+    text = (
+        "Bersama ini kami sampaikan laporan pemeriksaan terhadap seorang warga negara asing.\n"
+        "Hal : Laporan Pelanggaran Izin Tinggal WN Belanda a.n. Pieter Janssen van Dijk\n"
+        "Singaraja, 27 November 2026\n"
+        "Yth. Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Bali di Denpasar yang baru\n"
+        "Dengan hormat,\n"
+        "Kami laporkan bahwa pada hari Senin telah datang seorang orang asing ke kantor kami.\n"
+    )
+    assert reflow(text) == text

@@ -332,3 +332,29 @@ def test_nlp_records_table_goes_on_in_the_next_part_of_a_long_document(monkeypat
     pages = report_pages("two-pages")
     monkeypatch.setattr(facts, "chunk_pages", partial(facts.chunk_pages, limit=len(pages[0][1])))
     assert foreigners(extract_facts(pages)) == FOUR
+
+
+def test_nlp_records_table_of_counts_by_nationality_gives_groups() -> None:
+    text = "\n".join(
+        [
+            "REKAPITULASI ORANG ASING YANG DIDEPORTASI TAHUN 2026",
+            "",
+            "No | Kewarganegaraan | Jumlah",
+            "1 | Filipina | 14",
+            "2 | Korea Selatan | 3",
+            "3 | Timor Leste | 1",
+            " | Jumlah | 18",
+            "",
+            "Seluruh orang asing tersebut telah dideportasi.",
+        ]
+    )
+    extraction = extract_facts([(1, text)])
+    groups = {
+        f.attributes.get("nationality"): f.attributes.get("count")
+        for f in extraction.facts
+        if f.kind is FactKind.FOREIGN_NATIONAL
+    }
+    assert groups == {"PH": 14, "KR": 3, "TL": 1}
+    annotation = build_annotation("rekap", extraction.facts)
+    assert annotation["nationalities"] == ["KR", "PH", "TL"]
+    assert [f["name"] for f in annotation["foreigners"]] == [None, None, None]

@@ -51,7 +51,8 @@ def with_records(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
     made: list[Candidate] = []
     claimed: list[tuple[int, int]] = []
     for record in records_of(ctx.doc):
-        cand = record_candidate(ctx, record)
+        cand = count_candidate(ctx, record) if record.kind == "count" else None
+        cand = cand or record_candidate(ctx, record)
         if cand is not None:
             made.append(cand)
             claimed.append((record.start, record.end))
@@ -109,6 +110,26 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
         passport=cell_passport(ctx, record) if foreign else None,
         # a nationality cell that names no known country: nothing to guess it from
         doubt=foreign and code is None and "nationality" in record.fields,
+    )
+
+
+def count_candidate(ctx: Context, record: Record) -> Candidate | None:
+    """A counted group from a row of a table of counts by nationality ("Malaysia | 38")."""
+    code, stated = cell_nationality(ctx, record)
+    if code is None or code == "ID":
+        return None
+    start, end = record.fields["nationality"]
+    count = int(re.sub(r"\D", "", ctx.text[slice(*record.fields["count"])]))
+    label = record.labels.get("count") or "Jumlah"
+    return Candidate(
+        start,
+        end,
+        "statistic",
+        role="foreign_national",
+        evidence=f"{stated} ({label} {count})",
+        count=count,
+        nationality=code,
+        scope=(record.start, record.end),
     )
 
 

@@ -43,6 +43,7 @@ NAME_FIELDS = ("name", "related_name")
 FOREIGN_FIELDS = frozenset({"nationality", "passport", "permit"})
 PASSPORT_SHAPE = re.compile(r"(?=(?:[A-Z]*\d){4})[A-Z0-9]{6,12}")
 MIN_HEADER_FIELDS = 2
+COUNT = re.compile(r"\d{1,3}(?:\.\d{3})*|\d{1,6}")
 MAX_GAP_LINES = 3  # blank or page-furniture lines a table may continue across
 MAX_FURNITURE_CHARS = 40
 PAGE_FURNITURE = re.compile(
@@ -74,7 +75,7 @@ class Record:
 
     start: int
     end: int
-    kind: str  # "row" or "block"
+    kind: str  # "row", "block" or "count" (a row of a table of counts by nationality)
     group: int  # number of the table or form the record belongs to
     fields: dict[str, Cell] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
@@ -255,7 +256,8 @@ def header_fields(text: str, cells: list[Cell], names: FieldNames) -> list[str |
     """The field of each header cell, or None when the line is not a header of people."""
     fields = [names.lookup(text[s:e]) for s, e in cells]
     known = [f for f in fields if f]
-    if len(known) < MIN_HEADER_FIELDS or not any(f in NAME_FIELDS for f in known):
+    counts = "nationality" in known and "count" in known  # a table of counts by nationality
+    if len(known) < MIN_HEADER_FIELDS or not (counts or any(f in NAME_FIELDS for f in known)):
         return None
     return fields if len(known) * 2 >= len(fields) else None
 
@@ -321,7 +323,20 @@ def read_table(
         name = record.name_field()
         if name and not names.names_nobody(text[slice(*record.fields[name])]):
             records.append(record)
+        elif name is None and is_count_row(text, record, names):
+            record.kind = "count"
+            records.append(record)
     return i
+
+
+def is_count_row(text: str, record: Record, names: FieldNames) -> bool:
+    """A row of a table of counts by nationality: a nationality and a number, not a total."""
+    if "nationality" not in record.fields or "count" not in record.fields:
+        return False
+    nationality = text[slice(*record.fields["nationality"])]
+    return not names.names_nobody(nationality) and bool(
+        COUNT.fullmatch(text[slice(*record.fields["count"])].strip())
+    )
 
 
 def next_row(text: str, lines: list[_Line], i: int, width: int) -> tuple[int, list[Cell]] | None:

@@ -73,6 +73,7 @@ class Mention:
     entity: int | None = None
     number: int | None = None  # anaphor: exact size, 0 for "two or more", None for any
     chain: int = -1
+    table: int | None = None  # the table whose row names this foreigner
 
 
 @dataclass
@@ -195,12 +196,14 @@ class LinkState:
         """Person spans, repeated name parts and anaphors, in text order."""
         covered = [False] * len(self.doc)
         keys: dict[str, int] = {}
+        rows = {r.person: r.group for r in self.records if r.kind == "row"}
         for span in self.persons:
             start, end = self.compact_range(span)
             if span._.person_role == "foreign_national":
                 entity = self.entity_for(span, keys)
                 self.by_span[(span.start_char, span.end_char)] = entity
-                self.mentions.append(Mention(start, end, "foreigner", entity=entity))
+                table = rows.get((span.start_char, span.end_char))
+                self.mentions.append(Mention(start, end, "foreigner", entity=entity, table=table))
             elif span._.person_role in BLOCKING_ROLES:
                 self.mentions.append(Mention(start, end, "person"))
             if span._.person_role == "foreign_national" or span._.person_role in BLOCKING_ROLES:
@@ -295,16 +298,22 @@ class LinkState:
         gap = self.rules.settings.get("chain_gap", 10)
         connectors = self.rules.words.get("connector", frozenset())
         previous: Mention | None = None
+        tables: dict[int, int] = {}  # table -> its chain: the rows of one table are one list
         for mention in self.mentions:
             if mention.kind == "person":
                 previous = None
                 continue
-            if previous is not None and self.joins(previous, mention, gap, connectors):
+            if mention.table is not None and mention.table in tables:
+                mention.chain = tables[mention.table]
+                self.chains[mention.chain].append(mention)
+            elif previous is not None and self.joins(previous, mention, gap, connectors):
                 mention.chain = previous.chain
                 self.chains[mention.chain].append(mention)
             else:
                 mention.chain = len(self.chains)
                 self.chains.append([mention])
+            if mention.table is not None:
+                tables.setdefault(mention.table, mention.chain)
             previous = mention
 
     def joins(self, left: Mention, right: Mention, gap: int, connectors: frozenset[str]) -> bool:
@@ -340,6 +349,23 @@ class LinkState:
             ):
                 self.lists.append(n)
         self.add_enumerations()
+        self.add_table_members()
+
+    def add_table_members(self) -> None:
+        """A counted group and a table that names as many foreigners are the same people:
+        "mendeportasi lima WN PNG" and, further on, a table of the five."""
+        tables: dict[int, list[int]] = {}
+        for m in self.mentions:
+            if m.table is not None and m.entity is not None:
+                rows = tables.setdefault(m.table, [])
+                if m.entity not in rows:
+                    rows.append(m.entity)
+        for n, entity in enumerate(self.entities):
+            if not entity.group or not entity.count or entity.members:
+                continue
+            for rows in tables.values():
+                if len(rows) == entity.count:
+                    self.join(n, rows)
 
     def add_members(self, chain: list[Mention], resolved: dict[int, set[int]]) -> None:
         """Names in apposition to a group ("tiga WNA, yakni A, B dan C") are its members.

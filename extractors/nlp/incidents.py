@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
 from extractors.nlp.incident_links import IncidentLinker
+from extractors.nlp.records import records_of
 from extractors.nlp.windowed import WindowedMatcher
 from models.records import INCIDENT_LABELS as LABELS
 
@@ -113,6 +114,7 @@ class Layout:
     clause: list[int]
     sentence_starts: list[int] = field(default_factory=list)
     persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people)
+    records: frozenset[int] = frozenset()  # tokens of table rows and forms about a person
 
 
 class IncidentMatcher:
@@ -199,6 +201,7 @@ class IncidentMatcher:
         links = self.linker.prepare(doc, compact, layout.sentence) if self.linker else None
         if links is not None:
             layout.persons = links.foreigner_tokens()
+        layout.records = record_tokens(doc, compact)
         cues, suppressed = self.find_cues(compact, layout)
         modals = [
             (self.rules[self.strings[key]], start, end)
@@ -333,6 +336,8 @@ class IncidentMatcher:
         clause), an active verb or noun ("mengamankan", "penahanan") first at its object.
         Without either, any person word in the sentence will do.
         """
+        if start in layout.records:
+            return True  # "Diamankan" in a row or form: the person of that record
         verb = doc[start].lower_
         after = self.kind_after(doc, end, layout)
         before = self.kind_before(doc, start, layout)
@@ -412,6 +417,21 @@ class IncidentMatcher:
             if in_scope(rule, m_start, m_end, start, end, layout):
                 best, best_cue = rule.status, (m_start, m_end)
         return best, best_cue
+
+
+def record_tokens(doc: Doc, compact: CompactDoc) -> frozenset[int]:
+    """Compact tokens inside the table rows and forms that name a person."""
+    ranges = sorted((r.start, r.end) for r in records_of(doc) if r.person is not None)
+    if not ranges:
+        return frozenset()
+    starts = [s for s, _ in ranges]
+    inside = set()
+    for j, i in enumerate(compact.index):
+        char = doc[i].idx
+        k = bisect_right(starts, char) - 1
+        if k >= 0 and char < ranges[k][1]:
+            inside.add(j)
+    return frozenset(inside)
 
 
 def in_scope(

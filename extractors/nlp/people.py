@@ -75,6 +75,7 @@ SOURCE_RANK = {
     "signature": 0,
     "apposition": 1,
     "byline": 1,
+    "capitals": 1,
     "field": 2,
     "intro": 2,
     "list": 3,
@@ -120,6 +121,7 @@ CONJUNCTION_PENALTY = 30
 # A month word is part of a name after a capitalised name word, unless a number follows.
 MONTH_NAME_BEFORE = re.compile(rf"(?<![\w])[{UPPER}][a-zà-ÿ]+[ \t]+\Z")
 MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
+ALIAS = re.compile(r"[ \t]+(?i:alias|als\.?|a\.k\.a\.?)[ \t]+")
 COUPLE = re.compile(
     r"(?i:suami[ \t-]*istri|pasutri)[ \t]*(?:(?:yang[ \t]+)?(?:berinisial|bernama|yakni|yaitu))?"
     r"[\s:]*\Z"
@@ -128,7 +130,7 @@ NOT_FIRST_OPS = frozenset({"teen", "multiply", "thousand"})
 LOOK_BACK_SENTENCES = 1
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
 TITLE_REACH = 250  # characters between an official title and the name it introduces
-LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials"})
+LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials", "capitals"})
 
 
 _TITLE_TEXT = re.compile(r"[^,.;\n]*")
@@ -388,7 +390,7 @@ class PeopleFinder:
     def __call__(self, doc: Doc) -> Doc:
         ctx = Context(doc, self.cues)
         candidates = with_records(ctx, refine_candidates(ctx, ctx.collect()))
-        kept = resolve(candidates)
+        kept = split_aliases(ctx, resolve(candidates))
         ctx.assign_roles(kept)
         settle_lists(ctx, kept)
         ctx.unify_officials(kept)
@@ -407,6 +409,25 @@ class PeopleFinder:
 def foreign_codes(kept: list[Candidate]) -> set[str]:
     """Nationalities of the foreigner candidates."""
     return {c.nationality for c in kept if c.role == "foreign_national" and c.nationality}
+
+
+def split_aliases(ctx: Context, kept: list[Candidate]) -> list[Candidate]:
+    """ "Peter Wanma alias Piter": the name before "alias", the rest an alias of it; a
+    candidate right after "X alias" is that alias, not another person."""
+    out: list[Candidate] = []
+    for cand in kept:
+        m = ALIAS.search(ctx.text, cand.start, cand.end)
+        if m and m.start() > cand.start and cand.source not in ("group", "statistic"):
+            rest = " ".join(ctx.text[m.end() : cand.end].split()).strip(" ,.;")
+            cand.end = m.start()
+            if rest:
+                cand.aliases.append(rest)
+        previous = out[-1] if out else None
+        if previous is not None and ALIAS.fullmatch(ctx.text, previous.end, cand.start):
+            previous.aliases.append(ctx.clean_name(cand))
+            continue
+        out.append(cand)
+    return out
 
 
 def resolve(candidates: list[Candidate]) -> list[Candidate]:
@@ -820,7 +841,7 @@ class Context:
             if self.is_covered(*m.span("name")):
                 continue
             start = self.capitals_before(m.start("name"))
-            source = "initials" if start == m.start("name") else "age"
+            source = "initials" if start == m.start("name") else "capitals"
             found.append(Candidate(start, m.end("name"), source, evidence="initials"))
         return found
 
@@ -829,6 +850,8 @@ class Context:
         capitals before it on its line, or ``pos`` itself."""
         start = pos
         for ws, we, word in reversed(self.words(self.text.rfind("\n", 0, pos) + 1, pos)):
+            if word.lower() == "alias" and start == pos:
+                continue  # "JOSE SANTOS alias JOMAR": the alias follows the name
             if not CAPITAL_WORD.fullmatch(word) or not self.is_name_word(word, ws, we):
                 break
             start = ws

@@ -27,6 +27,7 @@ win over any nearby country, and a quoted one-word speaker needs a foreigner cue
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -416,6 +417,9 @@ class Context:
         self.sent_starts = [s for s, _ in self.sents]
         self.countries = self.read_countries()
         self.covered = self.covered_spans()
+        ordered = sorted(self.covered)
+        self.covered_starts = [s for s, _ in ordered]
+        self.covered_reach = list(itertools.accumulate((e for _, e in ordered), max))
         self.statistic_spans = statistic_spans(self)
         self.place_words = place_words(self)
 
@@ -442,7 +446,10 @@ class Context:
 
     def is_covered(self, start: int, end: int) -> bool:
         """True when a place, organisation or country span overlaps the range."""
-        return any(s < end and start < e for s, e in self.covered)
+        # The ranges that start before `end` overlap when the furthest of their ends passes
+        # `start`: a bisection instead of a scan of every span for every word.
+        k = bisect.bisect_left(self.covered_starts, end)
+        return k > 0 and self.covered_reach[k - 1] > start
 
     def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Whitespace-separated words of the text range with their positions."""

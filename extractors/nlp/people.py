@@ -91,6 +91,9 @@ WORD = (
 )
 # Whitespace runs are possessive (`*+`, `++`): what follows a separator never starts with
 # a blank, and giving blanks back only multiplies the attempts on long runs of spaces.
+# A name searched for anywhere starts at the start of a word: trying every letter of a long
+# word in capitals would read the rest of the word again from each one.
+NAME_START = r"(?<![A-Za-zÀ-ÿ'’-])"
 SEP_ANY = r"(?:[ \t]++|[ \t]*+\r?\n[ \t]*+)"
 SEP_LINE = r"[ \t]++"
 AGE = (
@@ -227,7 +230,7 @@ class Cues:
             rf"(?:,[ \t]*+|(?<=[ \t])(?i:{alternation(lists['apposition'])})[ \t]++)"
         )
         self.appos = re.compile(
-            rf"(?P<name>{name_any}){degrees}[ \t]*+{apposition}"
+            rf"{NAME_START}(?P<name>{name_any}){degrees}[ \t]*+{apposition}"
             rf"(?:{self.rank_seq}[ \t]++)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.appos_after = re.compile(
@@ -272,7 +275,9 @@ class Cues:
             rf"(?P<name>{name_line})",
             re.MULTILINE,
         )
-        self.age_name = re.compile(rf"(?P<name>{name_any})[ \t]*+(?:\r?\n[ \t]*+)?(?:{AGE})")
+        self.age_name = re.compile(
+            rf"{NAME_START}(?P<name>{name_any})[ \t]*+(?:\r?\n[ \t]*+)?(?:{AGE})"
+        )
         self.age_after = re.compile(rf"[ \t]*(?:{AGE})")
         self.initials_cue = re.compile(
             r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3})(?=[ \t]*,?[ \t]*"

@@ -3,8 +3,16 @@
 The pages of a document are read as one text (pages joined by a blank line), so a date
 printed on the first page anchors the others and a sentence broken by a page end still
 reads whole; every fact is then mapped back to its page and the character offsets in that
-page's text. Very long documents are read in chunks of whole pages; a table of people left
-open at the end of a chunk goes on in the next one.
+page's text. Very long documents are read in chunks of whole pages, and a page longer than a
+chunk in pieces cut at line ends; a table of people left open at the end of a chunk goes on
+in the next one.
+
+The stage is bounded in time: the components run one by one over each chunk and a deadline
+(`seconds`) is checked before each; past it the facts found so far are kept and the result
+says where the stage stopped (`ExtractionResult.stopped`). Lines longer than
+`MAX_LINE_CHARS` are cut and "words" longer than `MAX_WORD_CHARS` (encoded data, rules of
+dashes) are blanked before the pipeline sees them, offsets unchanged, so no rule scans a
+megabyte of one line for each name on it.
 """
 
 from __future__ import annotations
@@ -22,16 +30,22 @@ from pathlib import Path
 from typing import Any
 
 from spacy.attrs import IS_SPACE
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.limits import Deadline
 from extractors.nlp.dates import as_date, find_document_date
 from extractors.nlp.incidents import COUNTED
 from extractors.nlp.pipeline import load_pipeline
 from extractors.nlp.records import open_header
+from models.errors import TimeLimitError
 from models.records import ExtractionResult, Fact, FactKind
 
 PAGE_JOINER = "\n\n"
 CHUNK_CHARS = 200_000
+MAX_LINE_CHARS = 20_000  # longer lines are cut at a sentence end or a blank
+MAX_WORD_CHARS = 1_000  # longer runs without a blank are not words: blanked
+LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 MAX_SENTENCE_CHARS = 400
 NLP_ROOT = Path(__file__).parent / "nlp"
 ROLE_KINDS = {
@@ -180,6 +194,7 @@ class _Chunk:
     numbers: list[int]
     starts: list[int]
     lengths: list[int]
+    offsets: list[int]  # where each part begins in its page (0 unless a long page was cut)
 
     def locate(self, start: int, end: int) -> tuple[int, int, int]:
         """The page number and page-relative offsets of a text range (clipped to the page)."""
@@ -187,30 +202,99 @@ class _Chunk:
         page_start = self.starts[i]
         local_start = min(start - page_start, self.lengths[i])
         local_end = min(end - page_start, self.lengths[i])
-        return self.numbers[i], local_start, max(local_start, local_end)
+        offset = self.offsets[i]
+        return self.numbers[i], offset + local_start, offset + max(local_start, local_end)
+
+    def pages(self) -> str:
+        """The page numbers of the chunk, e.g. "3" or "3-5"."""
+        first, last = self.numbers[0], self.numbers[-1]
+        return str(first) if first == last else f"{first}-{last}"
 
 
 def chunk_pages(pages: Sequence[tuple[int, str]], limit: int = CHUNK_CHARS) -> Iterator[_Chunk]:
-    """Group `(number, text)` pages into texts of at most about `limit` characters."""
+    """Group `(number, text)` pages into texts of at most about `limit` characters.
+
+    A page longer than `limit` is read in parts of at most `limit` characters, cut at a
+    line end (else a blank) so that no chunk grows without bound.
+    """
     numbers: list[int] = []
     starts: list[int] = []
     lengths: list[int] = []
+    offsets: list[int] = []
     parts: list[str] = []
     size = 0
-    for number, text in pages:
+    for number, offset, text in _page_parts(pages, limit):
         if parts and size + len(text) > limit:
-            yield _Chunk("".join(parts), numbers, starts, lengths)
-            numbers, starts, lengths, parts, size = [], [], [], [], 0
+            yield _Chunk("".join(parts), numbers, starts, lengths, offsets)
+            numbers, starts, lengths, offsets, parts, size = [], [], [], [], [], 0
         if parts:
             parts.append(PAGE_JOINER)
             size += len(PAGE_JOINER)
         numbers.append(number)
         starts.append(size)
         lengths.append(len(text))
-        parts.append(reflow(text))
+        offsets.append(offset)
+        parts.append(bound_lines(reflow(text)))
         size += len(text)
     if parts:
-        yield _Chunk("".join(parts), numbers, starts, lengths)
+        yield _Chunk("".join(parts), numbers, starts, lengths, offsets)
+
+
+def _page_parts(pages: Sequence[tuple[int, str]], limit: int) -> Iterator[tuple[int, int, str]]:
+    """`(number, offset, text)` of each page, long pages cut into parts of `limit` at most."""
+    for number, text in pages:
+        offset = 0
+        while len(text) - offset > limit:
+            end = _cut(text, offset, offset + limit)
+            yield number, offset, text[offset:end]
+            offset = end
+        yield number, offset, text[offset:]
+
+
+def _cut(text: str, start: int, end: int) -> int:
+    """Where to end a part of `text[start:end]`: after its last line end, else blank."""
+    for mark in ("\n\n", "\n", ". ", " "):
+        found = text.rfind(mark, start + (end - start) // 2, end)
+        if found >= 0:
+            return found + len(mark)
+    return end
+
+
+def bound_lines(text: str) -> str:
+    """`text` with very long lines cut and very long runs without a blank blanked; same length.
+
+    Normal prose is untouched: only lines over `MAX_LINE_CHARS` get a line end (replacing a
+    blank, after a sentence end where there is one) and only runs of `MAX_WORD_CHARS`
+    characters without a blank become blanks.
+    """
+    if len(text) <= MAX_WORD_CHARS:
+        return text
+    text = LONG_WORD.sub(lambda m: " " * len(m.group()), text)
+    if all(len(line) <= MAX_LINE_CHARS for line in text.split("\n")):
+        return text
+    chars = list(text)
+    line_start = 0
+    while True:
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start <= MAX_LINE_CHARS:
+            if line_end == len(text):
+                return "".join(chars)
+            line_start = line_end + 1
+            continue
+        cut = _blank_before(text, line_start, line_start + MAX_LINE_CHARS)
+        chars[cut] = "\n"
+        line_start = cut + 1
+
+
+def _blank_before(text: str, start: int, end: int) -> int:
+    """A blank in `text[start:end]` to turn into a line end: after a full stop if possible."""
+    half = start + (end - start) // 2
+    for mark, shift in ((". ", 1), (" ", 0), ("\t", 0)):
+        found = text.rfind(mark, half, end)
+        if found >= 0:
+            return found + shift
+    return end  # no blank at all in the second half: the text is cut anyway
 
 
 def extract_facts(
@@ -218,13 +302,16 @@ def extract_facts(
     *,
     words: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
     document_date: date | str | None = None,
+    seconds: float | None = None,
 ) -> ExtractionResult:
     """Every fact in the pages `(number, text)` of one document, with page and offsets.
 
     `words` maps a page number to its OCR word boxes (`WordBox` dicts with their `start`
     offsets); facts on those pages get the boxes of the words they cover. `document_date`
     anchors dates printed without a year; by default it is read from the text (a letter's
-    date line, a news dateline, the latest full date).
+    date line, a news dateline, the latest full date). `seconds` limits the time of the
+    pipeline (counted once this document has the pipeline to itself): past it the facts
+    of the chunks already read are kept and `stopped` says where it stopped.
     """
     began = time.perf_counter()
     readable = [(number, text) for number, text in pages if text and text.strip()]
@@ -232,16 +319,19 @@ def extract_facts(
     nlp = load_pipeline()
     facts: list[Fact] = []
     count = 0
+    stopped = None
     header = None  # a table left open at the end of a chunk goes on in the next one
-    for chunk in chunk_pages(readable):
-        with _nlp_lock:
-            doc = nlp.make_doc(chunk.text)
-            doc._.document_date = anchor.isoformat() if anchor else None
-            doc._.table_header = header
-            doc = nlp(doc)
-        header = open_header(doc)
-        count += len(doc) - int(doc.to_array([IS_SPACE]).sum())
-        facts.extend(facts_of_doc(doc, chunk))
+    with _nlp_lock:
+        deadline = Deadline("nlp", seconds, "PANTAU_NLP_SECONDS")
+        for chunk in chunk_pages(readable):
+            try:
+                doc = run_pipeline(nlp, chunk, anchor=anchor, deadline=deadline, header=header)
+            except TimeLimitError as e:
+                stopped = _stopped_reason(e, chunk, kept=bool(facts))
+                break
+            header = open_header(doc)
+            count += len(doc) - int(doc.to_array([IS_SPACE]).sum())
+            facts.extend(facts_of_doc(doc, chunk))
     if words:
         add_boxes(facts, words)
     text = PAGE_JOINER.join(text for _, text in readable)
@@ -252,7 +342,38 @@ def extract_facts(
         kind=document_kind(text),
         words=count,
         seconds=round(time.perf_counter() - began, 4),
+        stopped=stopped,
     )
+
+
+def _stopped_reason(error: TimeLimitError, chunk: _Chunk, *, kept: bool) -> str:
+    first = chunk.numbers[0]
+    kept_text = f"The facts of the pages before page {first} are kept" if kept else "No facts"
+    return (
+        f"{error.message} {kept_text}; the page text is stored and "
+        "searchable. Raise PANTAU_NLP_SECONDS, then run `pantau extract` with this document's "
+        "id to extract all its facts."
+    )
+
+
+def run_pipeline(
+    nlp: Language,
+    chunk: _Chunk,
+    *,
+    anchor: date | None,
+    deadline: Deadline,
+    header: str | None = None,
+) -> Doc:
+    """Run the pipeline's components one by one over a chunk, checking the deadline first.
+
+    `header` is the header of a table of people left open by the chunk before."""
+    doc = nlp.make_doc(chunk.text)
+    doc._.document_date = anchor.isoformat() if anchor else None
+    doc._.table_header = header
+    for name, component in nlp.pipeline:
+        deadline.check(f"{name} on page {chunk.pages()}")
+        doc = component(doc)
+    return doc
 
 
 def add_boxes(facts: list[Fact], words: Mapping[int, Sequence[Mapping[str, Any]]]) -> None:

@@ -13,7 +13,7 @@ process.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -21,6 +21,7 @@ from PIL import Image
 
 from extractors import preprocess as pp
 from extractors import tesseract
+from extractors.limits import Deadline
 from extractors.ocr_recheck import recheck_rare_letters
 from extractors.tesseract import TessWord
 from models.errors import BlankPageError, OcrError
@@ -50,6 +51,15 @@ class OcrOptions:
     detect_orientation: bool = True
     max_attempts: int = 4
     recheck_names: bool = True  # second reading of capitalised words for q/Q (ocr_recheck)
+    page_seconds: float = tesseract.TIMEOUT_SECONDS  # every tesseract run on a page together
+    deadline: Deadline | None = field(default=None, compare=False)  # set per page
+
+    def seconds_left(self) -> float | None:
+        """Seconds the page may still use; raises `TimeLimitError` once they are spent."""
+        if self.deadline is None:
+            return None
+        self.deadline.check("the next tesseract run on this page")
+        return self.deadline.left()
 
 
 @dataclass(frozen=True)
@@ -218,7 +228,8 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
     upright, layout, skew, steps = straighten(page, rotation)
     cleaned, clean_steps = clean(upright, variant)
     words = tesseract.image_to_data(Image.fromarray(cleaned), lang=options.lang,
-                                    psm=options.psm, dpi=page.dpi)
+                                    psm=options.psm, dpi=page.dpi,
+                                    timeout=options.seconds_left())
     return Attempt(
         words=words,
         quality=assess(words, layout),
@@ -230,11 +241,12 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
     )
 
 
-def detect_rotation(gray: np.ndarray, dpi: int) -> tuple[int, float]:
+def detect_rotation(gray: np.ndarray, dpi: int, timeout: float | None = None) -> tuple[int, float]:
     """Clockwise rotation that makes the page upright, by OSD on a half-size copy."""
     half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
                       interpolation=cv2.INTER_AREA)
-    return tesseract.detect_orientation(Image.fromarray(half), dpi=max(1, dpi // 2))
+    return tesseract.detect_orientation(Image.fromarray(half), dpi=max(1, dpi // 2),
+                                        timeout=timeout)
 
 
 def plan_retries(page: Prepared, first: Attempt, options: OcrOptions) -> list[tuple[int, str]]:
@@ -243,7 +255,7 @@ def plan_retries(page: Prepared, first: Attempt, options: OcrOptions) -> list[tu
     plans = []
     if options.detect_orientation:
         turned = pp.rotate_quarter(page.gray, first.rotation)
-        extra, conf = detect_rotation(turned, page.dpi)
+        extra, conf = detect_rotation(turned, page.dpi, options.seconds_left())
         if extra and conf >= OSD_MIN_CONFIDENCE:
             rotation = (first.rotation + extra) % 360
             plans.append((rotation, "plain"))
@@ -255,7 +267,7 @@ def first_rotation(page: Prepared, options: OcrOptions) -> int:
     """0 for pages whose text lines run across; for sideways pages, OSD picks 90 or 270."""
     if not page.layout.sideways or not options.detect_orientation:
         return 0
-    rotation, conf = detect_rotation(page.gray, page.dpi)
+    rotation, conf = detect_rotation(page.gray, page.dpi, options.seconds_left())
     # Projection profiles say sideways; OSD only has to choose the direction.
     return rotation if rotation in (90, 270) and conf >= OSD_MIN_CONFIDENCE / 2 else 90
 
@@ -320,10 +332,14 @@ def ocr_image(image: Image.Image, *, dpi: int | None = None,
     nothing readable is found, `SetupError` when tesseract or a language pack is missing.
     """
     options = options or OcrOptions()
+    deadline = Deadline("ocr", options.page_seconds, "PANTAU_OCR_PAGE_SECONDS")
+    options = replace(options, deadline=deadline)
     page = prepare(image, resolve_dpi(image, dpi))
     best = read_best(page, options)
     if options.recheck_names and best.image is not None:
-        best.words, changed = recheck_rare_letters(best.image, best.words, dpi=page.dpi)
+        best.words, changed = recheck_rare_letters(
+            best.image, best.words, dpi=page.dpi, timeout=options.seconds_left()
+        )
         if changed:
             best.steps.append(f"recheck:{changed}")
     if not best.words:

@@ -66,7 +66,7 @@ def accepts(first: str, second: str) -> bool:
 
 
 def recheck_rare_letters(
-    image: np.ndarray, words: Sequence[TessWord], *, dpi: int = 300
+    image: np.ndarray, words: Sequence[TessWord], *, dpi: int = 300, timeout: float | None = None
 ) -> tuple[list[TessWord], int]:
     """`words` with q/Q restored where the second reading finds them; also how many changed.
 
@@ -78,7 +78,7 @@ def recheck_rare_letters(
     if not suspects or len(suspects) > MAX_WORDS or lang is None:
         return list(words), 0
     strip, bands = stack_words(image, [words[i] for i in suspects])
-    readings = read_bands(strip, bands, lang=lang, dpi=dpi)
+    readings = read_bands(strip, bands, lang=lang, dpi=dpi, timeout=timeout)
     fixed = list(words)
     changed = 0
     for index, reading in zip(suspects, readings, strict=True):
@@ -112,11 +112,11 @@ def stack_words(image: np.ndarray, words: Sequence[TessWord]) -> tuple[Image.Ima
 
 
 def read_bands(
-    strip: Image.Image, bands: Sequence[int], *, lang: str, dpi: int
+    strip: Image.Image, bands: Sequence[int], *, lang: str, dpi: int, timeout: float | None = None
 ) -> list[tuple[str, float] | None]:
     """One reading per band of the strip (text and lowest confidence), None if unread."""
     found: list[list[TessWord]] = [[] for _ in bands]
-    for word in tesseract.image_to_data(strip, lang=lang, psm=6, dpi=dpi):
+    for word in tesseract.image_to_data(strip, lang=lang, psm=6, dpi=dpi, timeout=timeout):
         middle = word.top + word.height / 2
         band = max(0, int(np.searchsorted(bands, middle, side="right")) - 1)
         found[band].append(word)

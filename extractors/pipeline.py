@@ -13,17 +13,20 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PIL import Image
 
 from extractors import images, intake, pdf, textdocs
+from extractors.limits import Deadline
 from models.errors import (
     BlankPageError,
     EmptyFileError,
     InputError,
     NotTextError,
     PantauError,
+    TimeLimitError,
     TooLargeError,
 )
 from models.records import (
@@ -46,6 +49,8 @@ class ReadOptions:
     max_file_bytes: int = 1024 * 1024 * 1024
     max_pages: int = 2000
     max_pixels: int = 150_000_000  # ~A0 at 300 dpi; larger is refused as a bomb
+    read_seconds: float | None = None  # the whole document; pages not reached get read_timeout
+    ocr_page_seconds: float = 300  # every tesseract run on one page together
 
 
 OcrFunction = Callable[..., PageText]
@@ -62,10 +67,11 @@ def read_document(
 
     OCR jobs go to `executor` (one tesseract per worker) when given, else run inline.
     `ocr` replaces the OCR engine (tests inject fakes); it defaults to `ocr_image`.
+    Pages not started within `options.read_seconds` end with a `read_timeout` error.
     """
     options = options or ReadOptions()
     started = time.perf_counter()
-    reader = _PageReader(options=options, executor=executor, ocr=ocr or _default_ocr())
+    reader = _PageReader(options=options, executor=executor, ocr=ocr or _default_ocr(options))
     try:
         pages = reader.read(item)
     except InputError as e:
@@ -104,6 +110,7 @@ class _PageReader:
         self.options = options
         self.executor = executor
         self.ocr = ocr
+        self.deadline = Deadline("read", options.read_seconds, "PANTAU_READ_SECONDS")
 
     def read(self, item: intake.InputFile) -> list[PageResult]:
         path = item.path
@@ -142,6 +149,9 @@ class _PageReader:
             if len(slots) >= self.options.max_pages:
                 raise _too_many_pages(path, self.options.max_pages)
             number = len(slots) + 1
+            if self.deadline.expired():
+                slots.append(_page_error(number, self._late(number)))
+                break
             if isinstance(entry, Exception):
                 slots.append(_page_error(number, entry))
             elif entry.text is not None:
@@ -183,7 +193,7 @@ class _PageReader:
 
     def _collect(self, slots: list[PageResult | Callable[[], PageText]]) -> list[PageResult]:
         """Run the OCR jobs (in parallel when there is an executor), keeping page order."""
-        jobs = [(i, slot) for i, slot in enumerate(slots) if callable(slot)]
+        jobs = [(i, self._in_time(i + 1, slot)) for i, slot in enumerate(slots) if callable(slot)]
         outcomes = _run_jobs([job for _, job in jobs], executor=self.executor)
         pages = list(slots)
         for (index, _), outcome in zip(jobs, outcomes, strict=True):
@@ -193,6 +203,24 @@ class _PageReader:
             else:
                 pages[index] = PageResult(number=number, text=outcome)
         return [page for page in pages if isinstance(page, PageResult)]
+
+    def _in_time(self, number: int, job: Callable[[], PageText]) -> Callable[[], PageText]:
+        """The job, refused with a read_timeout if it starts after the document's deadline."""
+
+        def timed() -> PageText:
+            if self.deadline.expired():
+                raise self._late(number)
+            return job()
+
+        return timed
+
+    def _late(self, number: int) -> TimeLimitError:
+        return TimeLimitError(
+            f"page {number} was not read: reading this document took longer than "
+            f"{self.options.read_seconds:g} s (PANTAU_READ_SECONDS). The pages before it are "
+            "kept; split the document, or raise the limit and retry it from the workbench.",
+            stage="read",
+        )
 
 
 def _run_jobs(
@@ -285,7 +313,7 @@ def _too_many_pages(path: Path, limit: int) -> TooLargeError:
     )
 
 
-def _default_ocr() -> OcrFunction:
-    from extractors.ocr import ocr_image
+def _default_ocr(options: ReadOptions) -> OcrFunction:
+    from extractors.ocr import OcrOptions, ocr_image
 
-    return ocr_image
+    return partial(ocr_image, options=OcrOptions(page_seconds=options.ocr_page_seconds))

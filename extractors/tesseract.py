@@ -23,7 +23,7 @@ from typing import Any
 import pytesseract
 from PIL import Image
 
-from models.errors import OcrError, SetupError
+from models.errors import OcrError, SetupError, TimeLimitError
 
 DEFAULT_LANG = "ind+eng"
 TIMEOUT_SECONDS = 300
@@ -120,11 +120,18 @@ def _image_file(image: Image.Image) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run(func: Callable[..., Any], image: Image.Image, **kwargs: Any) -> Any:
-    """Call a pytesseract function on `image`, turning its failures into `OcrError`."""
+def _run(
+    func: Callable[..., Any], image: Image.Image, *, timeout: float | None = None, **kwargs: Any
+) -> Any:
+    """Call a pytesseract function on `image`, turning its failures into `OcrError`.
+
+    tesseract is killed after `timeout` seconds (default `TIMEOUT_SECONDS`); that is a
+    `TimeLimitError` of the ocr stage.
+    """
+    seconds = TIMEOUT_SECONDS if timeout is None else max(1.0, timeout)
     try:
         with _image_file(image) as path:
-            return func(path, timeout=TIMEOUT_SECONDS, **kwargs)
+            return func(path, timeout=seconds, **kwargs)
     except pytesseract.TesseractNotFoundError as e:
         raise SetupError(
             "The tesseract program was not found. Install it with: "
@@ -133,7 +140,11 @@ def _run(func: Callable[..., Any], image: Image.Image, **kwargs: Any) -> Any:
     except pytesseract.TesseractError as e:
         raise OcrError(f"tesseract failed (exit {e.status}): {e.message}".strip()) from e
     except RuntimeError as e:  # pytesseract's timeout
-        raise OcrError(f"tesseract took longer than {TIMEOUT_SECONDS} s on one page") from e
+        raise TimeLimitError(
+            f"ocr stage stopped: tesseract was still reading this page after {seconds:g} s and "
+            "was stopped. Rescan the page more cleanly, or raise PANTAU_OCR_PAGE_SECONDS.",
+            stage="ocr",
+        ) from e
     except OSError as e:
         raise OcrError(f"tesseract could not be run: {e}") from e
 
@@ -155,10 +166,10 @@ def _parse_words(data: dict[str, list]) -> list[TessWord]:
 
 
 def image_to_data(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
-                  dpi: int = 300) -> list[TessWord]:
+                  dpi: int = 300, timeout: float | None = None) -> list[TessWord]:
     """Recognise the words of `image` (grey or bilevel preferred) in reading order."""
     check_tesseract(_split_lang(lang))
-    data = _run(pytesseract.image_to_data, image, lang=lang,
+    data = _run(pytesseract.image_to_data, image, timeout=timeout, lang=lang,
                 config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT)
     return _parse_words(data)
 
@@ -171,14 +182,16 @@ def image_to_string(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 
     return _run(pytesseract.image_to_string, image, lang=lang, config=config)
 
 
-def detect_orientation(image: Image.Image, *, dpi: int = 300) -> tuple[int, float]:
+def detect_orientation(
+    image: Image.Image, *, dpi: int = 300, timeout: float | None = None
+) -> tuple[int, float]:
     """Clockwise degrees (0/90/180/270) that make the page upright, and tesseract's confidence.
 
     Returns (0, 0.0) when the page has too little text to tell.
     """
     check_tesseract(("osd",))
     try:
-        osd = _run(pytesseract.image_to_osd, image, config=f"--psm 0 --dpi {dpi}",
+        osd = _run(pytesseract.image_to_osd, image, timeout=timeout, config=f"--psm 0 --dpi {dpi}",
                    output_type=pytesseract.Output.DICT)
     except OcrError as e:
         # Tesseract refuses OSD on pages with little text; that is an answer, not a failure.

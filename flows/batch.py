@@ -52,6 +52,10 @@ class BatchOptions(BaseModel):
     max_file_mb: int = 1024
     max_pages: int = 2000
     max_megapixels: int = 150
+    read_seconds: float = 3600
+    ocr_page_seconds: float = 300
+    nlp_seconds: float = 300
+    resolve_seconds: float = 600
     retry_failed: bool = False
 
     @classmethod
@@ -64,6 +68,10 @@ class BatchOptions(BaseModel):
             "max_file_mb": settings.max_file_mb,
             "max_pages": settings.max_pages,
             "max_megapixels": settings.max_megapixels,
+            "read_seconds": settings.read_seconds,
+            "ocr_page_seconds": settings.ocr_page_seconds,
+            "nlp_seconds": settings.nlp_seconds,
+            "resolve_seconds": settings.resolve_seconds,
         }
         return cls(**{**values, **overrides})
 
@@ -73,6 +81,8 @@ class BatchOptions(BaseModel):
             max_file_bytes=self.max_file_mb * 1024 * 1024,
             max_pages=self.max_pages,
             max_pixels=self.max_megapixels * 1_000_000,
+            read_seconds=self.read_seconds,
+            ocr_page_seconds=self.ocr_page_seconds,
         )
 
 
@@ -179,7 +189,7 @@ def process_document(
         result = read_document(
             item, options=options.read_options(), executor=ocr_pool(options.workers)
         )
-        extraction = extract_result(result)
+        extraction = extract_result(result, seconds=options.nlp_seconds)
         outcome = _read_outcome(path, document_id, claim, result)
         outcome.facts = len(extraction.facts) if extraction else 0
         with session_for(engine) as session:
@@ -188,7 +198,9 @@ def process_document(
             )
     elif backfill:
         try:
-            outcome.facts = extract_stored(engine, document_id=document_id, run_id=run_id)
+            outcome.facts = extract_stored(
+                engine, document_id=document_id, run_id=run_id, seconds=options.nlp_seconds
+            )
         except (OperationalError, StorageError):
             raise  # transient: the task is retried
         except Exception as e:  # the stored pages stay as they are; a later run retries
@@ -197,23 +209,27 @@ def process_document(
     return outcome
 
 
-def extract_result(result: DocumentResult) -> ExtractionResult | None:
+def extract_result(
+    result: DocumentResult, *, seconds: float | None = None
+) -> ExtractionResult | None:
     """The facts of a freshly read document; None (noted on the result) if extraction broke.
 
     A broken extraction must not cost the OCR: the pages are stored, the document keeps
-    no facts, and the next run (or `pantau extract`) tries again.
+    no facts, and the next run (or `pantau extract`) tries again. Extraction that ran past
+    `seconds` keeps the facts found so far and makes the document `partial` (stage nlp).
     """
     pages = [page for page in result.pages if page.ok and page.text is not None]
     if not pages:
         return None
     try:
-        return extract_facts(
+        extraction = extract_facts(
             [(page.number, page.text.text) for page in pages if page.text],
             words={
                 page.number: [w.model_dump() for w in page.text.words]
                 for page in pages
                 if page.text and page.text.source is PageSource.OCR
             },
+            seconds=seconds,
         )
     except Exception as e:  # a bug in a rule must not lose the document
         result.warnings.append(
@@ -221,15 +237,39 @@ def extract_result(result: DocumentResult) -> ExtractionResult | None:
             "the next run or `pantau extract` tries again."
         )
         return None
+    if extraction.stopped:
+        mark_stopped(result, extraction.stopped)
+    return extraction
 
 
-def extract_stored(engine: Any, *, document_id: int, run_id: int | None = None) -> int:
-    """Extract the facts of a stored document from its pages; returns how many were saved."""
+def mark_stopped(result: DocumentResult, reason: str) -> None:
+    """Make a read document `partial` because its fact extraction stopped at the time limit.
+
+    The page text is stored and searchable; the reason says which stage stopped and how
+    to get the rest (a read error already on the document is kept first).
+    """
+    if result.status is DocumentStatus.PROCESSED:
+        result.status = DocumentStatus.PARTIAL
+    if result.error is None:
+        result.error, result.error_code = reason, "nlp_timeout"
+    else:
+        result.warnings.append(reason)
+
+
+def extract_stored(
+    engine: Any, *, document_id: int, run_id: int | None = None, seconds: float | None = None
+) -> int:
+    """Extract the facts of a stored document from its pages; returns how many were saved.
+
+    Past `seconds` the facts found so far are saved and a warning is logged.
+    """
     with session_for(engine) as session:
         pages = repository.get_pages(session, document_id=document_id)
         texts = [(page.number, page.text) for page in pages if page.text]
         words = {p.number: p.words for p in pages if p.source == PageSource.OCR and p.words}
-    extraction = extract_facts(texts, words=words)
+    extraction = extract_facts(texts, words=words, seconds=seconds)
+    if extraction.stopped:
+        logger.warning("document %s: %s", document_id, extraction.stopped)
     with session_for(engine) as session:
         repository.save_extraction(
             session, document_id=document_id, extraction=extraction, run_id=run_id
@@ -241,7 +281,14 @@ def extract_stored(engine: Any, *, document_id: int, run_id: int | None = None) 
 def resolve_identities(options: BatchOptions) -> dict[str, int]:
     """Link the foreign nationals named in newly extracted documents to subjects."""
     with session_for(get_engine(options.database_url)) as session:
-        report = identity.resolve(session)
+        report = identity.resolve(session, seconds=options.resolve_seconds)
+    if report.deferred:
+        logger.warning(
+            "identity resolution stopped at PANTAU_RESOLVE_SECONDS=%g s; %d mentions are left "
+            "for the next run or `pantau resolve`",
+            options.resolve_seconds,
+            report.deferred,
+        )
     emit("identities", report)
     return report.model_dump()
 

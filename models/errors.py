@@ -63,6 +63,17 @@ class OcrError(InputError):
     code = "ocr_failed"
 
 
+class TimeLimitError(InputError):
+    """A stage of one document (read, ocr, nlp) ran past its time limit; code `<stage>_timeout`."""
+
+    code = "timeout"
+
+    def __init__(self, message: str, *, stage: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.code = f"{stage}_timeout"
+
+
 class SetupError(PantauError):
     """The machine lacks something Pantau needs (a program, a language pack)."""
 

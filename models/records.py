@@ -182,6 +182,9 @@ class ExtractionResult(BaseModel):
     kind: str | None = Field(default=None, description="letter, minutes, news or None")
     words: int = 0
     seconds: float = 0.0
+    stopped: str | None = Field(
+        default=None, description="Why extraction stopped early (time limit); facts are partial"
+    )
 
 
 # --- identity ---------------------------------------------------------------
@@ -216,6 +219,9 @@ class ResolveReport(BaseModel):
     review_items: int = Field(default=0, description="Review items opened")
     new_subjects: int = 0
     decided: int = Field(default=0, description="Joined a subject by an earlier 'same' decision")
+    deferred: int = Field(
+        default=0, description="Mentions left for the next resolution (time limit reached)"
+    )
 
 
 class ReviewMention(BaseModel):

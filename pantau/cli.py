@@ -446,7 +446,7 @@ def extract(
     engine = get_engine(settings.resolved_database_url)
     total = 0
     for document_id in sorted(known):
-        count = extract_stored(engine, document_id=document_id)
+        count = extract_stored(engine, document_id=document_id, seconds=settings.nlp_seconds)
         total += count
         console.print(f"#{document_id}: {count} facts")
     console.print(f"extracted {total} facts from {len(known)} document(s)")

@@ -28,6 +28,21 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=1024, ge=1)
     max_pages: int = Field(default=2000, ge=1)
     max_megapixels: int = Field(default=150, ge=1)
+    read_seconds: float = Field(
+        default=3600, gt=0, description="Reading one document (text layers and OCR); pages "
+        "not reached by then are marked read_timeout"
+    )
+    ocr_page_seconds: float = Field(
+        default=300, gt=0, description="OCR of one page (every tesseract run on it together)"
+    )
+    nlp_seconds: float = Field(
+        default=300, gt=0, description="Fact extraction of one document; facts found by then "
+        "are kept and the document is partial"
+    )
+    resolve_seconds: float = Field(
+        default=600, gt=0, description="Identity resolution after a batch; the mentions left "
+        "are resolved by the next run or `pantau resolve`"
+    )
     secret_key: str = Field(
         default="", repr=False, description="Signs workbench sessions; 32+ random characters"
     )

@@ -20,6 +20,7 @@ import sqlalchemy.orm
 from sqlmodel import Session, col, select
 
 from extractors.identity import HIGH, LOW, MentionDraft, blocking_keys, gather_mentions, score_pair
+from extractors.limits import Deadline
 from models.errors import IdentityError
 from models.records import (
     Fact,
@@ -271,15 +272,26 @@ def _store_decision(session: Session, a: Mention, b: Mention, decision: str, use
 # --- resolution -----------------------------------------------------------------
 
 
-def resolve(session: Session, *, document_ids: Sequence[int] | None = None) -> ResolveReport:
-    """Give every mention without a subject one: joined, reviewed, or new. Commits."""
+def resolve(
+    session: Session, *, document_ids: Sequence[int] | None = None, seconds: float | None = None
+) -> ResolveReport:
+    """Give every mention without a subject one: joined, reviewed, or new. Commits.
+
+    Past `seconds` the mentions resolved so far are committed and the others are left
+    without a subject (`report.deferred`); the next resolution picks them up.
+    """
     report = ResolveReport()
+    deadline = Deadline("resolve", seconds, "PANTAU_RESOLVE_SECONDS")
     decisions = load_decisions(session)
     statement = select(Mention).where(col(Mention.subject_id).is_(None))
     if document_ids is not None:
         statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
     with committing(session):
-        for mention in session.exec(statement.order_by(col(Mention.id))).all():
+        mentions = session.exec(statement.order_by(col(Mention.id))).all()
+        for done, mention in enumerate(mentions):
+            if deadline.expired():
+                report.deferred = len(mentions) - done
+                break
             _resolve_one(session, mention, decisions, report)
             report.mentions += 1
     return report

@@ -268,3 +268,12 @@ def test_storage_identity_same_decision_survives_reextraction(session, store) ->
     report = identity.resolve(session, document_ids=[b])
     assert (report.mentions, report.decided, report.review_items) == (1, 1, 0)
     assert subject_of(session, b, "DAS") == subject_of(session, a, "dmitry alexandrovich sokolov")
+
+
+def test_storage_identity_time_limit_leaves_mentions_for_the_next_run(session, store) -> None:
+    for i, name in enumerate(["Tran Thi Thu Ha", "Tran Van Nam"]):
+        store(f"c{i}.txt", person(name, nationality="VN"))
+    stopped = identity.resolve(session, seconds=0)
+    assert (stopped.mentions, stopped.deferred) == (0, 2)
+    later = identity.resolve(session, seconds=60)
+    assert (later.mentions, later.deferred) == (2, 0)

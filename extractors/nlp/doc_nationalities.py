@@ -27,12 +27,12 @@ STAT = (
     r"(?:\([ \t]*\d{1,5}[^()\n]{0,12}\)"
     r"|(?:sebanyak|berjumlah|dengan[ \t]+jumlah)?[ \t]*\d{1,5}[ \t]*(?:orang|jiwa|WNA)\b)"
 )
-SEP = r"[ \t]*(?:,|;|/|&|\bdan\b|\bserta\b)[ \t]*(?:(?:dan|serta)[ \t]+)?"
+SEP = r"[ \t]*+(?:,|;|/|&|\bdan\b|\bserta\b)[ \t]*+(?:(?:dan|serta)[ \t]++)?"
 # A country-like item with a count that the gazetteer does not know (a misspelling).
 UNKNOWN_ITEM = r"[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2}[ \t]*\([ \t]*\d{1,5}[^()\n]{0,12}\)"
 RUN_GAP = re.compile(rf"(?i:[ \t]*{STAT})?{SEP}(?:{UNKNOWN_ITEM}{SEP})?")
 EACH_AFTER = re.compile(
-    r"[ \t]*,?[ \t]*(?i:masing-masing|masing2|tiap)[ \t]+\S+[ \t]+(?i:orang|jiwa)"
+    r"[ \t]*+,?[ \t]*+(?i:masing-masing|masing2|tiap)[ \t]++\S++[ \t]++(?i:orang|jiwa)"
 )
 LIST_LEAD = re.compile(
     r"(?i:\bnegara)[ \t]*(?:(?:antara[ \t]+lain|yaitu|yakni|di[ \t]*antaranya|seperti)"

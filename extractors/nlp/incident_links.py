@@ -157,6 +157,7 @@ class LinkState:
         self.records = [r for r in records_of(compact.source) if r.person is not None]
         self.by_span: dict[tuple[int, int], int] = {}  # foreign person span -> entity
         self.segment = self.segments()
+        self.possessive_segments: frozenset[int] | None = None
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
         self.chains: list[list[Mention]] = []
@@ -583,16 +584,16 @@ class LinkState:
 
     def has_possessive(self, start: int) -> bool:
         """True when the cue's segment holds a possessed word (izin tinggalnya, paspornya)."""
-        possessive = self.rules.words.get("possessive", frozenset())
-        segment = self.segment[start]
-        j = start
-        while j > 0 and self.segment[j - 1] == segment:
-            j -= 1
-        while j < len(self.doc) and self.segment[j] == segment:
-            if self.doc[j].lower_ in possessive:
-                return True
-            j += 1
-        return False
+        if self.possessive_segments is None:
+            # Once per Doc: scanning the segment for each cue is quadratic in a long segment
+            # (a table without full stops is one segment).
+            possessive = self.rules.words.get("possessive", frozenset())
+            self.possessive_segments = frozenset(
+                self.segment[j]
+                for j in range(min(len(self.doc), len(self.segment)))
+                if self.doc[j].lower_ in possessive
+            )
+        return self.segment[start] in self.possessive_segments
 
     def link_context(self, linked: list[Linked]) -> None:
         """A context incident concerns the foreigners linked to counted incidents after it."""

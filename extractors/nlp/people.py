@@ -27,6 +27,7 @@ win over any nearby country, and a quoted one-word speaker needs a foreigner cue
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -91,11 +92,16 @@ WORD = (
     rf"(?:(?:[{UPPER}]\.){{2,4}}|[{UPPER}](?:[A-Za-zÀ-ÿ'’-]{{0,2}}\.|[A-Za-zÀ-ÿ'’-]*))"
     r"(?![\w]|\.\w)"
 )
-SEP_ANY = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
-SEP_LINE = r"[ \t]+"
+# Whitespace runs are possessive (`*+`, `++`): what follows a separator never starts with
+# a blank, and giving blanks back only multiplies the attempts on long runs of spaces.
+# A name searched for anywhere starts at the start of a word: trying every letter of a long
+# word in capitals would read the rest of the word again from each one.
+NAME_START = r"(?<![A-Za-zÀ-ÿ'’-])"
+SEP_ANY = r"(?:[ \t]++|[ \t]*+\r?\n[ \t]*+)"
+SEP_LINE = r"[ \t]++"
 AGE = (
-    r",?[ \t]*\([ \t]*(?P<age>\d{1,2})[ \t]*(?:[Tt]ahun|[Tt]hn?\.?|[Yy]\.?[Oo]\.?)?[ \t]*\)"
-    r"|,[ \t]*(?P<age2>\d{1,2})[ \t]*(?:tahun|thn|th)?"
+    r",?[ \t]*+\([ \t]*+(?P<age>\d{1,2})[ \t]*+(?:[Tt]ahun|[Tt]hn?\.?|[Yy]\.?[Oo]\.?)?[ \t]*+\)"
+    r"|,[ \t]*+(?P<age2>\d{1,2})[ \t]*(?:tahun|thn|th)?"
     r"(?=[ \t]*[,;]|[ \t]+(?:asal|warga|wn|wna|berkewarganegaraan|dan|tahun)\b)"
 )
 MAX_NAME_WORDS = 6
@@ -103,8 +109,11 @@ MAX_TAIL_WORDS = 16
 MAX_PERSON_GAP = 150  # characters between a person and the citizenship cue that names it
 MAX_FOREIGN_NOUN_GAP = 80
 TAIL_CONNECTORS = r"(?i:dan|kelas|non|tpi|&|/)"
-# Degrees such as "A.Md.", "S.C.P." besides the listed ones.
-DEGREE_SHAPE = r"[A-Z][A-Za-z]{0,3}\.(?:[ \t]?[A-Z][A-Za-z]{0,4}\.?)+"
+# Degrees such as "A.Md.", "S.C.P." besides the listed ones. Each part starts at a capital
+# and takes only the small letters after it, so a run of capitals has one reading (with
+# `[A-Za-z]` a word in capitals could be cut in exponentially many ways).
+MAX_DEGREES = 6  # degrees after one name ("S.H., M.H., M.Si."); more is not a name's tail
+DEGREE_SHAPE = r"[A-Z][A-Za-z]{0,3}\.(?:[ \t]?[A-Z][a-z]{0,4}\.?){1,6}"
 # Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
 DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
 NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
@@ -210,7 +219,7 @@ class Cues:
         )
         rank = alternation(lists["rank"])
         suffix = alternation(lists["rank_suffix"])
-        self.rank_seq = rf"(?:{rank})\.?(?:[ \t]+(?:{suffix}))*"
+        self.rank_seq = rf"(?:{rank})\.?(?:[ \t]++(?:{suffix}))*"
         titles = alternation(lists["title"])
         numwords = alternation(self.numbers)
         nouns = alternation(lists["foreign_noun"])
@@ -224,23 +233,30 @@ class Cues:
         )
         self.comma = re.compile(r"[ \t]*,[ \t]*")
         self.rank_then_name = re.compile(
-            rf"[ \t]*(?P<rank>{self.rank_seq})[ \t]+(?P<name>{name_any})"
+            rf"[ \t]*+(?P<rank>{self.rank_seq})[ \t]++(?P<name>{name_any})"
         )
         self.name_here = re.compile(rf"(?P<name>{name_any})")
         self.rank_name = re.compile(
-            rf"(?<![\w.])(?P<rank>{self.rank_seq})[ \t]+(?P<name>{name_any})"
+            rf"(?<![\w.])(?P<rank>{self.rank_seq})[ \t]++(?P<name>{name_any})"
         )
         degree = rf"(?:{alternation(lists['academic'])}|{DEGREE_SHAPE})"
         self.degree = re.compile(rf"{degree},?")
-        degrees = rf"(?:[ \t]*,?[ \t]*{degree}(?![\w]))*"
-        apposition = rf"(?:,[ \t]*|[ \t]+(?i:{alternation(lists['apposition'])})[ \t]+)"
+        # Possessive and bounded: a run of initials ("A. B. C. ...") can be read as degrees in
+        # exponentially many ways. The longest shape comes first, so "A.Md. Im." is one degree
+        # and is not given back.
+        longest = rf"(?:{DEGREE_SHAPE}|{alternation(lists['academic'])})"
+        degrees = rf"(?:[ \t]*+,?[ \t]*+{longest}(?![\w])){{0,{MAX_DEGREES}}}+"
+        # After `[ \t]*+`: the blanks before an apposition word are already taken.
+        apposition = (
+            rf"(?:,[ \t]*+|(?<=[ \t])(?i:{alternation(lists['apposition'])})[ \t]++)"
+        )
         self.appos = re.compile(
-            rf"(?P<name>{name_any}){degrees}[ \t]*{apposition}"
-            rf"(?:{self.rank_seq}[ \t]+)?(?P<title>(?i:{titles}))(?![\w])"
+            rf"{NAME_START}(?P<name>{name_any}){degrees}[ \t]*+{apposition}"
+            rf"(?:{self.rank_seq}[ \t]++)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.appos_after = re.compile(
-            rf"{degrees}[ \t]*{apposition}"
-            rf"(?:{self.rank_seq}[ \t]+)?(?P<title>(?i:{titles}))(?![\w])"
+            rf"{degrees}[ \t]*+{apposition}"
+            rf"(?:{self.rank_seq}[ \t]++)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.signature = re.compile(
             # the staff number may follow an upper-case rank on the same line
@@ -259,7 +275,7 @@ class Cues:
             rf"(?P<name>{name_any})"
         )
         self.next_name = re.compile(
-            rf"(?:[ \t]*(?:{AGE}))?[ \t]*(?:,|dan|serta)[ \t]*(?:dan[ \t]+|serta[ \t]+)?"
+            rf"(?:[ \t]*+(?:{AGE}))?[ \t]*+(?:,|dan|serta)[ \t]*+(?:dan[ \t]++|serta[ \t]++)?"
             rf"(?P<name>{name_any})"
         )
         self.list_intro = re.compile(
@@ -285,8 +301,10 @@ class Cues:
             rf"(?P<name>{name_line})",
             re.MULTILINE,
         )
-        self.age_name = re.compile(rf"(?P<name>{name_any})[ \t]*(?:\r?\n[ \t]*)?(?:{AGE})")
-        self.age_after = re.compile(rf"[ \t]*(?:{AGE})")
+        self.age_name = re.compile(
+            rf"{NAME_START}(?P<name>{name_any})[ \t]*+(?:\r?\n[ \t]*+)?(?:{AGE})"
+        )
+        self.age_after = re.compile(rf"[ \t]*+(?:{AGE})")
         self.initials_cue = re.compile(
             r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3}|[A-Z][A-Z'’-]{4,})(?=[ \t]*,?[ \t]*"
             r"(?i:WNA|WN|warga[ \t]+negara|asal|berkewarganegaraan|kewarganegaraan)(?![\w]))"
@@ -306,9 +324,9 @@ class Cues:
             rf"|{first}(?:{numwords})(?:[ \t]+(?:{numwords})){{0,5}}"
         )
         self.statistic = re.compile(
-            rf"(?i:[ \t]*(?::|-|=|sebanyak|berjumlah|ada|dengan[ \t]+jumlah)?[ \t]*"
-            rf"(?P<count>{number})[ \t]+(?:orang|jiwa|WNA)(?![\w])"
-            rf"|[ \t]*\([ \t]*(?P<count2>{number})[ \t]*(?:orang|jiwa|WNA)?[ \t]*\))"
+            rf"(?i:[ \t]*+(?::|-|=|sebanyak|berjumlah|ada|dengan[ \t]+jumlah)?[ \t]*+"
+            rf"(?P<count>{number})[ \t]++(?:orang|jiwa|WNA)(?![\w])"
+            rf"|[ \t]*+\([ \t]*+(?P<count2>{number})[ \t]*+(?:orang|jiwa|WNA)?[ \t]*+\))"
         )
         self.count_from = re.compile(
             rf"(?<![\w])(?i:(?P<count>{number})[ \t]+(?:orang[ \t]+)?(?:berasal[ \t]+)?"
@@ -335,15 +353,17 @@ class Cues:
             rf"(?<![\w])(?P<cue>(?i:{other}))[\s,:(]*(?:(?i:bernama|berinisial|yakni|yaitu)"
             rf"[\s:]*)?\Z"
         )
-        self.other_after = re.compile(rf"^[\s,(]*(?:{AGE})?[\s,(]*(?P<cue>(?i:{other}))(?![\w])")
+        self.other_after = re.compile(
+            rf"^[ \t]*+(?:{AGE})?[\s,(]*+(?P<cue>(?i:{other}))(?![\w])"
+        )
         self.local_after = re.compile(
-            rf"[\s,(]*(?:{AGE})?[\s,()]*"
+            rf"[ \t]*+(?:{AGE})?[\s,()]*+"
             rf"(?:(?i:yang)[ \t]+(?:(?i:semuanya|merupakan|adalah)[ \t]+)?)?"
             rf"(?P<cue>(?i:{alternation(lists['local_origin'])}))[ \t]+"
         )
         self.title_gap = re.compile(
-            rf"(?:{SEP_ANY}(?:{WORD}|{TAIL_CONNECTORS}))*[ \t]*,?[ \t]*"
-            rf"(?:{self.rank_seq}[ \t]+)?\Z"
+            rf"(?:{SEP_ANY}(?>{WORD}|{TAIL_CONNECTORS}))*[ \t]*+,?[ \t]*+"
+            rf"(?:{self.rank_seq}[ \t]++)?\Z"
         )
         self.chair_before = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['chair_verb'])}))[ \t]+\Z"
@@ -354,12 +374,13 @@ class Cues:
             rf"(?:[ \t]+(?:{alternation(lists['vessel_link'])})){{0,4}}"
             rf"[ \t]+(?:[\w-]*/)?|(?<![\w])(?:{alternation(lists['vessel_abbreviation'])})[ \t]+)\Z"
         )
-        gap_word = rf"(?:{WORD}|{TAIL_CONNECTORS}|(?i:pada|di|untuk|serta)|\([A-Za-z]{{2,12}}\))"
+        # Atomic: a word read as a name word or as a connector ends at the same place.
+        gap_word = rf"(?>{WORD}|{TAIL_CONNECTORS}|(?i:pada|di|untuk|serta)|\([A-Za-z]{{2,12}}\))"
         self.title_gap_long = re.compile(
-            rf"(?:[ \t]*,|{SEP_ANY}{gap_word})*[ \t]*,?[ \t]*(?:{self.rank_seq}[ \t]+)?\Z"
+            rf"(?:[ \t]*+,|{SEP_ANY}{gap_word})*[ \t]*+,?[ \t]*+(?:{self.rank_seq}[ \t]++)?\Z"
         )
         self.closer = re.compile(
-            rf"[ \t]*(?:[,.;:(\n]|\Z|(?i:{alternation(lists['quote_verb'] + lists['closer'])})"
+            rf"[ \t]*+(?:[,.;:(\n]|\Z|(?i:{alternation(lists['quote_verb'] + lists['closer'])})"
             rf"(?![\w]))"
         )
 
@@ -454,6 +475,9 @@ class Context:
         self.sent_starts = [s for s, _ in self.sents]
         self.countries = self.read_countries()
         self.covered = self.covered_spans()
+        ordered = sorted(self.covered)
+        self.covered_starts = [s for s, _ in ordered]
+        self.covered_reach = list(itertools.accumulate((e for _, e in ordered), max))
         self.statistic_spans = statistic_spans(self)
         self.place_words = place_words(self)
 
@@ -480,7 +504,10 @@ class Context:
 
     def is_covered(self, start: int, end: int) -> bool:
         """True when a place, organisation or country span overlaps the range."""
-        return any(s < end and start < e for s, e in self.covered)
+        # The ranges that start before `end` overlap when the furthest of their ends passes
+        # `start`: a bisection instead of a scan of every span for every word.
+        k = bisect.bisect_left(self.covered_starts, end)
+        return k > 0 and self.covered_reach[k - 1] > start
 
     def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Whitespace-separated words of the text range with their positions."""

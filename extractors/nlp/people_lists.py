@@ -22,9 +22,10 @@ OFFICIAL_SOURCES = frozenset({"title", "rank", "signature", "apposition", "bylin
 GROUP_SOURCES = frozenset({"group", "statistic"})
 # What may stand between two names of one list: an age, a comma, "dan", "serta".
 LIST_GAP = re.compile(
-    r"[ \t]*(?:,?[ \t]*\([ \t]*\d{1,2}[ \t]*(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*\)|,[ \t]*\d{1,2}[ \t]*"
+    r"[ \t]*+(?:,?[ \t]*+\([ \t]*+\d{1,2}[ \t]*+(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*+\)"
+    r"|,[ \t]*+\d{1,2}[ \t]*+"
     r"(?:tahun|thn)?(?=[ \t]*(?:,|dan|serta)))?"
-    r"[ \t]*(?:,[ \t]*(?:(?:dan|serta)[ \t]+)?|(?:dan|serta|&)[ \t]+)",
+    r"[ \t]*+(?:,[ \t]*+(?:(?:dan|serta)[ \t]++)?|(?:dan|serta|&)[ \t]++)",
 )
 INITIALS_LIST = re.compile(
     r"(?<![\w.])(?P<list>[A-Z]{2,4}(?:[ \t]*,[ \t]*[A-Z]{2,4})*[ \t]*,?[ \t]*"

@@ -146,3 +146,32 @@ def test_nlp_incident_links_operation_concerns_those_found(nlp):
 def test_nlp_incident_links_without_people_component(incidents_nlp):
     doc = incidents_nlp("Tiga WNA asal Vietnam diamankan petugas di Pelabuhan Batam.")
     assert [s._.concerns for s in doc.spans["incident"]] == [[]]
+
+
+def test_incident_links_each_numbered_item_keeps_its_own_incidents(nlp):
+    doc = nlp(
+        "Orang asing yang dikenai tindakan:\n"
+        "1. IVAN PETROVICH SOKOLOV, WN Rusia, paspor 751234567, tinggal melebihi izin tinggal;\n"
+        "   diamankan di sebuah vila di Canggu dan kini didetensi di Rudenim Denpasar.\n"
+        "2. ANNA MARIA KELLER, WN Swiss, paspor X1234567, bekerja dengan visa kunjungan;\n"
+        "   telah dideportasi pada 18 November 2026.\n"
+    )
+    found = person_incidents(doc)
+    assert set(found["IVAN PETROVICH SOKOLOV"]) == {"overstay", "arrest", "detention"}
+    assert "deportation" in found["ANNA MARIA KELLER"]
+    assert not {"arrest", "detention"} & set(found["ANNA MARIA KELLER"])
+
+
+def test_incident_links_rows_named_by_their_number(nlp):
+    doc = nlp(
+        "No | Nama | Kewarganegaraan | No. Paspor | Pelanggaran\n"
+        "1 | LI QIANG | RRT | EA1234567 | Overstay\n"
+        "2 | PARK SOO JIN | Korea Selatan | M12345678 | Overstay\n"
+        "3 | ARJUN MEHTA | India | Z7654321 | Overstay\n"
+        "\n"
+        "WNA nomor urut 1 dan 3 dijadwalkan dideportasi pada 30 November 2026. "
+        "WNA nomor urut 2 masih diperiksa.\n"
+    )
+    found = person_incidents(doc)
+    assert "deportation" in found["LI QIANG"] and "deportation" in found["ARJUN MEHTA"]
+    assert "deportation" not in found["PARK SOO JIN"]

@@ -51,6 +51,13 @@ ACTIVE_PREFIXES = ("me",)
 PASSIVE_PREFIXES = ("di", "ter", "ke")
 NAME_TOKEN = re.compile(r"[A-ZÀ-Ý][\w'’-]{2,}")
 BLOCKING_ROLES = frozenset({"official"})
+LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]*")  # an item's number before a name
+ROW_REFERENCE = re.compile(
+    r"(?i:nomor|no\.?)[ \t]+urut[ \t]+"
+    r"(?P<numbers>\d{1,3}(?:[ \t]*+(?:,|dan|serta|&)[ \t]*+\d{1,3}){0,30})"
+)
+NUMBER = re.compile(r"\d{1,3}")
+ITEM_END = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]|\n[ \t]*\n")
 
 
 @dataclass
@@ -155,6 +162,8 @@ class LinkState:
         self.sentence = sentence
         self.persons = persons
         self.records = [r for r in records_of(compact.source) if r.person is not None]
+        self.doc_text = compact.source.text
+        self.source = compact.source
         self.by_span: dict[tuple[int, int], int] = {}  # foreign person span -> entity
         self.segment = self.segments()
         self.possessive_segments: frozenset[int] | None = None
@@ -167,6 +176,8 @@ class LinkState:
         self.starts = [m.start for m in self.mentions]
         self.build_chains()
         self.resolve_chains()
+        self.items = self.list_items()
+        self.row_refs = self.row_references()
 
     # --- mentions -------------------------------------------------------------------------
 
@@ -512,6 +523,10 @@ class LinkState:
         if owner is not None:
             linked.entities = owner
             return linked
+        rows = self.rows_named(start)
+        if rows:
+            linked.entities = rows
+            return linked
         best = self.nearest(span._.incident, start, end)
         if best is not None:
             linked.entities = set(self.chain_entities[best.chain])
@@ -521,12 +536,57 @@ class LinkState:
         return linked
 
     def record_owner(self, span: Span) -> set[int] | None:
-        """The person of the table row or form block holding the cue; None outside records."""
+        """The person of the table row, form block or list item holding the cue; None
+        outside them."""
         for record in self.records:
             if record.start <= span.start_char and span.end_char <= record.end:
                 entity = self.by_span.get(record.person) if record.person else None
                 return set() if entity is None else {entity}
+        for start, end, entity in self.items:
+            if start <= span.start_char and span.end_char <= end:
+                return {entity}
         return None
+
+    def row_references(self) -> list[tuple[int, int, set[int]]]:
+        """ "WNA nomor urut 1, 2 dan 4": the people of those rows of the table before, as
+        (compact token, sentence, entities)."""
+        numbered: dict[str, int] = {}  # row number as written -> entity, latest table wins
+        rows = sorted((r.start, r) for r in self.records if r.kind == "row")
+        text = self.doc_text
+        source_starts = [self.source[i].idx for i in self.index]
+        found = []
+        for m in ROW_REFERENCE.finditer(text):
+            for start, record in rows:
+                cell = record.fields.get("number")
+                entity = self.by_span.get(record.person) if record.person else None
+                if start < m.start() and cell and entity is not None:
+                    numbered[text[cell[0] : cell[1]].strip(" .")] = entity
+            entities = {numbered[n] for n in NUMBER.findall(m.group("numbers")) if n in numbered}
+            j = min(bisect_left(source_starts, m.start()), len(source_starts) - 1)
+            if entities and source_starts:
+                found.append((j, self.sentence[j], entities))
+        return found
+
+    def rows_named(self, start: int) -> set[int]:
+        """The rows referred to by number earlier in the cue's sentence."""
+        for j, sentence, entities in reversed(self.row_refs):
+            if j < start and sentence == self.sentence[start]:
+                return entities
+        return set()
+
+    def list_items(self) -> list[tuple[int, int, int]]:
+        """Numbered or lettered items that open with a foreigner's name ("2. HANNAH ..., WN
+        Jerman, ...; telah dideportasi"): (start, end, entity); an item runs to the next item
+        or the next blank line."""
+        text = self.doc_text
+        items = []
+        for (start, end), entity in sorted(self.by_span.items()):
+            line = text.rfind("\n", 0, start) + 1
+            if not LIST_MARK.fullmatch(text, line, start) or self.entities[entity].group:
+                continue
+            nxt = ITEM_END.search(text, end)
+            items.append((line, nxt.start() if nxt else len(text), entity))
+        return items
 
     def link_lists(self, linked: list[Linked]) -> None:
         """Names listed after an unresolved "Mereka adalah"/"Keempatnya yakni" at a sentence

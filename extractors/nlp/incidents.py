@@ -201,7 +201,7 @@ class IncidentMatcher:
         links = self.linker.prepare(doc, compact, layout.sentence) if self.linker else None
         if links is not None:
             layout.persons = links.foreigner_tokens()
-        layout.records = record_tokens(doc, compact)
+        layout.records = record_tokens(doc, compact, links.items if links is not None else [])
         cues, suppressed = self.find_cues(compact, layout)
         modals = [
             (self.rules[self.strings[key]], start, end)
@@ -419,9 +419,14 @@ class IncidentMatcher:
         return best, best_cue
 
 
-def record_tokens(doc: Doc, compact: CompactDoc) -> frozenset[int]:
-    """Compact tokens inside the table rows and forms that name a person."""
-    ranges = sorted((r.start, r.end) for r in records_of(doc) if r.person is not None)
+def record_tokens(
+    doc: Doc, compact: CompactDoc, items: list[tuple[int, int, int]]
+) -> frozenset[int]:
+    """Compact tokens inside the table rows, forms and list items that name a person."""
+    ranges = sorted(
+        [(r.start, r.end) for r in records_of(doc) if r.person is not None]
+        + [(start, end) for start, end, _ in items]
+    )
     if not ranges:
         return frozenset()
     starts = [s for s, _ in ranges]

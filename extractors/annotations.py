@@ -104,7 +104,8 @@ def merge_foreigners(mentions: list[Fact]) -> list[dict[str, Any]]:
                 }
             )
             continue
-        entry = _find_person(by_key, entries, fact.value)
+        age = fact.attributes.get("age")
+        entry = _find_person(by_key, entries, fact.value, age)
         if entry is None:
             entry = {
                 "name": fact.value,
@@ -117,7 +118,11 @@ def merge_foreigners(mentions: list[Fact]) -> list[dict[str, Any]]:
         else:
             entry["nationality"] = entry["nationality"] or nationality
             entry["incidents"] = sorted(set(entry["incidents"]) | incidents)
-            if fact.value != entry["name"] and fact.value not in entry["aliases"]:
+            if _sub_name(entry["name"], fact.value) and not is_initials(entry["name"]):
+                # "Sun" first, "Sun Dongjie" later: the full name names the person
+                entry["aliases"].append(entry["name"])
+                entry["name"] = fact.value
+            elif fact.value != entry["name"] and fact.value not in entry["aliases"]:
                 entry["aliases"].append(fact.value)
         by_key[_person_key(fact.value)] = entry
         if fact.attributes.get("age") is not None:
@@ -132,12 +137,19 @@ def _person_key(name: str) -> str:
 
 
 def _find_person(
-    by_key: dict[str, dict[str, Any]], entries: list[dict[str, Any]], name: str
+    by_key: dict[str, dict[str, Any]],
+    entries: list[dict[str, Any]],
+    name: str,
+    age: int | None = None,
 ) -> dict[str, Any] | None:
+    """The entry of the same person: the same name, or a part of it, unless the ages differ
+    ("Sun (53)" and "Sun Dongjie (35)" are two people)."""
     found = by_key.get(_person_key(name))
     if found is not None:
         return found
     for entry in entries:
+        if entry.get("age") is not None and age is not None and entry["age"] != age:
+            continue
         if entry["name"] and (_sub_name(name, entry["name"]) or _sub_name(entry["name"], name)):
             return entry
     return None

@@ -716,6 +716,10 @@ def evaluate(
     ] = None,
     db: DbOption = None,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Errors per document.")] = False,
+    stems: Annotated[
+        str | None,
+        typer.Option("--range", help="Only gold files whose stem is in FIRST:LAST (d025:d045)."),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Precision, recall and F1 of the extracted facts against gold annotations.
@@ -726,6 +730,13 @@ def evaluate(
     from extractors.evaluation import evaluate_by_kind, format_kinds, read_annotations
 
     gold = read_annotations(gold_dir)
+    if stems is not None:
+        first, sep, last = stems.partition(":")
+        if not sep or not first or not last:
+            raise ConfigError(f"--range {stems!r}: write FIRST:LAST, e.g. d025:d045.")
+        gold = {stem: data for stem, data in gold.items() if first <= stem <= last}
+        if not gold:
+            raise ConfigError(f"--range {stems}: no gold file has a stem in that range.")
     if pred is not None:
         predicted = read_annotations(pred)
     else:

@@ -88,3 +88,21 @@ def test_annotations_list_nationalities_places_and_only_counted_incidents() -> N
 def test_annotations_of_a_document_without_facts_are_empty_lists() -> None:
     annotation = build_annotation("kosong", [])
     assert all(annotation[key] == [] for key in annotation if key != "doc_id")
+
+
+def test_annotations_a_full_name_after_its_short_form_names_the_person() -> None:
+    facts = [
+        fact("foreign_national", "Okafor", "Okafor", 0, nationality="NG"),
+        fact("foreign_national", "Chinedu Okafor", "Chinedu Okafor", 40, nationality="NG"),
+    ]
+    (entry,) = build_annotation("d", facts)["foreigners"]
+    assert entry["name"] == "Chinedu Okafor" and entry["aliases"] == ["Okafor"]
+
+
+def test_annotations_people_of_different_ages_are_not_merged() -> None:
+    facts = [
+        fact("foreign_national", "Wang", "Wang", 0, nationality="CN", age=53),
+        fact("foreign_national", "Wang Lei", "Wang Lei", 20, nationality="CN", age=35),
+    ]
+    names = [e["name"] for e in build_annotation("d", facts)["foreigners"]]
+    assert names == ["Wang", "Wang Lei"]

@@ -19,28 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.scan_robustness import pantau
 from extractors.evaluation import FIELDS, evaluate, read_annotations
 from tools import make_paperwork
 
 LABEL_WIDTH = 24
-
-
-def pantau(*args: str, home: Path) -> str:
-    """Run the pantau CLI; exit codes 0 and 3 (some inputs failed) are results."""
-    env = {**os.environ, "PANTAU_HOME": str(home), "OMP_THREAD_LIMIT": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "pantau", *args], env=env, capture_output=True, text=True
-    )
-    if done.returncode not in (0, 3):
-        raise SystemExit(f"pantau {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-    return done.stdout
 
 
 def run_group(inputs: Path, work: Path, name: str, workers: int) -> tuple[Path, float]:

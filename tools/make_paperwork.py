@@ -225,23 +225,6 @@ def typeset_table(pdf: FPDF, table: Table) -> None:
     pdf.ln(2.5)
 
 
-def typeset_block(pdf: FPDF, block: Block, *, headline: bool) -> None:
-    """One title, rule, blank or paragraph block, as `tools.make_samples` sets them."""
-    if block.kind == "title":
-        size = 14 if headline else 11
-        pdf.set_font("Serif", "B", size)
-        pdf.multi_cell(0, size * 0.5, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
-    elif block.kind == "rule":
-        y = pdf.get_y() + 1.5
-        pdf.set_line_width(0.6)
-        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-        pdf.set_y(y + 2)
-    elif block.kind == "blank":
-        pdf.ln(2.6)
-    else:
-        make_samples.typeset_paragraph(pdf, block)
-
-
 def digital_pdf_bytes(paper: Paper) -> bytes:
     """The document as its sender's word processor exports it: a PDF with a text layer."""
     marked = read_source(paper.stem)
@@ -253,7 +236,7 @@ def digital_pdf_bytes(paper: Paper) -> bytes:
         if isinstance(item, Table):
             typeset_table(pdf, item)
         else:
-            typeset_block(pdf, item, headline=headline and number == 0)
+            make_samples.typeset_block(pdf, item, headline=headline and number == 0)
     return bytes(pdf.output())
 
 

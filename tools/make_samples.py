@@ -234,21 +234,27 @@ def typeset(pdf: FPDF, blocks: list[Block], *, headline: bool = False) -> list[i
     pdf.add_page()
     ends = []
     for number, block in enumerate(blocks):
-        if block.kind == "title":
-            size = 14 if headline and number == 0 else 11
-            pdf.set_font("Serif", "B", size)
-            pdf.multi_cell(0, size * 0.5, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
-        elif block.kind == "rule":
-            y = pdf.get_y() + 1.5
-            pdf.set_line_width(0.6)
-            pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-            pdf.set_y(y + 2)
-        elif block.kind == "blank":
-            pdf.ln(2.6)
-        else:
-            typeset_paragraph(pdf, block)
+        typeset_block(pdf, block, headline=headline and number == 0)
         ends.append(pdf.page)
     return ends
+
+
+def typeset_block(pdf: FPDF, block: Block, *, headline: bool = False) -> None:
+    """One block: a centred bold title (larger as the headline), a rule, a blank or a
+    paragraph."""
+    if block.kind == "title":
+        size = 14 if headline else 11
+        pdf.set_font("Serif", "B", size)
+        pdf.multi_cell(0, size * 0.5, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
+    elif block.kind == "rule":
+        y = pdf.get_y() + 1.5
+        pdf.set_line_width(0.6)
+        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+        pdf.set_y(y + 2)
+    elif block.kind == "blank":
+        pdf.ln(2.6)
+    else:
+        typeset_paragraph(pdf, block)
 
 
 def typeset_paragraph(pdf: FPDF, block: Block) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -22,6 +22,7 @@ MAX_SIDE = 2000  # pages are searched for lines at most this large (pixels)
 MAX_LINES = 200  # a grid with more boundaries than this is noise, not a table
 MIN_LINE_SHARE = 0.6  # a boundary runs along this share of its table's width or height
 CELL_SEPARATOR = " | "
+RULE_MARKS = "|[]{}()!—–-_~=.,:;'\"`”“‘’»«"  # what tesseract makes of a rule's remains
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,18 @@ def reading_order(words: Sequence[TessWord]) -> list[TessWord]:
     return [w for line in lines for w in sorted(line, key=lambda w: w.left)]
 
 
+def strip_rule(w: TessWord) -> TessWord | None:
+    """The word without "|" read from a rule's remains; None when only marks are left."""
+    text = w.text.replace("|", "")
+    if not text.strip(RULE_MARKS):
+        return None
+    return w if text == w.text else replace(w, text=text)
+
+
 def table_rows(words: Sequence[TessWord], grid: Grid) -> list[list[list[TessWord]]]:
     """The grid's non-empty rows; each a list of cells, each its words in reading order."""
     cells: dict[tuple[int, int], list[TessWord]] = {}
-    for w in words:
+    for w in filter(None, map(strip_rule, words)):
         cell = grid.cell(w.left + w.width / 2, w.top + w.height / 2)
         if cell is not None:
             cells.setdefault(cell, []).append(w)

@@ -93,3 +93,14 @@ def test_ocr_tables_scanned_table_reads_as_rows() -> None:
     assert [row[2] for row in rows[1:]] == ["Rusia", "Jerman", "RRT"]
     for box in page.words:
         assert page.text[box.start : box.start + len(box.text)] == box.text
+
+
+def test_ocr_tables_rule_remains_leave_the_cells() -> None:
+    grid = ocr_tables.Grid(rows=(0, 100), cols=(0, 100, 200))
+    words = [word("|", 95, 30), word("|Nama", 110, 30), word("—", 10, 30), word("No", 20, 30)]
+    attempt = ocr.Attempt(words=words, quality=ocr.Quality(4, 90.0, 1.0, 1.0, 3.0),
+                          size=(200, 100), rotation=0, skew=0.0)
+    page = ocr.build_page(attempt, [grid])
+    assert page.text == "No | Nama"
+    assert [(w.text, page.text[w.start : w.start + len(w.text)]) for w in page.words] == [
+        ("No", "No"), ("Nama", "Nama")]

@@ -21,6 +21,7 @@ from extractors.tesseract import TessWord
 MAX_SIDE = 2000  # pages are searched for lines at most this large (pixels)
 MAX_LINES = 200  # a grid with more boundaries than this is noise, not a table
 MIN_LINE_SHARE = 0.6  # a boundary runs along this share of its table's width or height
+MIN_PIECE_SHARE = 0.15  # a piece of a broken rule is at least this share of the table
 CELL_SEPARATOR = " | "
 RULE_MARKS = "|[]{}()!—–-_~=.,:;'\"`”“‘’»«"  # what tesseract makes of a rule's remains
 
@@ -62,25 +63,41 @@ def extract_lines(ink: np.ndarray, horizontal: bool) -> np.ndarray:
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
-def runs(profile: np.ndarray, reach: float, min_gap: int) -> list[tuple[int, int]]:
-    """(first, last) index of runs where `profile` reaches `reach`; near runs merge."""
-    found: list[tuple[int, int]] = []
-    for i in np.flatnonzero(profile >= reach).tolist():
-        if found and i - found[-1][1] <= min_gap:
-            found[-1] = (found[-1][0], i)
+def segments(part: np.ndarray, horizontal: bool) -> list[tuple[int, int, int]]:
+    """Pieces of rule in a region: (first, last) row (or column) they cover, and their length."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(part.astype(np.uint8))
+    found = []
+    for left, top, width, height, _area in stats[1:count].tolist():
+        if horizontal:
+            found.append((top, top + height - 1, width))
         else:
-            found.append((i, i))
-    return found
+            found.append((left, left + width - 1, height))
+    return sorted(found)
+
+
+def runs(pieces: list[tuple[int, int, int]], reach: float, min_gap: int,
+         ) -> list[tuple[int, int]]:
+    """(first, last) of each rule: pieces that overlap or lie close join (broken or tilted
+    lines); a rule counts when its pieces together reach `reach`."""
+    groups: list[list[int]] = []
+    for a, b, length in pieces:
+        if groups and a - groups[-1][1] <= min_gap:
+            groups[-1] = [groups[-1][0], max(b, groups[-1][1]), groups[-1][2] + length]
+        else:
+            groups.append([a, b, length])
+    return [(a, b) for a, b, length in groups if length >= reach]
 
 
 def rule_runs(lines: np.ndarray, box: tuple[int, int, int, int], horizontal: bool,
               min_gap: int) -> list[tuple[int, int]]:
-    """Runs of rows (or columns) of a region (x, y, w, h) that a rule crosses, in page pixels."""
+    """Rows (or columns) of a region (x, y, w, h) that each rule spans, in page pixels."""
     x, y, w, h = box
-    part = lines[y:y + h, x:x + w] > 0
+    # Short pieces are bold text or shading, not rules; they must not join two rules.
+    shortest = MIN_PIECE_SHARE * (w if horizontal else h)
+    pieces = [p for p in segments(lines[y:y + h, x:x + w] > 0, horizontal) if p[2] >= shortest]
     if horizontal:
-        return [(y + a, y + b) for a, b in runs(part.sum(axis=1), MIN_LINE_SHARE * w, min_gap)]
-    return [(x + a, x + b) for a, b in runs(part.sum(axis=0), MIN_LINE_SHARE * h, min_gap)]
+        return [(y + a, y + b) for a, b in runs(pieces, MIN_LINE_SHARE * w, min_gap)]
+    return [(x + a, x + b) for a, b in runs(pieces, MIN_LINE_SHARE * h, min_gap)]
 
 
 def mark_rules(keep: np.ndarray, lines: np.ndarray, found: list[tuple[int, int]],

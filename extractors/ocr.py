@@ -13,14 +13,15 @@ process.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from extractors import ocr_tables, tesseract
 from extractors import preprocess as pp
-from extractors import tesseract
 from extractors.limits import Deadline
 from extractors.ocr_recheck import recheck_rare_letters
 from extractors.tesseract import TessWord
@@ -92,6 +93,7 @@ class Attempt:
     skew: float
     steps: list[str] = field(default_factory=list)
     image: np.ndarray | None = field(default=None, repr=False)  # what tesseract read
+    tables: ocr_tables.Tables = field(default_factory=lambda: ocr_tables.Tables([]))
 
 
 # --------------------------------------------------------------------------- quality
@@ -158,6 +160,7 @@ class Prepared:
     dpi: int
     layout: pp.Layout
     steps: list[str]
+    ruled: np.ndarray | None = field(default=None, repr=False)  # before long rules were erased
 
 
 def normalize_resolution(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int, list[str]]:
@@ -186,6 +189,7 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
     layout = pp.measure_layout(gray, dpi)
     # Streaks run along the scanner, so they are removed before the page is turned.
     bands, lines = pp.find_rules(layout)
+    ruled = gray
     if bands:
         gray = pp.remove_rules(gray, bands)
         layout = pp.drop_ink(layout, lines)
@@ -195,7 +199,7 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
             "The page is blank (no ink found after removing coloured stamps, streaks and "
             "noise); nothing to read. If it should have text, check the scan's contrast."
         )
-    return Prepared(gray, dpi, layout, steps)
+    return Prepared(gray, dpi, layout, steps, ruled)
 
 
 def straighten(page: Prepared, rotation: int) -> tuple[np.ndarray, pp.Layout, float, list[str]]:
@@ -223,9 +227,20 @@ def clean(gray: np.ndarray, variant: str) -> tuple[np.ndarray, list[str]]:
 # --------------------------------------------------------------------------- reading
 
 
+def find_tables(page: Prepared, rotation: int, upright: np.ndarray) -> ocr_tables.Tables:
+    """Ruled tables of the upright page, looked for before long rules were erased."""
+    if page.ruled is not None and page.ruled is not page.gray:
+        upright = straighten(replace(page, gray=page.ruled), rotation)[0]
+    return ocr_tables.find_tables(upright)
+
+
 def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> Attempt:
     """Prepare the page one way and read it with tesseract."""
     upright, layout, skew, steps = straighten(page, rotation)
+    tables = find_tables(page, rotation, upright)
+    if tables.grids:
+        upright = tables.erase(upright)
+        steps.append(f"tables:{len(tables.grids)}")
     cleaned, clean_steps = clean(upright, variant)
     words = tesseract.image_to_data(Image.fromarray(cleaned), lang=options.lang,
                                     psm=options.psm, dpi=page.dpi,
@@ -238,6 +253,7 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
         skew=skew,
         steps=[*page.steps, *steps, *clean_steps, f"ocr:psm{options.psm}"],
         image=cleaned,
+        tables=tables,
     )
 
 
@@ -289,37 +305,86 @@ def read_best(page: Prepared, options: OcrOptions) -> Attempt:
 # --------------------------------------------------------------------------- output
 
 
-def build_page(attempt: Attempt) -> PageText:
-    """Page text from the words: lines split by newlines, paragraphs by a blank line."""
-    parts: list[str] = []
-    boxes: list[WordBox] = []
-    offset, line_no = 0, -1
-    prev_line, prev_par = None, None
-    for w in attempt.words:
+class PageWriter:
+    """Accumulates the page text and its word boxes, keeping each box's offset in step."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.boxes: list[WordBox] = []
+        self.offset = 0
+        self.line_no = -1
+
+    def put(self, text: str) -> None:
+        """Append text that is not a word (separators)."""
+        self.parts.append(text)
+        self.offset += len(text)
+
+    def word(self, w: TessWord) -> None:
+        """Append a word and its box on the current line."""
+        self.boxes.append(WordBox(text=w.text, left=w.left, top=w.top, width=w.width,
+                                  height=w.height, conf=w.conf, line=self.line_no,
+                                  start=self.offset))
+        self.put(w.text)
+
+
+_TABLE_LINE, _TABLE_PAR = (-1, -1, -1), (-1, -1)  # "previous line" after a table
+
+
+def write_table(writer: PageWriter, words: list[TessWord], grid: ocr_tables.Grid) -> None:
+    """A table as one line per row, cells joined by " | ", set off by blank lines."""
+    if writer.parts:
+        writer.put("\n\n")
+    for k, row in enumerate(ocr_tables.table_rows(words, grid)):
+        if k:
+            writer.put("\n")
+        writer.line_no += 1
+        for c, cell in enumerate(row):
+            if c:
+                writer.put(ocr_tables.CELL_SEPARATOR)
+            for j, w in enumerate(cell):
+                if j:
+                    writer.put(" ")
+                writer.word(w)
+
+
+def build_page(attempt: Attempt, grids: Sequence[ocr_tables.Grid] = ()) -> PageText:
+    """Page text from the words: lines split by newlines, paragraphs by a blank line.
+
+    Words inside a table of `grids` leave tesseract's order: the table is written where
+    its first word comes, one row per line (`write_table`).
+    """
+    writer = PageWriter()
+    placed = ocr_tables.locate(attempt.words, grids)
+    prev_line: tuple[int, ...] | None = None
+    prev_par: tuple[int, ...] | None = None
+    written: set[int] = set()
+    for i, w in enumerate(attempt.words):
+        if i in placed:
+            g = placed[i][0]
+            if g not in written:
+                written.add(g)
+                write_table(writer, [attempt.words[j] for j, hit in placed.items()
+                                     if hit[0] == g], grids[g])
+                prev_line, prev_par = _TABLE_LINE, _TABLE_PAR
+            continue
         par = (w.block, w.par)
         if w.line_key != prev_line:
             if prev_line is not None:
-                sep = "\n\n" if par != prev_par else "\n"
-                parts.append(sep)
-                offset += len(sep)
-            line_no += 1
-        elif parts:
-            parts.append(" ")
-            offset += 1
-        boxes.append(WordBox(text=w.text, left=w.left, top=w.top, width=w.width,
-                             height=w.height, conf=w.conf, line=line_no, start=offset))
-        parts.append(w.text)
-        offset += len(w.text)
+                writer.put("\n\n" if par != prev_par else "\n")
+            writer.line_no += 1
+        elif writer.parts:
+            writer.put(" ")
+        writer.word(w)
         prev_line, prev_par = w.line_key, par
     return PageText(
-        text="".join(parts),
+        text="".join(writer.parts),
         source=PageSource.OCR,
         confidence=attempt.quality.confidence,
         rotation=attempt.rotation,
         skew=attempt.skew,
         width=attempt.size[0],
         height=attempt.size[1],
-        words=boxes,
+        words=writer.boxes,
         steps=attempt.steps,
     )
 
@@ -347,4 +412,4 @@ def ocr_image(image: Image.Image, *, dpi: int | None = None,
             "No text recognised on this page although it has marks (a picture, or a scan "
             "too faint or damaged to read). Rescan it at 300 dpi if it holds text."
         )
-    return build_page(best)
+    return build_page(best, best.tables.grids)

@@ -10,6 +10,8 @@ from conftest import FakeOcr, blank_pipeline, write_table_docx, write_table_html
 from extractors import intake
 from extractors.annotations import build_annotation
 from extractors.facts import extract_facts
+from extractors.nlp import records
+from extractors.nlp.gazetteer import data_path
 from extractors.pipeline import read_document
 from models.records import ExtractionResult, FactKind
 
@@ -358,3 +360,12 @@ def test_nlp_records_table_of_counts_by_nationality_gives_groups() -> None:
     annotation = build_annotation("rekap", extraction.facts)
     assert annotation["nationalities"] == ["KR", "PH", "TL"]
     assert [f["name"] for f in annotation["foreigners"]] == [None, None, None]
+
+
+def test_nlp_records_row_with_an_empty_first_cell_keeps_its_cells() -> None:
+    text = "No | Nama | Kewarganegaraan\n | BORIS KALENOV | Rusia\n2 | ANNA MEIER | Jerman"
+    names = records.FieldNames(data_path("record_fields.jsonl"))
+    found = [{k: text[s:e] for k, (s, e) in r.fields.items()}
+             for r in records.find_records(text, names)]
+    assert [r["name"] for r in found] == ["BORIS KALENOV", "ANNA MEIER"]
+    assert found[0]["nationality"] == "Rusia"

@@ -238,9 +238,11 @@ def cells_of(line: _Line) -> list[Cell] | None:
     cells: list[Cell] = []
     pos = body_start
     offset = line.start
-    for m in breaker.finditer(text, body_start - offset, body_end - offset):
-        cells.append(trim_cell(text, pos - offset, m.start(), offset))
-        pos = offset + m.end()
+    # Matched in the body alone: a row whose first cell is empty starts with its "|".
+    base = body_start - offset
+    for m in breaker.finditer(text[base : body_end - offset]):
+        cells.append(trim_cell(text, pos - offset, base + m.start(), offset))
+        pos = offset + base + m.end()
     cells.append(trim_cell(text, pos - offset, body_end - offset, offset))
     return cells if len(cells) >= 2 else None
 

@@ -66,6 +66,7 @@ def test_letter_reads_meeting_minutes(letter_nlp):
         "Nama : Lukas Brandt\nTempat/Tgl Lahir : Hamburg, 14-03-1979\nNo. Paspor : C4F7K2L91",
         "Petugas menemukan nomor paspor palsu. Tempatnya di Kuta.",
         "Peserta rapat sepakat melanjutkan operasi.",
+        "Senin, 16 November 2026",
         "x" * 5000 + ": " + "y" * 5000,
     ],
 )

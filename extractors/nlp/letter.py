@@ -49,6 +49,8 @@ PLACE_DATE = re.compile(
     r"[ \t]*(?P<place>[A-Z][A-Za-z'’.-]*(?:[ \t]+[A-Z][A-Za-z'’.-]*){0,3}),[ \t]+"
     r"(?P<date>\d{1,2}[ \t]+[A-Za-z]{3,10}[ \t]+\d{4})[ \t]*"
 )
+# "Senin, 16 November 2026" is a date line, not a place and date.
+WEEKDAYS = frozenset({"senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu"})
 ITEM_END = re.compile(r"[ \t;,.]+$")
 ITEM_NOTE = re.compile(r"[ \t]*\((?:sebagai[ \t]+laporan|untuk[ \t]+diketahui)\)[ \t]*$", re.I)
 INLINE_SEPARATOR = re.compile(r"[ \t]*[;,][ \t]*(?:dan[ \t]+)?|[ \t]+dan[ \t]+")
@@ -236,7 +238,7 @@ def place_date(lines: list[Line]) -> list[Field]:
     found = []
     for line in lines:
         m = PLACE_DATE.fullmatch(line.text)
-        if m:
+        if m and m.group("place").lower() not in WEEKDAYS:
             found.append(field_of(line.start + m.start("place"), m.group().strip(), "place_date"))
     return found
 

@@ -369,3 +369,95 @@ def test_nlp_records_row_with_an_empty_first_cell_keeps_its_cells() -> None:
              for r in records.find_records(text, names)]
     assert [r["name"] for r in found] == ["BORIS KALENOV", "ANNA MEIER"]
     assert found[0]["nationality"] == "Rusia"
+
+
+# -- tables read from scans and tables of officers ----------------------------------------------
+
+SCANNED = [
+    # the name label misread, stray marks at the cells' edges, a nationality's words joined
+    "NO | Nsma Lgkp | Kewarganegaraari | No. Paspor | 7 Pelanggaran",
+    "1 | :Wanjiru Akinyi | Kenya a | AK5521873 | Overstay 40 hari",
+    " | Tomasz Nowicki (ee | Polandia | EP3308871 3 | Bekerja tanpa izin",
+    " | Kalolaine Taufa | Tonga | T0771254 | Overstay 12 hari",
+    " | Bunlay Chanthavong | LaosRepublik | LA0092311 | Bekerja tanpa izin",
+    "NO | Nsma Lgkp | Kewarganegaraari | No. Paspor | 7 Pelanggaran",
+    " | Reza Farahani | Iran | R92004417 | Overstay 3 hari",
+]
+
+
+def test_nlp_records_scanned_table_with_misread_header_gives_its_people() -> None:
+    text = "\n".join([OPENING, *SCANNED, "", CLOSING])
+    found = foreigners(extract_facts([(1, text)]))
+    assert {name: nat for name, (nat, _, _) in found.items()} == {
+        "Wanjiru Akinyi": "KE",
+        "Tomasz Nowicki": "PL",
+        "Kalolaine Taufa": "TO",
+        "Bunlay Chanthavong": None,  # "LaosRepublik" names no country as written
+        "Reza Farahani": "IR",
+    }
+    assert found["Tomasz Nowicki"][2] == ["illegal_work"]
+    assert found["Wanjiru Akinyi"][1] == "AK5521873"
+
+
+def test_nlp_records_misread_header_needs_a_column_of_names(records_nlp) -> None:
+    # Foreigner fields under a misread header, but no column of names: no records.
+    doc = records_nlp(
+        "Nsma | Kewarganegaraari | Jumlah Kasus | Pelanggaran\n"
+        "12 | Malaysia | 3 | overstay\n"
+        "40 | Tiongkok | 7 | bekerja tanpa izin\n"
+    )
+    assert doc._.records == []
+
+
+def test_nlp_records_joined_country_words_in_a_cell() -> None:
+    table = ["No | Nama | Kewarganegaraan", "1 | Vaiana Kauhalalalo | PapuaNugini"]
+    text = "\n".join([OPENING, *table, "", CLOSING])
+    assert foreigners(extract_facts([(1, text)])) == {"Vaiana Kauhalalalo": ("PG", None, [])}
+
+
+OFFICERS = "\n".join(
+    [
+        "SURAT PERINTAH",
+        "Nomor: IMI.7-GR.01.01-0412",
+        "Memerintahkan kepada:",
+        "No | Nama | Pangkat/Gol. | NIP | Jabatan dalam Tim",
+        "1 | Stefanus Bria Seran | Penata (III/c) | 19850312 200912 1 004 | Ketua Tim",
+        "2 | Maria Goreti Nahak | Penata Muda (III/a) | 19930721 201801 2 002 | Anggota",
+        "3 | Yohanes Berek | Pengatur (II/c) | 19970105 202012 1 003 | Pengemudi",
+        "Untuk melaksanakan pengawasan orang asing di Kabupaten Malaka.",
+    ]
+)
+
+
+def test_nlp_records_table_of_officers_gives_officials() -> None:
+    extraction = extract_facts([(1, OFFICERS)])
+    assert names(extraction, FactKind.FOREIGN_NATIONAL) == []
+    assert names(extraction, FactKind.OTHER_PERSON) == []
+    officials = {
+        f.value: f.attributes.get("title")
+        for f in extraction.facts
+        if f.kind is FactKind.OFFICIAL
+    }
+    assert officials == {
+        "Stefanus Bria Seran": "Ketua Tim",
+        "Maria Goreti Nahak": "Anggota",
+        "Yohanes Berek": "Pengemudi",
+    }
+
+
+def test_nlp_records_form_block_of_an_officer_is_an_official(records_nlp) -> None:
+    doc = records_nlp(
+        "Pemeriksa:\n"
+        "Nama : Antonius Lelo\n"
+        "Pangkat/Gol : Penata Tk. I (III/d)\n"
+        "NIP : 19790514 200501 1 002\n"
+        "Jabatan : Kepala Subseksi Penindakan\n\n"
+        "Yang diperiksa:\n"
+        "Nama lengkap : Rustam Jalilov\n"
+        "Kewarganegaraan : Uzbekistan\n"
+        "Nomor paspor : FA4410982\n"
+    )
+    assert [(r.kind, r.foreign, r.role) for r in doc._.records] == [
+        ("block", False, "official"),
+        ("block", True, None),
+    ]

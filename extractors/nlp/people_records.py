@@ -2,13 +2,14 @@
 
 Reads ``doc._.records`` (``pantau_records``). A record that names someone and whose table or
 form carries foreigner fields (nationality, passport, permit), or that names a sponsor, director
-or spouse, gives one ``record`` candidate, ranked above every other rule:
+or spouse, or an officer (rank, NIP), gives one ``record`` candidate, ranked above every other rule:
 
 - the name is the name cell as written (capitals, surname first, "bin"/"alias" kept);
 - the nationality comes from the country span in the nationality cell (``pantau_nationality``),
   else from the cell looked up in the country gazetteer;
 - the role is ``other`` for an Indonesian (Indonesia, WNI) and for a sponsor, director or spouse
-  block, else ``foreign_national``;
+  block, ``official`` for a row or block of an officer (rank, NIP; its Jabatan is the title),
+  else ``foreign_national``;
 - the passport is the identifier in the passport cell; the age the number in the age cell.
 
 Names that other rules find anywhere else in such a record (a birthplace, a sponsor company, a
@@ -58,6 +59,7 @@ def with_records(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
             claimed.append((record.start, record.end))
         elif "birth" in record.fields:
             claimed.append(record.fields["birth"])  # a birthplace is nobody
+    claimed += ctx.doc._.record_headers or []  # a table's header names no one
     kept = [c for c in candidates if not any(c.start < e and s < c.end for s, e in claimed)]
     return drop_listed_groups(kept, made, records_of(ctx.doc)) + made
 
@@ -99,11 +101,13 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
     label = record.labels.get(name) or "Nama"
     if stated and not record.role:
         label = f"{record.labels.get('nationality') or 'Kewarganegaraan'} {stated}"
+    official = record.role == "official"
     return Candidate(
         start,
         end,
         SOURCE,
-        role="foreign_national" if foreign else "other",
+        role="foreign_national" if foreign else "official" if official else "other",
+        title=official_title(ctx, record) if official else None,
         evidence=" ".join(label.split()),
         nationality=code if foreign else None,
         scope=(record.start, record.end),
@@ -111,6 +115,14 @@ def record_candidate(ctx: Context, record: Record) -> Candidate | None:
         # a nationality cell that names no known country: nothing to guess it from
         doubt=foreign and code is None and "nationality" in record.fields,
     )
+
+
+def official_title(ctx: Context, record: Record) -> str | None:
+    """An officer's position as the row or block states it (its Jabatan, else its rank)."""
+    for name in ("occupation", "rank"):
+        if name in record.fields:
+            return " ".join(ctx.text[slice(*record.fields[name])].split()) or None
+    return None
 
 
 def count_candidate(ctx: Context, record: Record) -> Candidate | None:
@@ -145,18 +157,27 @@ def cell_nationality(ctx: Context, record: Record) -> tuple[str | None, str]:
     for country in ctx.countries:
         if start <= country.start and country.end <= end:
             return country.code, written
-    return country_codes().get(written.lower()), written
+    codes = country_codes()
+    return codes.get(written.lower()) or codes.get(compact(written)), written
 
 
 @lru_cache(maxsize=1)
 def country_codes() -> dict[str, str]:
-    """Lower-cased country names and demonyms of the gazetteer with their ISO codes."""
+    """Country names and demonyms of the gazetteer with their ISO codes, lower-cased as
+    written and without spaces."""
     codes: dict[str, str] = {}
     for name in ("countries.jsonl", "countries_extra.jsonl"):
         for entry in read_jsonl(data_path(name)):
             if entry.get("code"):
                 codes.setdefault(entry["name"].lower(), entry["code"])
+                codes.setdefault(compact(entry["name"]), entry["code"])
     return codes
+
+
+def compact(name: str) -> str:
+    """A country name lower-cased without spaces, as a scan may join its words
+    ("PapuaNugini")."""
+    return "".join(name.lower().split())
 
 
 def cell_passport(ctx: Context, record: Record) -> str | None:

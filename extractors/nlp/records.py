@@ -14,12 +14,16 @@ value) and ``doc.spans["record_field"]`` (one span per field value, labelled wit
   who is not the foreigner) and takes the known fields after it.
 
 Field labels map to field names through ``data/record_fields.jsonl`` (``field``, ``labels``,
-optional ``role``; a ``not_name`` record lists what a name cell holds when it names nobody,
-such as a totals row). The component also marks what a form states about birth: dates inside a
-birth field get ``span._.date_kind = "birth"`` and places inside it are dropped from
-``doc.spans["place"]`` (a birthplace is not where anything happened); a passport cell that the
-identifier rules missed (a header names it, not a cue word) becomes an identifier span; and
-every row and form block starts a sentence, so one row's words are not read with the next.
+optional ``role``: "other" for a name label about someone who is not the foreigner, "official"
+for a field only officers' records carry, such as rank and NIP; a ``not_name`` record lists
+what a name cell holds when it names nobody, such as a totals row). Header labels read from a
+scan may be misspelt (see `misread_header`).
+
+The component also marks what a form states about birth: dates inside a birth field get
+``span._.date_kind = "birth"`` and places inside it are dropped from ``doc.spans["place"]``
+(a birthplace is not where anything happened); a passport cell that the identifier rules
+missed (a header names it, not a cue word) becomes an identifier span; and every row and form
+block starts a sentence, so one row's words are not read with the next.
 """
 
 from __future__ import annotations
@@ -43,6 +47,19 @@ NAME_FIELDS = ("name", "related_name")
 FOREIGN_FIELDS = frozenset({"nationality", "passport", "permit"})
 PASSPORT_SHAPE = re.compile(r"(?=(?:[A-Z]*\d){4})[A-Z0-9]{6,12}")
 MIN_HEADER_FIELDS = 2
+# A table header read from a scan may be misspelt: a label of at least this many letters
+# matches a known label within one edit per LETTERS_PER_EDIT letters.
+MIN_FUZZY_LETTERS = 5
+LETTERS_PER_EDIT = 5
+MAX_NAME_CELL_WORDS = 6
+NAME_SAMPLE_ROWS = 8  # rows read to tell which unreadable header cell is the name column
+MIN_NAME_SHARE = 0.6  # of those rows, the share whose cell looks like a name
+NAME_WORD = re.compile(r"[A-ZÀ-Ý][\w'’.-]*|(?:bin|binti|alias|van|de|da|dos|del|al|el)\b")
+SEX_VALUES = frozenset({"laki laki", "lakilaki", "perempuan", "pria", "wanita", "l", "p"})
+# OCR leaves stray marks at a scanned cell's edges: leading punctuation (":Kaiwa") and
+# trailing pieces that are no name word ("3", "(ee", a lone lower-case letter).
+CELL_LEAD_NOISE = re.compile(r"[^\w\n]+")
+TAIL_NOISE_WORD = re.compile(r"[^\w\s]\S*|\d+|[a-z]{1,2}")
 COUNT = re.compile(r"\d{1,3}(?:\.\d{3})*|\d{1,6}")
 MAX_GAP_LINES = 3  # blank or page-furniture lines a table may continue across
 MAX_FURNITURE_CHARS = 40
@@ -62,6 +79,8 @@ KEY_VALUE = re.compile(
 )
 
 Doc.set_extension("records", default=None, force=True)
+# The character ranges of the tables' header lines (repeats included): they name no one.
+Doc.set_extension("record_headers", default=None, force=True)
 # The header of a table that the text before this Doc left open (a long document read in
 # parts): rows at the start of this Doc continue it. See `open_header`.
 Doc.set_extension("table_header", default=None, force=True)
@@ -79,7 +98,9 @@ class Record:
     group: int  # number of the table or form the record belongs to
     fields: dict[str, Cell] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
-    role: str | None = None  # "other" when the name field names a sponsor, spouse ...
+    # "other" when the name field names a sponsor, spouse ...; "official" for an officer's
+    # row or block (rank, NIP and no foreigner field)
+    role: str | None = None
     foreign: bool = False  # its table or form has foreigner fields (nationality, passport)
     person: Cell | None = None  # the person span made from it (set by pantau_people)
     header: str | None = None  # a row's table header as written
@@ -111,6 +132,7 @@ class FieldNames:
         self.roles: dict[str, str] = {}
         self.not_names: frozenset[str] = frozenset()
         self.foreign_labels: set[str] = set()  # labels that say the person is foreign
+        self.official_fields: set[str] = set()  # fields only an officer's record carries
         for entry in read_jsonl(path):
             if entry.get("kind") == "not_name":
                 self.not_names |= {fold_label(v) or v for v in entry["values"]}
@@ -119,7 +141,9 @@ class FieldNames:
                 self.fields.setdefault(fold_label(label), entry["field"])
                 if entry.get("foreign"):
                     self.foreign_labels.add(fold_label(label))
-            if entry.get("role"):
+            if entry.get("role") == "official":
+                self.official_fields.add(entry["field"])
+            elif entry.get("role"):
                 self.roles[entry["field"]] = entry["role"]
 
     def lookup(self, label: str) -> str | None:
@@ -129,6 +153,36 @@ class FieldNames:
             return self.fields[folded]
         parts = [fold_label(p) for p in LABEL_PARTS.split(label)]
         return next((self.fields[p] for p in parts if p in self.fields), None)
+
+    def lookup_misread(self, label: str) -> str | None:
+        """The field of a header cell read from a scan: exact, else the one known label
+        within a few edits, after stray marks at its edges ("7 Pelanggaran", "Kewarganegaraari")."""
+        found = self.lookup(label)
+        if found:
+            return found
+        words = fold_label(label).split()
+        while words and (len(words[0]) == 1 or words[0].isdigit()):
+            words = words[1:]
+        while words and (len(words[-1]) == 1 or words[-1].isdigit()):
+            words = words[:-1]
+        core = " ".join(words)
+        if core in self.fields:
+            return self.fields[core]
+        if len(core.replace(" ", "")) < MIN_FUZZY_LETTERS:
+            return None
+        limit = len(core) // LETTERS_PER_EDIT
+        near = {
+            self.fields[known]
+            for known in self.fields
+            if abs(len(known) - len(core)) <= limit and edit_distance(known, core, limit) <= limit
+        }
+        return near.pop() if len(near) == 1 else None
+
+    def role_of(self, fields: dict[str, str]) -> str | None:
+        """ "official" for a record with an officer's fields (rank, NIP) and no foreigner's."""
+        if self.official_fields.isdisjoint(fields) or not FOREIGN_FIELDS.isdisjoint(fields):
+            return None
+        return "official"
 
     def is_foreign(self, labels: dict[str, str]) -> bool:
         """True when the fields (field -> label) show a record about a foreign national."""
@@ -140,6 +194,19 @@ class FieldNames:
         """True for a name cell that holds no name: empty, a total, a dash, digits only."""
         folded = fold_label(value)
         return not any(c.isalpha() for c in value) or (folded or value.strip()) in self.not_names
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two short strings; any value above ``limit`` is limit + 1."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
 
 
 def fold_label(label: str) -> str:
@@ -167,8 +234,10 @@ class RecordFinder:
         self.names = FieldNames(fields)
 
     def __call__(self, doc: Doc) -> Doc:
-        records = find_records(doc.text, self.names, carried=doc._.table_header)
+        headers: list[Cell] = []
+        records = find_records(doc.text, self.names, carried=doc._.table_header, headers=headers)
         doc._.records = records
+        doc._.record_headers = headers
         doc.spans[self.spans_key] = list(field_spans(doc, records))
         mark_birth(doc, records)
         add_passports(doc, records)
@@ -191,13 +260,16 @@ def open_header(doc: Doc) -> str | None:
     return last.header if all(not r or is_furniture(r) for r in rest) else None
 
 
-def find_records(text: str, names: FieldNames, carried: str | None = None) -> list[Record]:
+def find_records(
+    text: str, names: FieldNames, carried: str | None = None, headers: list[Cell] | None = None
+) -> list[Record]:
     """Table rows and form blocks of a text, in text order.
 
-    ``carried`` is the header of a table left open by the text before this one.
+    ``carried`` is the header of a table left open by the text before this one; the ranges
+    of the header lines read are added to ``headers``.
     """
     lines = split_lines(text)
-    records = find_rows(text, lines, names, carried)
+    records = find_rows(text, lines, names, carried, [] if headers is None else headers)
     taken = [(r.start, r.end) for r in records]
     records += [b for b in find_blocks(lines, names) if not overlaps(b, taken)]
     return sorted(records, key=lambda r: r.start)
@@ -256,7 +328,53 @@ def trim_cell(text: str, start: int, end: int, offset: int) -> Cell:
 
 def header_fields(text: str, cells: list[Cell], names: FieldNames) -> list[str | None] | None:
     """The field of each header cell, or None when the line is not a header of people."""
-    fields = [names.lookup(text[s:e]) for s, e in cells]
+    return accepted([names.lookup(text[s:e]) for s, e in cells])
+
+
+def misread_header(
+    text: str, cells: list[Cell], names: FieldNames, rows: list[list[Cell]]
+) -> list[str | None] | None:
+    """The fields of a header read from a scan, where some labels are misspelt.
+
+    Labels match within a few edits. When the name label is unreadable ("Nusa Lote") but the
+    header names foreigner fields, the name column is the first unknown column whose cells,
+    in the rows below, look like names.
+    """
+    fields = [names.lookup_misread(text[s:e]) for s, e in cells]
+    known = [f for f in fields if f]
+    if not any(f in NAME_FIELDS for f in known):
+        if len(known) < MIN_HEADER_FIELDS or FOREIGN_FIELDS.isdisjoint(known):
+            return None
+        column = name_column(text, fields, rows)
+        if column is None:
+            return None
+        fields[column] = "name"
+    return accepted(fields)
+
+
+def name_column(text: str, fields: list[str | None], rows: list[list[Cell]]) -> int | None:
+    """The first column without a field whose cells mostly look like names."""
+    for column, known in enumerate(fields):
+        values = [text[slice(*row[column])] for row in rows if column < len(row)]
+        if known is None and values:
+            share = sum(looks_like_name(v) for v in values) / len(values)
+            if share >= MIN_NAME_SHARE:
+                return column
+    return None
+
+
+def looks_like_name(value: str) -> bool:
+    """One to six capitalised words, no digits, not a sex ("Laki-laki")."""
+    words = value.split()
+    if not 0 < len(words) <= MAX_NAME_CELL_WORDS or any(c.isdigit() for c in value):
+        return False
+    if fold_label(value).replace(" ", "") in SEX_VALUES or fold_label(value) in SEX_VALUES:
+        return False
+    return all(NAME_WORD.match(w) for w in words) and any(len(w) > 1 for w in words)
+
+
+def accepted(fields: list[str | None]) -> list[str | None] | None:
+    """The fields of a header of people (or of counts by nationality), else None."""
     known = [f for f in fields if f]
     counts = "nationality" in known and "count" in known  # a table of counts by nationality
     if len(known) < MIN_HEADER_FIELDS or not (counts or any(f in NAME_FIELDS for f in known)):
@@ -265,21 +383,22 @@ def header_fields(text: str, cells: list[Cell], names: FieldNames) -> list[str |
 
 
 def find_rows(
-    text: str, lines: list[_Line], names: FieldNames, carried: str | None = None
+    text: str, lines: list[_Line], names: FieldNames, carried: str | None, headers: list[Cell]
 ) -> list[Record]:
     """Rows of every table whose header names a person field (and of a carried header)."""
     records: list[Record] = []
     i, group = 0, 0
     head = read_header(_Line(0, len(carried), carried), carried, names) if carried else None
     if head is not None:
-        i = read_table(text, lines, 0, head, group, names, records)
+        i = read_table(text, lines, 0, head, group, names, records, headers)
     while i < len(lines):
-        head = read_header(lines[i], text, names)
+        head = read_header(lines[i], text, names) or read_misread_header(lines, i, text, names)
         if head is None:
             i += 1
             continue
         group += 1
-        i = read_table(text, lines, i + 1, head, group, names, records)
+        headers.append((lines[i].start, lines[i].end))
+        i = read_table(text, lines, i + 1, head, group, names, records, headers)
     return records
 
 
@@ -296,6 +415,57 @@ def read_header(line: _Line, text: str, names: FieldNames) -> Header | None:
     return fields, labels, line.text.strip()
 
 
+def read_misread_header(lines: list[_Line], i: int, text: str, names: FieldNames) -> Header | None:
+    """The header at line ``i`` read as a scanned header (see `misread_header`)."""
+    cells = cells_of(lines[i])
+    if cells is None:
+        return None
+    rows: list[list[Cell]] = []
+    j = i + 1
+    while len(rows) < NAME_SAMPLE_ROWS:
+        nxt = next_row(text, lines, j, len(cells))
+        if nxt is None:
+            break
+        j, row = nxt
+        rows.append(row)
+    fields = misread_header(text, cells, names, rows)
+    if fields is None:
+        return None
+    labels = [" ".join(text[s:e].split()) for s, e in cells]
+    return fields, labels, lines[i].text.strip()
+
+
+def repeats_header(
+    text: str,
+    cells: list[Cell],
+    header: list[str | None],
+    names: FieldNames,
+) -> bool:
+    """True for a row that is the table's header again (exactly, or misread on a scan)."""
+    if header_fields(text, cells, names) is not None:
+        return True
+    same = sum(
+        bool(f) and names.lookup_misread(text[slice(*cell)]) == f
+        for f, cell in zip(header, cells, strict=True)
+    )
+    return same >= MIN_HEADER_FIELDS and same * 2 >= sum(bool(f) for f in header)
+
+
+def clean_cell(text: str, cell: Cell) -> Cell:
+    """A name cell without the stray marks a scan leaves at its edges."""
+    start, end = cell
+    lead = CELL_LEAD_NOISE.match(text, start, end)
+    if lead is not None:
+        start = lead.end()
+    words = text[start:end].split()
+    while len(words) > 1 and TAIL_NOISE_WORD.fullmatch(words[-1]):
+        words.pop()
+    if not words:
+        return cell
+    last = text.rfind(words[-1], start, end)
+    return (start, last + len(words[-1])) if last >= start else cell
+
+
 def read_table(
     text: str,
     lines: list[_Line],
@@ -304,23 +474,30 @@ def read_table(
     group: int,
     names: FieldNames,
     records: list[Record],
+    headers: list[Cell],
 ) -> int:
-    """Read the rows after a header into ``records``; returns the index of the next line."""
+    """Read the rows after a header into ``records`` (a repeated header into ``headers``);
+    returns the index of the next line."""
     header, labels, header_text = head
     named = {f: label for f, label in zip(header, labels, strict=True) if f}
     foreign = names.is_foreign(named)
+    role = names.role_of(named)
     while i < len(lines):
         nxt = next_row(text, lines, i, len(header))
         if nxt is None:
             return i
         i, cells = nxt
-        if header_fields(text, cells, names) is not None:
-            continue  # the header repeated on the next page
         line = lines[i - 1]
-        record = Record(line.start, line.end, "row", group, foreign=foreign, header=header_text)
+        if repeats_header(text, cells, header, names):
+            headers.append((line.start, line.end))  # the header repeated on the next page
+            continue
+        record = Record(
+            line.start, line.end, "row", group, foreign=foreign, header=header_text, role=role
+        )
         for name, label, (start, end) in zip(header, labels, cells, strict=True):
             if name and end > start and name not in record.fields:
-                record.fields[name] = (start, end)
+                cell = clean_cell(text, (start, end)) if name in NAME_FIELDS else (start, end)
+                record.fields[name] = cell
                 record.labels[name] = label
         name = record.name_field()
         if name and not names.names_nobody(text[slice(*record.fields[name])]):
@@ -401,6 +578,7 @@ def find_blocks(lines: list[_Line], names: FieldNames) -> list[Record]:
         current.end, last_field = line.end, name
     for record in records:
         record.foreign = names.is_foreign(record.labels)
+        record.role = record.role or names.role_of(record.labels)
     return records
 
 

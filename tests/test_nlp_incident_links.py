@@ -175,3 +175,43 @@ def test_incident_links_rows_named_by_their_number(nlp):
     found = person_incidents(doc)
     assert "deportation" in found["LI QIANG"] and "deportation" in found["ARJUN MEHTA"]
     assert "deportation" not in found["PARK SOO JIN"]
+
+
+BAP = """BERITA ACARA PEMERIKSAAN
+
+Pada hari ini Senin tanggal 9 November 2026, saya:
+Nama              : Dewi Kartika Sembiring
+Pangkat/Golongan  : Penata Muda (III/a)
+NIP               : 19920817 201801 2 003
+telah melakukan pemeriksaan terhadap seorang perempuan yang mengaku:
+Nama lengkap      : OKAFOR CHIAMAKA GRACE
+Kewarganegaraan   : Nigeria
+Nomor paspor      : A09912384
+
+Pertanyaan 1 : Apakah Saudara bersedia memberikan keterangan?
+Jawaban      : Ya, saya bersedia.
+
+Pertanyaan 2 : Apakah Saudara tahu bahwa izin tinggal Saudara sudah habis sejak Juni 2026?
+Jawaban      : Ya, saya tahu.
+
+Pertanyaan 3 : Di mana Saudara diamankan petugas?
+Jawaban      : Saya diamankan di rumah kos di Jalan Kenanga, Medan.
+
+Yang diperiksa,                  Pemeriksa,
+"""
+
+
+def test_incident_links_examination_questions_and_answers_concern_the_examinee(nlp):
+    doc = nlp(BAP)
+    assert person_incidents(doc) == {"OKAFOR CHIAMAKA GRACE": ["arrest", "overstay"]}
+    roles = {s.text: s._.person_role for s in doc.spans["person"]}
+    assert roles["Dewi Kartika Sembiring"] == "official"
+
+
+def test_incident_links_saya_outside_questions_and_answers_is_nobody(nlp):
+    # "saya" in a letter is its writer, not the foreigner named in it.
+    doc = nlp(
+        "Dengan ini saya laporkan bahwa warga negara Nigeria bernama Okafor Chiamaka Grace "
+        "ditemukan di Medan. Kemarin saya diamankan oleh warga karena salah paham."
+    )
+    assert person_incidents(doc) == {"Okafor Chiamaka Grace": []}

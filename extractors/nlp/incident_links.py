@@ -20,6 +20,8 @@ Indonesian text structure decides the link:
   mention of that foreigner;
 - an incident written in a table row or form block (``doc._.records``) concerns the person
   of that record only (nobody when the record is about an Indonesian or a sponsor);
+- in the questions and answers of an examination record (BAP), "Saudara" and "saya" name the
+  foreigner of the identity block before the first question;
 - a context label (``joint_operation``) concerns the foreigners found with a counted incident
   after it; it is not added to a person's own list.
 
@@ -58,6 +60,10 @@ ROW_REFERENCE = re.compile(
 )
 NUMBER = re.compile(r"\d{1,3}")
 ITEM_END = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]|\n[ \t]*\n")
+# The question and answer lines of an examination record (Berita Acara Pemeriksaan).
+QUESTION = re.compile(r"^[ \t]*(?:Pertanyaan|PERTANYAAN|Tanya|TANYA|P)[ \t]*\d{0,3}[ \t]*:", re.M)
+ANSWER = re.compile(r"^[ \t]*(?:Jawaban|JAWABAN|Jawab|JAWAB|J)[ \t]*\d{0,3}[ \t]*:", re.M)
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass
@@ -223,6 +229,7 @@ class LinkState:
                     covered[j] = True
         self.mentions.extend(self.name_repeats(covered))
         self.mentions.extend(self.anaphors())
+        self.mentions.extend(self.examinee_mentions())
         self.mentions.sort(key=lambda m: (m.start, m.end))
 
     def entity_for(self, span: Span, keys: dict[str, int]) -> int:
@@ -268,6 +275,31 @@ class LinkState:
             Mention(int(j), int(j) + 1, "foreigner", entity=unique[int(orths[j])])
             for j in hits
             if not covered[j]
+        ]
+
+    def examinee_mentions(self) -> list[Mention]:
+        """In the questions and answers of an examination record, "Saudara" and "saya" are
+        the examined foreigner: the person of the last form block before the first question."""
+        text = self.doc_text
+        first = QUESTION.search(text)
+        answers = list(ANSWER.finditer(text, first.end())) if first else []
+        if first is None or not answers:
+            return []
+        blocks = [
+            r
+            for r in self.records
+            if r.kind == "block" and r.end <= first.start() and r.person in self.by_span
+        ]
+        if not blocks:
+            return []
+        entity = self.by_span[blocks[-1].person]  # type: ignore[index]
+        close = PARAGRAPH_END.search(text, answers[-1].end())
+        end = close.start() if close else len(text)
+        words = self.rules.words.get("examinee", frozenset())
+        return [
+            Mention(j, j + 1, "foreigner", entity=entity)
+            for j, i in enumerate(self.index)
+            if first.start() <= self.source[i].idx < end and self.doc[j].lower_ in words
         ]
 
     def anaphors(self) -> list[Mention]:

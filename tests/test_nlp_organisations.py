@@ -122,3 +122,19 @@ def test_organisations_keeps_place_spans_inside(organisations_nlp):
 @pytest.mark.parametrize("text", ["tidak ada nama di sini.", "", "123 456"])
 def test_nlp_organisations_text_without_capitalised_words(organisations_nlp, text) -> None:
     assert list(organisations_nlp(text).spans["org"]) == []
+
+
+def test_organisations_an_acronym_inside_a_persons_name_is_no_agency() -> None:
+    from extractors.facts import extract_facts
+    from models.records import FactKind
+
+    text = (
+        "Petugas Kantor Imigrasi Medan mengamankan WN Malaysia bernama SAIFUL AZMI BIN "
+        "OTHMAN di Deli Serdang. Data pelintas dicocokkan dengan Badan Intelijen Negara (BIN)."
+    )
+    facts = extract_facts([(1, text)]).facts
+    agencies = {f.value for f in facts if f.kind is FactKind.ORGANISATION}
+    people = {f.value for f in facts if f.kind is FactKind.FOREIGN_NATIONAL}
+    assert "SAIFUL AZMI BIN OTHMAN" in people
+    assert "BIN" not in agencies
+    assert any("Intelijen" in a for a in agencies)

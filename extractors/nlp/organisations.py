@@ -6,7 +6,9 @@ regional_government, customs, manpower, un_agency, company, media, other), a spa
 ``pattern`` for the head ("Polres", "Kantor Imigrasi Kelas I TPI"), an optional ``tail`` (the
 name of a ``type: tail`` record: capitalised words that follow the head, such as the place in
 "Polres Lombok Utara" or a company name), ``tail_required`` and ``expansions`` (lower-cased
-abbreviation of one or two words -> full form, used for ``span._.expansion``). A
+abbreviation of one or two words -> full form, used for ``span._.expansion``) and
+``name_particle`` (the acronym is also a word of people's names, "BIN" for "bin": between two
+capitalised words it is not the organisation). A
 ``type: keep_after_place`` record lists words kept after a place ("Polres Bima Kota").
 
 Patterns run on the Doc without whitespace tokens, so a name broken across a line is one span.
@@ -122,6 +124,8 @@ class OrganisationMatcher:
         found = {}
         for match_id, start, end in self.matcher(compact.doc):
             org = self.orgs[self.strings[match_id]]
+            if org.get("name_particle") and between_names(compact.doc, start, end):
+                continue
             span = compact.span(start, end)
             if org.get("tail") == "place":
                 span = self.cut_after_place(doc, span)
@@ -160,6 +164,15 @@ class WordClass:
 
     def accepts(self, text: str, lower: str) -> bool:
         return lower not in self.stop and self.pattern.search(text) is not None
+
+
+def between_names(doc: Doc, start: int, end: int) -> bool:
+    """True when capitalised words stand right before and after the match: "HAFIZ BIN
+    ABDUL" is a patronymic in a name, not the intelligence agency."""
+    if start == 0 or end >= len(doc):
+        return False
+    before, after = doc[start - 1].text, doc[end].text
+    return all(w.isalpha() and w[0].isupper() for w in (before, after))
 
 
 def org_patterns(org: dict, tails: dict[str, list[dict]]) -> list[list[dict]]:

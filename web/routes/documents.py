@@ -2,12 +2,14 @@
 
 A page is shown as its image with the fact boxes drawn over it (SVG rectangles in
 percent of the image, so they scale with it and need neither script nor inline
-style), beside its text with the fact spans marked, and the list of its facts.
+style), beside its text with the fact spans marked, and the list of its facts. Tables
+read from the page (one row per line, cells joined by " | ") are shown as tables.
 Views and exports are audited.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,20 @@ class Segment:
     text: str
     fact_ids: list[int] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A run of page text (``segments``) or a table read from the page (``rows`` of cells,
+    each cell its segments)."""
+
+    segments: list[Segment] = field(default_factory=list)
+    rows: list[list[list[Segment]]] = field(default_factory=list)
+
+
+CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*")
+TABLE_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
+MIN_TABLE_ROWS = 2
 
 
 @router.get("/documents")
@@ -91,7 +107,7 @@ def document_page(
         "facts": page_facts,
         "fact_count": len(facts),
         "document_fields": document_fields(facts),
-        "segments": text_segments(shown.text, page_facts) if shown else [],
+        "blocks": page_blocks(shown.text, page_facts) if shown else [],
         "boxes": fact_boxes(shown, page_facts) if shown else [],
         "has_image": shown is not None and has_image(document, shown),
     }
@@ -228,10 +244,15 @@ def span_boxes(page: Page, start: int, end: int) -> list[list[int]]:
     return found
 
 
-def text_segments(text: str, facts: list[FactRow]) -> list[Segment]:
-    """Split the page text at every fact boundary; each piece knows the facts over it."""
-    spans = [(max(0, f.start), min(len(text), f.end), f) for f in facts if f.end > f.start]
-    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+def text_segments(
+    text: str, facts: list[FactRow], start: int = 0, end: int | None = None
+) -> list[Segment]:
+    """Split the page text (or its range start:end) at every fact boundary; each piece
+    knows the facts over it."""
+    stop = len(text) if end is None else end
+    spans = [(max(start, f.start), min(stop, f.end), f) for f in facts if f.end > f.start]
+    spans = [(s, e, f) for s, e, f in spans if s < e]
+    cuts = sorted({start, stop, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     segments = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         covering = [f for s, e, f in spans if s <= start and end <= e]
@@ -243,3 +264,70 @@ def text_segments(text: str, facts: list[FactRow]) -> list[Segment]:
             )
         )
     return segments
+
+
+def page_blocks(text: str, facts: list[FactRow]) -> list[Block]:
+    """The page text as runs of text and tables, each with its fact segments.
+
+    A table is a run of at least two lines with the same number (two or more) of " | "
+    separated cells; a markdown rule line inside it is skipped.
+    """
+    blocks: list[Block] = []
+    shown = 0  # text before this offset is in a block already
+    for first, last, rows in table_runs(text):
+        if first > shown:
+            blocks.append(Block(segments=text_segments(text, facts, shown, first)))
+        cells = [[text_segments(text, facts, s, e) for s, e in row] for row in rows]
+        blocks.append(Block(rows=cells))
+        shown = last
+    if shown < len(text) or not blocks:
+        blocks.append(Block(segments=text_segments(text, facts, shown, len(text))))
+    return blocks
+
+
+def table_runs(text: str) -> list[tuple[int, int, list[list[tuple[int, int]]]]]:
+    """(start, end, rows of cell ranges) of every table in the text."""
+    runs: list[tuple[int, int, list[list[tuple[int, int]]]]] = []
+    rows: list[list[tuple[int, int]]] = []
+    first = last = pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        cells = line_cells(line, start)
+        if rows and TABLE_RULE.fullmatch(line.strip()):
+            last = start + len(line)
+            continue
+        if cells is not None and (not rows or len(cells) == len(rows[0])):
+            first = start if not rows else first
+            rows.append(cells)
+            last = start + len(line)
+            continue
+        if len(rows) >= MIN_TABLE_ROWS:
+            runs.append((first, last, rows))
+        rows = [cells] if cells is not None else []
+        first, last = start, start + len(line)
+    if len(rows) >= MIN_TABLE_ROWS:
+        runs.append((first, last, rows))
+    return runs
+
+
+def line_cells(line: str, offset: int) -> list[tuple[int, int]] | None:
+    """The cell ranges of a " | " table line (outer bars dropped), or None for other lines."""
+    body = line.strip()
+    if "|" not in body:
+        return None
+    lead = offset + len(line) - len(line.lstrip())
+    if body.startswith("|") and body.endswith("|") and len(body) > 1:
+        body, lead = body[1:-1], lead + 1
+    cells, pos = [], 0
+    for m in CELL_BREAK.finditer(body):
+        cells.append(trimmed(body, pos, m.start(), lead))
+        pos = m.end()
+    cells.append(trimmed(body, pos, len(body), lead))
+    return cells if len(cells) >= 2 else None
+
+
+def trimmed(body: str, start: int, end: int, offset: int) -> tuple[int, int]:
+    """A cell's range without surrounding spaces, in page-text offsets."""
+    value = body[start:end]
+    lead = len(value) - len(value.lstrip())
+    return offset + start + lead, offset + start + len(value.rstrip())

@@ -7,6 +7,8 @@ The file name is never trusted: a `.pdf` that holds a PNG is read as a PNG, and 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,24 +49,104 @@ class InputFile:
         return self.path.suffix.lower() in _EXPECTED_SUFFIXES.get(self.media_type, ())
 
 
-def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+@dataclass(frozen=True)
+class Refused:
+    """Something found under an input folder that is not read, and why (``code``)."""
+
+    path: Path
+    code: str  # outside_inputs, special_file, unreadable_folder, broken_link
+    reason: str
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path | Refused]:
     """Yield every file under the given files and folders, recursively, in a stable order.
 
-    Hidden files and folders (dot-names) and OS metadata files are skipped.
+    Hidden files and folders (dot-names) and OS metadata files are skipped. Every file is
+    yielded by its real path, once. Inside a folder, what is not read is yielded as
+    `Refused`: a link whose real path lies outside the folders given (``ln -s /etc/passwd``),
+    a FIFO, device or socket (opening one can block or never end), and a folder that cannot
+    be listed. A file given by name is read where its link leads: the user named it.
     """
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             raise ConfigError(f"{path}: no such file or folder. Check the path and try again.")
-        if path.is_file():
-            yield path.resolve()
+        if not path.is_dir():
+            yield from _checked(path, path.resolve(), [path.resolve().parent], seen, given=True)
             continue
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path).parts
-            if any(part.startswith(".") for part in relative) or child.name in _IGNORED_NAMES:
+        root = path.resolve()
+        for child in _walk(path):
+            if isinstance(child, Refused):
+                yield child
                 continue
-            if child.is_file():
-                yield child.resolve()
+            try:
+                real = child.resolve(strict=True)
+            except (OSError, RuntimeError):
+                reason = f"{child}: a link to nothing, or a loop of links."
+                yield Refused(child, "broken_link", reason)
+                continue
+            yield from _checked(child, real, [root], seen, given=False)
+
+
+def _walk(folder: Path) -> list[Path | Refused]:
+    """The files (and links to files or folders) under a folder, sorted, without following
+    linked folders; folders that cannot be listed become `Refused`."""
+    found: list[Path | Refused] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename or folder)
+        found.append(
+            Refused(
+                where,
+                "unreadable_folder",
+                f"{where}: the folder cannot be listed ({error.strerror or error}). "
+                "Check its permissions.",
+            )
+        )
+
+    for top, dirs, files in os.walk(folder, onerror=unreadable):
+        base = Path(top)
+        hidden = [d for d in dirs if d.startswith(".")]
+        for name in hidden:
+            dirs.remove(name)
+        linked = [d for d in dirs if (base / d).is_symlink()]
+        found.extend(base / d for d in linked)  # a linked folder is checked, not walked
+        for name in files:
+            if not name.startswith(".") and name not in _IGNORED_NAMES:
+                found.append(base / name)
+    return sorted(found, key=lambda f: str(f.path if isinstance(f, Refused) else f))
+
+
+def _checked(
+    path: Path, real: Path, roots: list[Path], seen: set[Path], *, given: bool
+) -> Iterator[Path | Refused]:
+    """``real`` when it is a regular file inside the roots, not yielded before; else why not."""
+    if not given and not any(real == root or root in real.parents for root in roots):
+        yield Refused(
+            path,
+            "outside_inputs",
+            f"{path}: a link to {real}, outside the folders given; it is not read. "
+            "Copy the file into the folder instead of linking it.",
+        )
+        return
+    if real.is_dir():
+        return  # a link to a folder inside the inputs: its files are found there
+    try:
+        mode = real.stat().st_mode
+    except OSError as e:
+        yield Refused(path, "unreadable_folder", f"{path}: cannot be examined ({e.strerror or e}).")
+        return
+    if not stat.S_ISREG(mode):
+        yield Refused(
+            path,
+            "special_file",
+            f"{path}: not a regular file (a pipe, device or socket); it is not read.",
+        )
+        return
+    if real not in seen:
+        seen.add(real)
+        yield real
 
 
 def hash_file(path: Path) -> tuple[str, int]:

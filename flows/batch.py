@@ -354,6 +354,17 @@ def _inspect_all(paths: list[str]) -> tuple[list[intake.InputFile], list[Documen
     """Hash and type every input; files that cannot even be read become failed outcomes."""
     items, unreadable = [], []
     for path in intake.discover(paths):
+        if isinstance(path, intake.Refused):
+            unreadable.append(
+                DocumentOutcome(
+                    path=str(path.path),
+                    claim="refused",
+                    status=DocumentStatus.FAILED.value,
+                    error_code=path.code,
+                    error=path.reason,
+                )
+            )
+            continue
         try:
             items.append(intake.inspect(path))
         except OSError as e:

@@ -288,3 +288,21 @@ def test_cli_run_extracts_documents_stored_without_facts(processed_inbox) -> Non
     assert code == 0 and "from 1 document(s)" in out
     assert _invoke("extract", str(failed), "--db", db)[0] == 2, "a failed document has no text"
     assert _invoke("extract", "999", "--db", db)[0] == 2
+
+
+def test_cli_run_refuses_a_link_out_of_the_inbox(tmp_path: Path, prefect_home: Path) -> None:
+    inbox, secrets = tmp_path / "inbox", tmp_path / "rahasia"
+    inbox.mkdir()
+    secrets.mkdir()
+    (secrets / "settings.env").write_text("PANTAU_SECRET_KEY=kuncirahasiasekali\n")
+    (inbox / "surat.txt").write_text("Petugas imigrasi memeriksa dokumen WNA di Kupang.")
+    (inbox / "x.txt").symlink_to(secrets / "settings.env")
+    db = f"sqlite:///{tmp_path / 'pantau.db'}"
+    code, out = _invoke("run", str(inbox), "--db", db, "--json")
+    report = json.loads(out)
+    assert code == 3, out
+    assert report["processed"] == 1 and report["failures_by_reason"] == {"outside_inputs": 1}
+    code, out = _invoke("search", "kuncirahasiasekali", "--db", db, "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out = _invoke("docs", "--db", db, "--json")
+    assert [Path(r["path"]).name for r in json.loads(out)] == ["surat.txt"]

@@ -85,10 +85,44 @@ def test_intake_discovers_recursively_and_skips_hidden(tmp_path: Path) -> None:
     (tmp_path / ".tersembunyi").mkdir()
     for relative in ("1.txt", "a/2.txt", "a/b/3.txt", ".tersembunyi/4.txt", "a/.5.txt"):
         (tmp_path / relative).write_text("isi")
-    found = [path.name for path in intake.discover([tmp_path])]
+    found = [path.name for path in intake.discover([tmp_path]) if isinstance(path, Path)]
     assert found == ["1.txt", "2.txt", "3.txt"]
 
 
 def test_intake_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file or folder"):
         list(intake.discover([tmp_path / "tidak-ada"]))
+
+
+def test_intake_link_out_of_the_folder_is_refused_not_read(tmp_path: Path) -> None:
+    inbox, outside = tmp_path / "inbox", tmp_path / "rahasia"
+    inbox.mkdir()
+    outside.mkdir()
+    (outside / "kunci.env").write_text("PANTAU_SECRET_KEY=jangan-dibaca")
+    (inbox / "surat.txt").write_text("Surat biasa.")
+    (inbox / "x.txt").symlink_to(outside / "kunci.env")
+    (inbox / "map").symlink_to(outside, target_is_directory=True)
+    (inbox / "salinan.txt").symlink_to(inbox / "surat.txt")  # inside: read once, by its real path
+    found = list(intake.discover([inbox]))
+    files = [f for f in found if isinstance(f, Path)]
+    refused = {f.path.name: f.code for f in found if isinstance(f, intake.Refused)}
+    assert files == [(inbox / "surat.txt").resolve()]
+    assert refused == {"x.txt": "outside_inputs", "map": "outside_inputs"}
+
+
+def test_intake_pipes_and_broken_links_are_refused(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipa.txt")
+    (tmp_path / "putus.txt").symlink_to(tmp_path / "tidak-ada.txt")
+    (tmp_path / "a.txt").write_text("isi")
+    found = list(intake.discover([tmp_path]))
+    refused = {f.path.name: f.code for f in found if isinstance(f, intake.Refused)}
+    assert refused == {"pipa.txt": "special_file", "putus.txt": "broken_link"}
+    assert [f.name for f in found if isinstance(f, Path)] == ["a.txt"]
+
+
+def test_intake_a_file_named_by_the_user_is_read_where_its_link_leads(tmp_path: Path) -> None:
+    (tmp_path / "asli.txt").write_text("isi")
+    (tmp_path / "tautan.txt").symlink_to(tmp_path / "asli.txt")
+    assert list(intake.discover([tmp_path / "tautan.txt"])) == [(tmp_path / "asli.txt").resolve()]

@@ -376,6 +376,8 @@ class Facet(StrEnum):
     AGENCY = "agency"  # a normalised organisation name
     KIND = "kind"  # letter, minutes or news
     MONTH = "month"  # YYYY-MM of the document date
+    SENDER = "sender"  # the letterhead agency of a letter or minutes, whitespace folded
+    LETTER_NUMBER = "letter_number"  # a letter's "Nomor", folded and upper-cased
 
 
 class SearchQuery(BaseModel):
@@ -396,6 +398,10 @@ class SearchQuery(BaseModel):
     date_to: str | None = Field(default=None, description="Latest document date (ISO)")
     kind: str | None = Field(default=None, description="letter, minutes or news")
     agency: str | None = Field(default=None, description="Organisation as normalised")
+    sender: str | None = Field(default=None, description="Letterhead agency, as written")
+    letter_number: str | None = Field(
+        default=None, description='Letter number in any case, e.g. "B-1187/IMI.1/2026"'
+    )
     limit: int = 20
     offset: int = 0
     facet_limit: int = Field(default=10, description="Values shown per facet")

@@ -257,6 +257,13 @@ def search(
     ] = None,
     kind: Annotated[str | None, typer.Option(help="letter, minutes or news.")] = None,
     agency: Annotated[str | None, typer.Option(help="Organisation, as extracted.")] = None,
+    sender: Annotated[
+        str | None, typer.Option(help="Sending agency of a letter (its letterhead), as extracted.")
+    ] = None,
+    letter_number: Annotated[
+        str | None,
+        typer.Option("--number", help="Letter number, in any case, e.g. B-1187/IMI.1/2026."),
+    ] = None,
     facets: Annotated[
         bool, typer.Option("--facets", help="Search documents and print facet counts.")
     ] = False,
@@ -268,8 +275,9 @@ def search(
     """Full-text search over page text, with document, page and a highlighted snippet.
 
     With a filter (or --facets, or no words) it searches documents instead and prints
-    how many matching documents carry each nationality, region, incident, kind, month
-    and agency.
+    how many matching documents carry each nationality, region, incident, kind, month,
+    agency and sender. --number finds a letter by its number whatever its case or the
+    spaces around its separators.
     """
     filters = {
         "nationality": nationality,
@@ -281,6 +289,8 @@ def search(
         "date_to": date_to,
         "kind": kind,
         "agency": agency,
+        "sender": sender,
+        "letter_number": letter_number,
     }
     if facets or not query.strip() or any(v is not None for v in filters.values()):
         _faceted_search(db, query, filters, limit=min(limit, 500), offset=offset, json_out=json_out)

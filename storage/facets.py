@@ -3,6 +3,10 @@
 Search filters and counts read `document_facet` through its (facet, value, document_id)
 index, so no request scans facts. The rows are rebuilt whenever a document's facts
 are saved or replaced.
+
+A letter's own fields give two facets: its sender (the letterhead agency, whitespace
+folded, as written) and its number (see `letter_number_key`). Letter numbers are nearly
+unique, so they filter but are never counted beside results (`UNCOUNTED_FACETS`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 MAX_VALUE = 160  # the column width
+# Spaces OCR and typists put around the separators of a letter number: "B - 12 / IMI".
+NUMBER_SEPARATOR = re.compile(r"\s*([/.\-])\s*")
+# Letter fields (attributes["field"] of a DOCUMENT_FIELD fact) that are facets.
+FIELD_FACETS = {"sender": Facet.SENDER, "number": Facet.LETTER_NUMBER}
+UNCOUNTED_FACETS = frozenset({Facet.LETTER_NUMBER.value})
 
 
 class FactLike(Protocol):
@@ -72,7 +81,29 @@ def fact_facets(
         ]
     if kind == FactKind.ORGANISATION and value:
         return [(Facet.AGENCY.value, " ".join(value.split()))]
+    if kind == FactKind.DOCUMENT_FIELD:
+        found = field_facet(attributes.get("field"), value)
+        return [found] if found else []
     return []
+
+
+def field_facet(field: object, value: str | None) -> tuple[str, str] | None:
+    """The (facet, value) of a letter field that is a facet (sender, number), else None.
+
+    The value is cut to the column width here, so a link built from it finds the row.
+    """
+    facet = FIELD_FACETS.get(field) if isinstance(field, str) else None
+    if facet is None or not value:
+        return None
+    folded = letter_number_key(value) if facet == Facet.LETTER_NUMBER else " ".join(value.split())
+    folded = folded[:MAX_VALUE].rstrip()
+    return (facet.value, folded) if folded else None
+
+
+def letter_number_key(value: str) -> str:
+    """A letter number as stored and matched: upper-cased, whitespace folded, and no spaces
+    around its separators, so "w20.imi.1 - gr.02.03-1187 " is "W20.IMI.1-GR.02.03-1187"."""
+    return NUMBER_SEPARATOR.sub(r"\1", " ".join(value.split())).upper()
 
 
 def region_facets(value: str | None, attributes: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from models.records import (
     SearchQuery,
 )
 from models.tables import Document, DocumentFacet
+from storage.facets import MAX_VALUE, letter_number_key
 from storage.search import query_terms, quote_terms
 
 COUNTRY_FILES = ("countries.jsonl", "countries_extra.jsonl")
@@ -36,7 +37,7 @@ REGENCY = re.compile(r"\d{2}\.\d{2}")
 MONTH = re.compile(r"\d{4}-\d{2}")
 MAX_LIMIT = 500
 MAX_FACET_LIMIT = 100
-MAX_AGENCY = 160
+LETTER_NUMBER_EXAMPLE = "B-1187/IMI.1/GR.02.03/2026"
 
 SQLITE_TEXT_MATCH = sa.text(
     "SELECT page.document_id FROM page_fts JOIN page ON page.id = page_fts.rowid "
@@ -76,7 +77,9 @@ def check_query(query: SearchQuery) -> SearchQuery:
             "incident": check_choice(query.incident, INCIDENT_LABELS, field="incident"),
             "status": check_choice(query.status, INCIDENT_STATUSES, field="status"),
             "kind": check_choice(query.kind, DOCUMENT_KINDS, field="kind"),
-            "agency": check_agency(query.agency),
+            "agency": check_name(query.agency, field="agency"),
+            "sender": check_name(query.sender, field="sender"),
+            "letter_number": check_letter_number(query.letter_number),
             "date_from": date_from,
             "date_to": date_to,
             "limit": check_range(query.limit, 1, MAX_LIMIT, field="limit"),
@@ -120,14 +123,30 @@ def check_choice(value: str | None, choices: tuple[str, ...], *, field: str) -> 
     return choice
 
 
-def check_agency(value: str | None) -> str | None:
-    """An organisation name as stored: spaces collapsed, not too long."""
+def check_name(value: str | None, *, field: str) -> str | None:
+    """An organisation name (agency, sender) as stored: spaces collapsed, not too long."""
     if value is None or not value.strip():
         return None
-    agency = " ".join(value.split())
-    if len(agency) > MAX_AGENCY:
-        raise QueryError(f"agency is longer than {MAX_AGENCY} characters; shorten it.")
-    return agency
+    name = " ".join(value.split())
+    if len(name) > MAX_VALUE:
+        raise QueryError(f"{field} is longer than {MAX_VALUE} characters; shorten it.")
+    return name
+
+
+def check_letter_number(value: str | None) -> str | None:
+    """A letter number in the form it is stored in (`letter_number_key`): any case and
+    spacing matches; it needs a letter or digit and fits the column."""
+    if value is None or not value.strip():
+        return None
+    number = letter_number_key(value)
+    if not any(c.isalnum() for c in number):
+        raise QueryError(
+            f"letter_number {value!r} has no letter or digit; write it as on the letter, "
+            f"e.g. {LETTER_NUMBER_EXAMPLE}."
+        )
+    if len(number) > MAX_VALUE:
+        raise QueryError(f"letter_number is longer than {MAX_VALUE} characters; shorten it.")
+    return number
 
 
 def check_date(value: str | None, *, field: str, end: bool) -> str | None:
@@ -166,6 +185,8 @@ def facet_filters(query: SearchQuery) -> list[tuple[str, str]]:
         (Facet.PROVINCE.value, query.province),
         (Facet.REGENCY.value, query.regency),
         (Facet.AGENCY.value, query.agency),
+        (Facet.SENDER.value, query.sender),
+        (Facet.LETTER_NUMBER.value, query.letter_number),
     ]
     if query.incident and query.status:
         filters.append((Facet.INCIDENT_STATUS.value, f"{query.incident}:{query.status}"))

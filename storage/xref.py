@@ -1,8 +1,8 @@
 """Faceted search and cross-reference queries over documents, facets, subjects and mentions.
 
-`search` combines full-text words with facet filters and counts every facet over
-the matching documents; the cross-reference queries answer: every document about a
-subject, subjects seen in several regions, subjects named together, and counts by
+`search` combines full-text words with facet filters and counts every facet (but letter
+numbers) over the matching documents; the cross-reference queries answer: every document
+about a subject, subjects seen in several regions, subjects named together, and counts by
 nationality × region × incident × month. All of them read `document_facet` and
 `mention` through their indexes, take only bound parameters, and run on SQLite
 and PostgreSQL alike.
@@ -32,6 +32,7 @@ from models.records import (
     SubjectRegions,
 )
 from models.tables import Document, DocumentFacet, Mention, Page, Subject
+from storage.facets import UNCOUNTED_FACETS
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
 
@@ -87,6 +88,7 @@ COUNT_FACETS = {
     "month": Facet.MONTH,
     "kind": Facet.KIND,
     "agency": Facet.AGENCY,
+    "sender": Facet.SENDER,
     "province": Facet.PROVINCE,
     "regency": Facet.REGENCY,
 }
@@ -244,16 +246,22 @@ def count_facets(
 
     Above `FACET_SAMPLE_ABOVE` matching documents, values are counted on every n-th
     document by id and scaled by n, so a broad query costs what a narrow one does.
+    Near-unique facets (`UNCOUNTED_FACETS`: letter numbers) are not counted: a list of
+    ones says nothing and would cost a row per document.
     """
     step = 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
     sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
-    statement = sa.select(DocumentFacet.facet, DocumentFacet.value, sa.func.count())
+    statement = sa.select(DocumentFacet.facet, DocumentFacet.value, sa.func.count()).where(
+        col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS)
+    )
     # Only originals carry facets, so an unfiltered exact count reads the index alone.
     if len(sampled) > 1:
         matching = sa.select(Document.id).where(*sampled)
         statement = statement.where(col(DocumentFacet.document_id).in_(matching))
     statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)
-    found: dict[str, list[FacetCount]] = {facet.value: [] for facet in Facet}
+    found: dict[str, list[FacetCount]] = {
+        facet.value: [] for facet in Facet if facet.value not in UNCOUNTED_FACETS
+    }
     for facet, value, documents in session.exec(statement).all():
         estimate = min(documents * step, total)
         found.setdefault(facet, []).append(FacetCount(value=value, documents=estimate))
@@ -418,7 +426,7 @@ def counts(
     incident × month), most documents first; `query` narrows the documents counted.
 
     `by` names: nationality, region (at `level`: province or regency), incident,
-    status, month, kind, agency, province, regency.
+    status, month, kind, agency, sender, province, regency.
     """
     facets = count_dimensions(by, level)
     if limit < 1:

@@ -121,9 +121,11 @@ def test_web_document_view_marks_facts_and_is_audited(signed_in, workbench):
     assert re.search(r'<mark class="span kind-location[^>]*>Canggu</mark>', response.text)
     assert "51.03.02" in response.text and "rule:uji" in response.text
     assert response.text.count('class="box kind-location"') == 1
-    # the letter's own fields, each linked to where it stands
+    # the letter's own fields, each linked to where it stands; the sender also to its search
     assert re.search(r"<dt>Sender</dt><dd><a href=\"/documents/\d+\?page=1#fact-\d+\">"
-                     r"Kantor Imigrasi Kelas I Denpasar</a></dd>", response.text)
+                     r"Kantor Imigrasi Kelas I Denpasar</a> <a class=\"field-search\" "
+                     r"href=\"/search\?sender=Kantor\+Imigrasi\+Kelas\+I\+Denpasar\"",
+                     response.text)
     assert "<script" not in response.text and " style=" not in response.text  # CSP holds
     (event,) = audit_rows(workbench, action="view")
     assert (event.user, event.target) == ("dewi", f"document:{workbench.letter_id}")

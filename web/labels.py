@@ -23,6 +23,8 @@ FACET_TITLES = {
     Facet.KIND.value: "Document kind",
     Facet.AGENCY.value: "Agency",
     Facet.MONTH.value: "Month",
+    Facet.SENDER.value: "Sender",
+    Facet.LETTER_NUMBER.value: "Letter number",
 }
 
 

@@ -22,8 +22,10 @@ from models.errors import PantauError
 from models.records import DocumentStatus, FactKind
 from models.tables import Document, FactRow, Page, Role
 from storage import repository
+from storage.facets import field_facet
 from web import deps
 from web.pageimages import cached_page_image
+from web.routes.search import search_address
 
 router = APIRouter()
 NAV = (deps.NavItem("Documents", "/documents", Role.INVESTIGATOR),)
@@ -39,6 +41,14 @@ class Box:
     top: float
     width: float
     height: float
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value of a letter field; `search` lists the documents sharing it (sender, number)."""
+
+    fact: FactRow
+    search: str | None
 
 
 @dataclass
@@ -190,12 +200,19 @@ FIELD_LABELS = {
 }
 
 
-def document_fields(facts: list[FactRow]) -> list[tuple[str, list[FactRow]]]:
-    """The letter's or minutes' own fields, labelled, in a fixed order, values grouped."""
-    grouped: dict[str, list[FactRow]] = {}
+def document_fields(facts: list[FactRow]) -> list[tuple[str, list[FieldValue]]]:
+    """The letter's or minutes' own fields, labelled, in a fixed order, values grouped.
+
+    A value that is a search facet (the sender, the letter number) carries the address of
+    the search filtered by it, built from the same facet value the document is stored under.
+    """
+    grouped: dict[str, list[FieldValue]] = {}
     for fact in facts:
         if fact.kind == FactKind.DOCUMENT_FIELD:
-            grouped.setdefault(str(fact.attributes.get("field", "")), []).append(fact)
+            name = str(fact.attributes.get("field", ""))
+            facet = field_facet(name, fact.value)
+            search = search_address("", dict([facet])) if facet else None
+            grouped.setdefault(name, []).append(FieldValue(fact, search))
     return [(label, grouped[key]) for key, label in FIELD_LABELS.items() if key in grouped]
 
 

@@ -26,6 +26,7 @@ from models.records import (
 )
 from models.tables import Role
 from storage import xref
+from storage.facets import letter_number_key
 from storage.search import query_terms
 from web import deps
 from web.labels import FACET_TITLES, facet_label
@@ -49,6 +50,8 @@ FILTER_FIELDS = (
     "date_to",
     "kind",
     "agency",
+    "sender",
+    "letter_number",
 )
 FIELD_TITLES = {
     "nationality": "Nationality",
@@ -60,8 +63,11 @@ FIELD_TITLES = {
     "date_to": "To",
     "kind": "Kind",
     "agency": "Agency",
+    "sender": "Sender",
+    "letter_number": "Letter number",
 }
-# The facets shown beside the results, in order; `month` sets both date bounds.
+# The facets shown beside the results, in order; `month` sets both date bounds. Letter
+# numbers are not among them: nearly every letter has its own, so they are a filter only.
 SHOWN_FACETS = (
     Facet.NATIONALITY,
     Facet.PROVINCE,
@@ -70,9 +76,16 @@ SHOWN_FACETS = (
     Facet.STATUS,
     Facet.KIND,
     Facet.AGENCY,
+    Facet.SENDER,
     Facet.MONTH,
 )
-FOLD = {"nationality": str.upper, "incident": str.lower, "status": str.lower, "kind": str.lower}
+FOLD = {
+    "nationality": str.upper,
+    "incident": str.lower,
+    "status": str.lower,
+    "kind": str.lower,
+    "letter_number": letter_number_key,
+}
 CHOICES = {"incident": INCIDENT_LABELS, "status": INCIDENT_STATUSES, "kind": DOCUMENT_KINDS}
 
 
@@ -188,10 +201,24 @@ def given_filters(
     date_to: str = "",
     kind: str = "",
     agency: str = "",
+    sender: str = "",
+    letter_number: str = "",
 ) -> dict[str, str]:
     """The non-empty filter fields of a GET form, cleaned and case-folded as stored (so
     "cn" shows the CN facet as active); the storage checks them."""
-    given = (nationality, province, regency, incident, status, date_from, date_to, kind, agency)
+    given = (
+        nationality,
+        province,
+        regency,
+        incident,
+        status,
+        date_from,
+        date_to,
+        kind,
+        agency,
+        sender,
+        letter_number,
+    )
     filters = {f: clean(v) for f, v in zip(FILTER_FIELDS, given, strict=True) if clean(v)}
     return {f: FOLD.get(f, str)(v) for f, v in filters.items()}
 

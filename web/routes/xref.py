@@ -33,7 +33,16 @@ NAV = (deps.NavItem("Cross-reference", "/xref", Role.INVESTIGATOR),)
 ROW_LIMIT = 200
 MAX_MINIMUM = 10_000
 LEVELS = ("province", "regency")
-DIMENSIONS = ("nationality", "region", "incident", "status", "month", "kind", "agency")
+DIMENSIONS = (
+    "nationality",
+    "region",
+    "incident",
+    "status",
+    "month",
+    "kind",
+    "agency",
+    "sender",
+)
 DEFAULT_DIMENSIONS = ("nationality", "region", "incident", "month")
 DIMENSION_TITLES = {
     "nationality": "Nationality",
@@ -43,6 +52,7 @@ DIMENSION_TITLES = {
     "month": "Month",
     "kind": "Document kind",
     "agency": "Agency",
+    "sender": "Sender",
 }
 
 

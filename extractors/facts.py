@@ -103,7 +103,8 @@ def reflow(text: str) -> str:
     is neither blank, a list item nor a field ("Notulis : ..."); headers, fields, lists
     and signature blocks keep their lines. OCR sometimes puts a blank line inside a
     sentence (a hanging indent read as a new block): a wrapped line that ends without
-    closing punctuation and is not a field is joined across one blank line too. Table rows
+    closing punctuation and is not a field is joined across one blank line too, unless the
+    line after the blank starts with a capital (a new paragraph after an address). Table rows
     (cells joined by " | " or tabs) keep their lines. Offsets do not move.
     """
     lines = text.split("\n")
@@ -121,6 +122,7 @@ def reflow(text: str) -> str:
             not lines[i + 1].strip()
             and i + 2 < len(lines)
             and _continues(lines[i + 2])
+            and not lines[i + 2].lstrip()[:1].isupper()  # a capital after a blank: a new block
             and not SENTENCE_END.search(line)
             and not _is_field(line)  # a form's last field ends at the blank line
         ):

@@ -174,3 +174,22 @@ def test_facts_reflow_keeps_a_letters_own_lines_apart() -> None:
         "Kami laporkan bahwa pada hari Senin telah datang seorang orang asing ke kantor kami.\n"
     )
     assert reflow(text) == text
+
+
+def test_facts_reflow_a_paragraph_after_a_blank_line_stays_apart() -> None:
+    from extractors.facts import reflow
+
+    address = "Kepala Kantor Wilayah Kementerian Imigrasi dan Pemasyarakatan Kepulauan Riau"
+    body = (
+        "Sehubungan dengan hasil pengawasan orang asing pada tanggal 2 November 2026, kami\n"
+        "sampaikan bahwa seorang warga negara Singapura telah dideportasi melalui Batam.\n"
+    )
+    text = "Kepada Yth.\n" + address + "\n\n" + body
+    assert reflow(text).startswith("Kepada Yth.\n" + address + "\n\nSehubungan")
+    # A sentence broken by a blank line (a hanging indent read as a new block) is joined.
+    broken = (
+        "Petugas imigrasi memeriksa dokumen perjalanan milik seorang warga negara Filipina\n\n"
+        "bernama Ramon Dela Cruz di sebuah penginapan di Kecamatan Alok pada pagi hari ini.\n"
+        "Ia kemudian dibawa ke kantor imigrasi untuk diperiksa lebih lanjut oleh petugas.\n"
+    )
+    assert "Filipina  bernama" in reflow(broken)

@@ -32,6 +32,7 @@ A4_LONG_SIDE_INCHES = 11.69
 MAX_DPI = 400  # above this the page is downscaled to 300 dpi: same accuracy, less time
 MIN_SKEW = 0.3  # tesseract copes with less; rotating costs time and sharpness
 OSD_MIN_CONFIDENCE = 2.0
+TABLE_BLOCK = 10_000  # block numbers of table words start here (one range per table)
 
 _EDGE_PUNCT = "\"'“”‘’()[]{}<>.,;:!?«»-–—*•"
 _WORDLIKE = re.compile(
@@ -51,6 +52,8 @@ class OcrOptions:
     min_coverage: float = 0.8  # share of the ink that lies inside recognised words
     detect_orientation: bool = True
     max_attempts: int = 4
+    read_cells: bool = True  # ruled tables: every cell read on its own (ocr_tables)
+    cell_psm: int = 6
     recheck_names: bool = True  # second reading of capitalised words for q/Q (ocr_recheck)
     page_seconds: float = tesseract.TIMEOUT_SECONDS  # every tesseract run on a page together
     deadline: Deadline | None = field(default=None, compare=False)  # set per page
@@ -184,8 +187,16 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
         gray, steps = pp.remove_colour_ink(pixels), ["remove_colour_ink"]
     else:
         gray, steps = pp.to_gray(pixels), ["gray"]
+    quad = pp.find_page_quad(gray)
+    if quad is not None:
+        gray = pp.rectify(gray, quad)
+        steps.append(pp.rectify_step(quad))
     gray, dpi, resample_steps = normalize_resolution(gray, dpi)
     steps += resample_steps
+    even = pp.flatten_light(gray, dpi)
+    if even is not None:
+        gray = even
+        steps.append("flatten_light")
     layout = pp.measure_layout(gray, dpi)
     # Streaks run along the scanner, so they are removed before the page is turned.
     bands, lines = pp.find_rules(layout)
@@ -238,13 +249,21 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
     """Prepare the page one way and read it with tesseract."""
     upright, layout, skew, steps = straighten(page, rotation)
     tables = find_tables(page, rotation, upright)
+    cells: list[list[TessWord]] = []
     if tables.grids:
         upright = tables.erase(upright)
         steps.append(f"tables:{len(tables.grids)}")
+        if options.read_cells:
+            cells = [read_cells(upright, grid, g, page.dpi, options)
+                     for g, grid in enumerate(tables.grids)]
+            steps.append("cells")
     cleaned, clean_steps = clean(upright, variant)
-    words = tesseract.image_to_data(Image.fromarray(cleaned), lang=options.lang,
+    shown = ocr_tables.blank_grids(cleaned, tables.grids) if cells else cleaned
+    words = tesseract.image_to_data(Image.fromarray(shown), lang=options.lang,
                                     psm=options.psm, dpi=page.dpi,
                                     timeout=options.seconds_left())
+    for grid, table_words in zip(tables.grids, cells, strict=True):
+        words = insert_table(words, grid, table_words)
     return Attempt(
         words=words,
         quality=assess(words, layout),
@@ -255,6 +274,30 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
         image=cleaned,
         tables=tables,
     )
+
+
+def read_cells(gray: np.ndarray, grid: ocr_tables.Grid, index: int, dpi: int,
+               options: OcrOptions) -> list[TessWord]:
+    """The words of a ruled table, each cell read on its own (all cells on one sheet, one
+    tesseract call), in page pixels."""
+    laid = ocr_tables.cell_sheet(gray, grid, dpi)
+    if laid is None:
+        return []
+    sheet, placed = laid
+    words = tesseract.image_to_data(Image.fromarray(sheet), lang=options.lang,
+                                    psm=options.cell_psm, dpi=dpi,
+                                    timeout=options.seconds_left())
+    return ocr_tables.sheet_words(words, placed, block=TABLE_BLOCK * (index + 1))
+
+
+def insert_table(words: list[TessWord], grid: ocr_tables.Grid,
+                 table: list[TessWord]) -> list[TessWord]:
+    """Page words with a table's words placed before the first word below its top rule."""
+    if not table:
+        return words
+    at = next((i for i, w in enumerate(words) if w.top + w.height / 2 > grid.rows[0]),
+              len(words))
+    return [*words[:at], *table, *words[at:]]
 
 
 def detect_rotation(gray: np.ndarray, dpi: int, timeout: float | None = None) -> tuple[int, float]:

@@ -79,7 +79,7 @@ def rule_runs(lines: np.ndarray, box: tuple[int, int, int, int], horizontal: boo
     if not horizontal:
         part = np.ascontiguousarray(part.T)
     # Short pieces are bold text or shading, not rules; they must not join two rules.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(part, 8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
     shortest = MIN_PIECE_SHARE * part.shape[1]
     keep = np.zeros(count, dtype=np.uint8)
     keep[1:] = stats[1:count, cv2.CC_STAT_WIDTH] >= shortest
@@ -212,6 +212,7 @@ def table_rows(words: Sequence[TessWord], grid: Grid) -> list[list[list[TessWord
 # --------------------------------------------------------------------------- reading cells
 
 CELL_INSET = 4  # pixels kept clear of a cell's rules (their erased remains)
+CELL_EDGE = 3  # pixels kept around a cell's dark ink (the soft edges of its letters)
 CELL_GAP = 48  # white pixels left and right of each cell on the sheet
 ROW_GAP = 40  # white pixels between cells on the sheet
 MIN_SPECK = 0.0001  # ink blobs smaller than this share of dpi² are specks, not letters
@@ -232,34 +233,57 @@ class Placed:
 
 def despeckle(ink: np.ndarray, dpi: int) -> np.ndarray:
     """The ink mask without blobs too small to be part of a letter (fax and scanner dust)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     smallest = max(2, round(MIN_SPECK * dpi * dpi))
     keep = np.zeros(count, dtype=bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= smallest
     return keep[labels]
 
 
-def cell_crop(gray: np.ndarray, grid: Grid, r: int, c: int, dpi: int,
+def strike_out_lines(part: np.ndarray, dpi: int) -> np.ndarray:
+    """A cell without long thin horizontal lines (a fax streak through the text, an
+    underline); where a letter's stem crosses the line the ink stays."""
+    dark = (part < 128).astype(np.uint8)
+    length = max(20, dpi // 5)
+    if part.shape[1] <= length:
+        return part
+    lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    if not lines.any():
+        return part
+    stems = cv2.morphologyEx(dark, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(5, dpi // 30))))
+    out = part.copy()
+    out[(lines > 0) & (stems == 0)] = 255
+    return out
+
+
+def cell_crop(gray: np.ndarray, grid: Grid, r: int, c: int, dpi: int, bilevel: bool,
               ) -> tuple[np.ndarray, int, int] | None:
-    """The ink of one cell cut to its text, clean of specks, with its page offset; None when
-    the cell is empty."""
+    """One cell cut to its text, with its page offset; None when the cell is empty.
+
+    On a bilevel page (a fax) blobs too small to be part of a letter are specks and are
+    whitened; on a grey page every mark stays (a soft i-dot is as small as a speck)."""
     y0, y1 = grid.rows[r] + CELL_INSET, grid.rows[r + 1] - CELL_INSET
     x0, x1 = grid.cols[c] + CELL_INSET, grid.cols[c + 1] - CELL_INSET
     if y1 - y0 < 4 or x1 - x0 < 4:
         return None
-    part = gray[y0:y1, x0:x1]
-    ink = despeckle(part < 128, dpi)
+    part = strike_out_lines(gray[y0:y1, x0:x1], dpi)
+    dark = part < 128
+    ink = despeckle(dark, dpi) if bilevel else dark
     ys, xs = np.nonzero(ink)
     if ys.size == 0:
         return None
-    top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    # The letters' soft edges stay; the paper around them turns white.
-    near = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    clean = np.where(near[top:bottom, left:right], part[top:bottom, left:right], 255)
-    return clean.astype(np.uint8), x0 + int(left), y0 + int(top)
+    edge = CELL_EDGE
+    top, left = max(0, int(ys.min()) - edge), max(0, int(xs.min()) - edge)
+    bottom, right = int(ys.max()) + 1 + edge, int(xs.max()) + 1 + edge
+    crop = part[top:bottom, left:right]
+    if bilevel:
+        crop = np.where(dark[top:bottom, left:right] & ~ink[top:bottom, left:right], 255, crop)
+    return np.ascontiguousarray(crop, dtype=np.uint8), x0 + left, y0 + top
 
 
-def cell_sheet(gray: np.ndarray, grid: Grid, dpi: int,
+def cell_sheet(gray: np.ndarray, grid: Grid, dpi: int, bilevel: bool = False,
                ) -> tuple[np.ndarray, dict[tuple[int, int], Placed]] | None:
     """All non-empty cells of the grid stacked on one white sheet, one below the other
     (row by row), apart enough that tesseract never joins two cells; None for an empty
@@ -268,7 +292,7 @@ def cell_sheet(gray: np.ndarray, grid: Grid, dpi: int,
     crops: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
     for r in range(len(grid.rows) - 1):
         for c in range(len(grid.cols) - 1):
-            crop = cell_crop(gray, grid, r, c, dpi)
+            crop = cell_crop(gray, grid, r, c, dpi, bilevel)
             if crop is not None:
                 crops[(r, c)] = crop
     if not crops:

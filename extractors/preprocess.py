@@ -21,6 +21,7 @@ COLOUR_CHROMA = 60  # max-min channel difference that marks coloured ink
 COLOUR_SHARE = 0.0005  # share of coloured pixels above which ink removal runs
 BLANK_INK_SHARE = 0.0002  # share of ink pixels (at SMALL_DPI) under which a page is blank
 MAX_SKEW = 5.0
+BILEVEL_SHARE = 0.8  # share of pure black or white pixels of a bilevel page
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def has_colour_ink(rgb: np.ndarray) -> bool:
     size = (max(1, rgb.shape[1] // 4), max(1, rgb.shape[0] // 4))
     chroma = _chroma(cv2.resize(rgb, size, interpolation=cv2.INTER_NEAREST))
     return cv2.countNonZero((chroma > COLOUR_CHROMA).astype(np.uint8)) > COLOUR_SHARE * chroma.size
+
+
+def is_bilevel(gray: np.ndarray) -> bool:
+    """True for a black-and-white page (a fax), even resampled: nearly every pixel is
+    pure black or pure white, where a grey scan or a photo has paper grain everywhere."""
+    sample = gray[::4, ::4]
+    extreme = np.count_nonzero((sample <= 8) | (sample >= 247))
+    return bool(extreme >= BILEVEL_SHARE * max(1, sample.size))
 
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:

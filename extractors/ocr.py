@@ -196,6 +196,9 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
         steps.append(pp.rectify_step(quad))
     gray, dpi, resample_steps = normalize_resolution(gray, dpi)
     steps += resample_steps
+    if bilevel:
+        gray = pp.despeckle(gray, dpi)
+        steps.append("despeckle")
     even = pp.flatten_light(gray, dpi)
     if even is not None:
         gray = even

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from extractors import preprocess as pp
 from extractors.tesseract import TessWord
 
 MAX_SIDE = 2000  # pages are searched for lines at most this large (pixels)
@@ -215,7 +216,6 @@ CELL_INSET = 4  # pixels kept clear of a cell's rules (their erased remains)
 CELL_EDGE = 3  # pixels kept around a cell's dark ink (the soft edges of its letters)
 CELL_GAP = 48  # white pixels left and right of each cell on the sheet
 ROW_GAP = 40  # white pixels between cells on the sheet
-MIN_SPECK = 0.0001  # ink blobs smaller than this share of dpi² are specks, not letters
 MAX_SHEET_PIXELS = 40_000_000
 
 
@@ -229,15 +229,6 @@ class Placed:
     page_y: int
     width: int
     height: int
-
-
-def despeckle(ink: np.ndarray, dpi: int) -> np.ndarray:
-    """The ink mask without blobs too small to be part of a letter (fax and scanner dust)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    smallest = max(2, round(MIN_SPECK * dpi * dpi))
-    keep = np.zeros(count, dtype=bool)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= smallest
-    return keep[labels]
 
 
 def strike_out_lines(part: np.ndarray, dpi: int) -> np.ndarray:
@@ -270,7 +261,7 @@ def cell_crop(gray: np.ndarray, grid: Grid, r: int, c: int, dpi: int, bilevel: b
         return None
     part = strike_out_lines(gray[y0:y1, x0:x1], dpi)
     dark = part < 128
-    ink = despeckle(dark, dpi) if bilevel else dark
+    ink = pp.speck_free(dark, dpi) if bilevel else dark
     ys, xs = np.nonzero(ink)
     if ys.size == 0:
         return None

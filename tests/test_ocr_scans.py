@@ -93,3 +93,14 @@ def test_ocr_scans_photographed_page_is_rectified_and_its_table_found() -> None:
     rows = table_lines(page.text, 4)
     assert [row[1] for row in rows] == [row[1] for row in ROWS]
     assert "Berikut data orang asing yang diperiksa petugas:" in page.text.splitlines()
+
+
+def test_ocr_scans_fax_specks_go_full_stops_stay() -> None:
+    page = np.full((300, 300), 255, dtype=np.uint8)
+    page[50:52, 50:52] = 0  # a fax speck (one pixel at 150 dpi)
+    page[100:105, 100:105] = 0  # a full stop
+    page[200:240, 150:154] = 0  # a stem
+    clean = pp.despeckle(page, 300)
+    assert clean[50:52, 50:52].min() == 255
+    assert clean[100:105, 100:105].max() == 0 and clean[200:240, 150:154].max() == 0
+    assert pp.is_bilevel(page) and not pp.is_bilevel(np.full((300, 300), 238, np.uint8))

@@ -274,7 +274,10 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions,
                     cell_cache[rotation] = cells
             steps.append("cells")
     cleaned, clean_steps = clean(upright, variant)
-    shown = ocr_tables.blank_grids(cleaned, tables.grids) if cells else cleaned
+    # Tables whose cells were read are left out of the page reading (a table too large to
+    # lay out on one sheet is read with the page, as before).
+    shown = ocr_tables.blank_grids(cleaned, [grid for grid, found in
+                                             zip(tables.grids, cells, strict=True) if found])
     words = tesseract.image_to_data(Image.fromarray(shown), lang=options.lang,
                                     psm=options.psm, dpi=page.dpi,
                                     timeout=options.seconds_left())

@@ -321,6 +321,8 @@ def sheet_words(words: Sequence[TessWord], placed: dict[tuple[int, int], Placed]
 
 def blank_grids(gray: np.ndarray, grids: Sequence[Grid]) -> np.ndarray:
     """The page with the tables' areas white (their cells are read on their own)."""
+    if not grids:
+        return gray
     out = gray.copy()
     for g in grids:
         out[g.rows[0]:g.rows[-1] + 1, g.cols[0]:g.cols[-1] + 1] = 255

@@ -32,6 +32,8 @@ A4_LONG_SIDE_INCHES = 11.69
 MAX_DPI = 400  # above this the page is downscaled to 300 dpi: same accuracy, less time
 MIN_SKEW = 0.3  # tesseract copes with less; rotating costs time and sharpness
 OSD_MIN_CONFIDENCE = 2.0
+PARAGRAPH_GAP = 1.0  # a blank line is at least this many line heights of white
+TABLE_BLOCK = 10_000  # block numbers of table words start here (one range per table)
 
 _EDGE_PUNCT = "\"'“”‘’()[]{}<>.,;:!?«»-–—*•"
 _WORDLIKE = re.compile(
@@ -51,6 +53,8 @@ class OcrOptions:
     min_coverage: float = 0.8  # share of the ink that lies inside recognised words
     detect_orientation: bool = True
     max_attempts: int = 4
+    read_cells: bool = True  # ruled tables: every cell read on its own (ocr_tables)
+    cell_psm: int = 6
     recheck_names: bool = True  # second reading of capitalised words for q/Q (ocr_recheck)
     page_seconds: float = tesseract.TIMEOUT_SECONDS  # every tesseract run on a page together
     deadline: Deadline | None = field(default=None, compare=False)  # set per page
@@ -161,6 +165,7 @@ class Prepared:
     layout: pp.Layout
     steps: list[str]
     ruled: np.ndarray | None = field(default=None, repr=False)  # before long rules were erased
+    bilevel: bool = False  # black and white (a fax): specks can be told from letters by size
 
 
 def normalize_resolution(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int, list[str]]:
@@ -184,8 +189,20 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
         gray, steps = pp.remove_colour_ink(pixels), ["remove_colour_ink"]
     else:
         gray, steps = pp.to_gray(pixels), ["gray"]
+    bilevel = pp.is_bilevel(gray)
+    quad = pp.find_page_quad(gray)
+    if quad is not None:
+        gray = pp.rectify(gray, quad)
+        steps.append(pp.rectify_step(quad))
     gray, dpi, resample_steps = normalize_resolution(gray, dpi)
     steps += resample_steps
+    if bilevel:
+        gray = pp.despeckle(gray, dpi)
+        steps.append("despeckle")
+    even = pp.flatten_light(gray, dpi)
+    if even is not None:
+        gray = even
+        steps.append("flatten_light")
     layout = pp.measure_layout(gray, dpi)
     # Streaks run along the scanner, so they are removed before the page is turned.
     bands, lines = pp.find_rules(layout)
@@ -199,7 +216,7 @@ def prepare(image: Image.Image, dpi: int) -> Prepared:
             "The page is blank (no ink found after removing coloured stamps, streaks and "
             "noise); nothing to read. If it should have text, check the scan's contrast."
         )
-    return Prepared(gray, dpi, layout, steps, ruled)
+    return Prepared(gray, dpi, layout, steps, ruled, bilevel)
 
 
 def straighten(page: Prepared, rotation: int) -> tuple[np.ndarray, pp.Layout, float, list[str]]:
@@ -234,17 +251,38 @@ def find_tables(page: Prepared, rotation: int, upright: np.ndarray) -> ocr_table
     return ocr_tables.find_tables(upright)
 
 
-def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> Attempt:
-    """Prepare the page one way and read it with tesseract."""
+def read(page: Prepared, rotation: int, variant: str, options: OcrOptions,
+         cell_cache: dict[int, list[list[TessWord]]] | None = None) -> Attempt:
+    """Prepare the page one way and read it with tesseract.
+
+    The table cells of a turn of the page are read once: `cell_cache` keeps them (by
+    rotation) for the retries, which only clean the rest of the page differently.
+    """
     upright, layout, skew, steps = straighten(page, rotation)
     tables = find_tables(page, rotation, upright)
+    cells: list[list[TessWord]] = []
     if tables.grids:
         upright = tables.erase(upright)
         steps.append(f"tables:{len(tables.grids)}")
+        if options.read_cells:
+            if cell_cache is not None and rotation in cell_cache:
+                cells = cell_cache[rotation]
+            else:
+                cells = [read_cells(upright, grid, g, page, options)
+                         for g, grid in enumerate(tables.grids)]
+                if cell_cache is not None:
+                    cell_cache[rotation] = cells
+            steps.append("cells")
     cleaned, clean_steps = clean(upright, variant)
-    words = tesseract.image_to_data(Image.fromarray(cleaned), lang=options.lang,
+    # Tables whose cells were read are left out of the page reading (a table too large to
+    # lay out on one sheet is read with the page, as before).
+    shown = ocr_tables.blank_grids(cleaned, [grid for grid, found in
+                                             zip(tables.grids, cells, strict=True) if found])
+    words = tesseract.image_to_data(Image.fromarray(shown), lang=options.lang,
                                     psm=options.psm, dpi=page.dpi,
                                     timeout=options.seconds_left())
+    for grid, table_words in zip(tables.grids, cells, strict=True):
+        words = insert_table(words, grid, table_words)
     return Attempt(
         words=words,
         quality=assess(words, layout),
@@ -255,6 +293,31 @@ def read(page: Prepared, rotation: int, variant: str, options: OcrOptions) -> At
         image=cleaned,
         tables=tables,
     )
+
+
+def read_cells(gray: np.ndarray, grid: ocr_tables.Grid, index: int, page: Prepared,
+               options: OcrOptions) -> list[TessWord]:
+    """The words of a ruled table, each cell read on its own (all cells on one sheet, one
+    tesseract call), in page pixels."""
+    dpi = page.dpi
+    laid = ocr_tables.cell_sheet(gray, grid, dpi, page.bilevel)
+    if laid is None:
+        return []
+    sheet, placed = laid
+    words = tesseract.image_to_data(Image.fromarray(sheet), lang=options.lang,
+                                    psm=options.cell_psm, dpi=dpi,
+                                    timeout=options.seconds_left())
+    return ocr_tables.sheet_words(words, placed, block=TABLE_BLOCK * (index + 1))
+
+
+def insert_table(words: list[TessWord], grid: ocr_tables.Grid,
+                 table: list[TessWord]) -> list[TessWord]:
+    """Page words with a table's words placed before the first word below its top rule."""
+    if not table:
+        return words
+    at = next((i for i, w in enumerate(words) if w.top + w.height / 2 > grid.rows[0]),
+              len(words))
+    return [*words[:at], *table, *words[at:]]
 
 
 def detect_rotation(gray: np.ndarray, dpi: int, timeout: float | None = None) -> tuple[int, float]:
@@ -290,11 +353,12 @@ def first_rotation(page: Prepared, options: OcrOptions) -> int:
 
 def read_best(page: Prepared, options: OcrOptions) -> Attempt:
     """Read once; if the reading looks wrong, retry turned and/or cleaned and keep the best."""
-    best = read(page, first_rotation(page, options), "plain", options)
+    cell_cache: dict[int, list[list[TessWord]]] = {}
+    best = read(page, first_rotation(page, options), "plain", options, cell_cache)
     if best.quality.acceptable(options):
         return best
     for rotation, variant in plan_retries(page, best, options)[: options.max_attempts - 1]:
-        attempt = read(page, rotation, variant, options)
+        attempt = read(page, rotation, variant, options, cell_cache)
         if attempt.quality.score > best.quality.score:
             best = attempt
         if best.quality.acceptable(options):
@@ -347,6 +411,18 @@ def write_table(writer: PageWriter, words: list[TessWord], grid: ocr_tables.Grid
                 writer.word(w)
 
 
+def follows_closely(w: TessWord, line_bottom: int, line_height: int) -> bool:
+    """True when `w` starts the line right below the previous one (no blank line between).
+
+    Tesseract makes a block of every run of "Label : value" lines in a form and of lines
+    with a different indent; a born-digital text has no blank line there, and neither has
+    the page: the gap between the lines is less than a line's height. A line that starts
+    above the previous one's bottom (the next column) keeps tesseract's break.
+    """
+    gap = w.top - line_bottom
+    return 0 <= gap < PARAGRAPH_GAP * line_height
+
+
 def build_page(attempt: Attempt, grids: Sequence[ocr_tables.Grid] = ()) -> PageText:
     """Page text from the words: lines split by newlines, paragraphs by a blank line.
 
@@ -358,6 +434,7 @@ def build_page(attempt: Attempt, grids: Sequence[ocr_tables.Grid] = ()) -> PageT
     prev_line: tuple[int, ...] | None = None
     prev_par: tuple[int, ...] | None = None
     written: set[int] = set()
+    line_bottom, line_height = 0, 0  # of the previous line outside tables
     for i, w in enumerate(attempt.words):
         if i in placed:
             g = placed[i][0]
@@ -370,11 +447,15 @@ def build_page(attempt: Attempt, grids: Sequence[ocr_tables.Grid] = ()) -> PageT
         par = (w.block, w.par)
         if w.line_key != prev_line:
             if prev_line is not None:
-                writer.put("\n\n" if par != prev_par else "\n")
+                new_par = par != prev_par and not follows_closely(w, line_bottom, line_height)
+                writer.put("\n\n" if new_par else "\n")
             writer.line_no += 1
+            line_bottom, line_height = w.top + w.height, w.height
         elif writer.parts:
             writer.put(" ")
         writer.word(w)
+        line_bottom = max(line_bottom, w.top + w.height)
+        line_height = max(line_height, w.height)
         prev_line, prev_par = w.line_key, par
     return PageText(
         text="".join(writer.parts),

@@ -9,6 +9,7 @@ The original is only read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -35,13 +36,21 @@ def render_page(
     skew: float = 0.0,
     dpi: int = 300,
     max_pixels: int = 150_000_000,
+    steps: Sequence[str] = (),
 ) -> Image.Image:
-    """Page `number` of the original at `path`, upright, deskewed and `width` x `height`."""
+    """Page `number` of the original at `path`, upright, deskewed and `width` x `height`.
+
+    `steps` are the page's OCR steps: a photographed page's recorded outline
+    (`preprocess.rectify_step`) is warped flat first, as the OCR did.
+    """
     if width <= 0 or height <= 0:
         raise NotTextError(f"{path.name}: page {number} has no stored image size.")
     turned = rotation % 360 in (90, 270)
     before = (height, width) if turned else (width, height)
     page = load_page(path, media_type=media_type, number=number, dpi=dpi, max_pixels=max_pixels)
+    outline = pp.parse_rectify(steps)
+    if outline is not None:
+        page = Image.fromarray(pp.rectify(np.asarray(page), outline))
     pixels = pp.rotate_quarter(np.asarray(page.resize(before, Image.Resampling.LANCZOS)), rotation)
     if skew:
         pixels = deskew_rgb(pixels, skew)

@@ -7,6 +7,7 @@ Angles follow OpenCV: positive is counter-clockwise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -20,6 +21,8 @@ COLOUR_CHROMA = 60  # max-min channel difference that marks coloured ink
 COLOUR_SHARE = 0.0005  # share of coloured pixels above which ink removal runs
 BLANK_INK_SHARE = 0.0002  # share of ink pixels (at SMALL_DPI) under which a page is blank
 MAX_SKEW = 5.0
+MIN_SPECK = 0.0001  # dark blobs smaller than this share of dpi² are specks, not letters
+BILEVEL_SHARE = 0.8  # share of pure black or white pixels of a bilevel page
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ def has_colour_ink(rgb: np.ndarray) -> bool:
     size = (max(1, rgb.shape[1] // 4), max(1, rgb.shape[0] // 4))
     chroma = _chroma(cv2.resize(rgb, size, interpolation=cv2.INTER_NEAREST))
     return cv2.countNonZero((chroma > COLOUR_CHROMA).astype(np.uint8)) > COLOUR_SHARE * chroma.size
+
+
+def is_bilevel(gray: np.ndarray) -> bool:
+    """True for a black-and-white page (a fax), even resampled: nearly every pixel is
+    pure black or pure white, where a grey scan or a photo has paper grain everywhere."""
+    sample = gray[::4, ::4]
+    extreme = np.count_nonzero((sample <= 8) | (sample >= 247))
+    return bool(extreme >= BILEVEL_SHARE * max(1, sample.size))
 
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:
@@ -188,6 +199,29 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return binary
 
 
+def speck_free(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """The ink mask without blobs too small to be part of a letter (fax line noise)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                               connectivity=8)
+    smallest = max(2, round(MIN_SPECK * dpi * dpi))
+    keep = np.zeros(count, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= smallest
+    return keep[labels]
+
+
+def despeckle(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """A bilevel page (a fax) without its specks: dark blobs smaller than a full stop turn
+    white. Grey pages keep every mark (a soft i-dot is as small as a speck)."""
+    dark = gray < 128
+    specks = dark & ~speck_free(dark, dpi)
+    if not specks.any():
+        return gray
+    out = gray.copy()
+    # The speck's grey fringe (the resampling of a fax pixel) goes with it.
+    out[cv2.dilate(specks.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+    return out
+
+
 def find_rules(layout: Layout) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Long thin horizontal lines: row bands (full-resolution y0, y1) and their low-res mask.
 
@@ -228,3 +262,106 @@ def remove_rules(gray: np.ndarray, bands: list[tuple[int, int]]) -> np.ndarray:
         erase = lines.astype(bool) & ~stems.astype(bool)
         out[top:bottom][erase] = 255
     return out
+
+
+# --------------------------------------------------------------------------- photographed pages
+
+QUAD_SIDE = 600  # the page outline is looked for on a copy at most this large (pixels)
+MIN_PAGE_SHARE = 0.5  # a page outline covers at least this share of the photo
+MIN_MARGIN_SHARE = 0.01  # ... and leaves at least this share of it around the page
+MIN_DESK_CONTRAST = 0.8  # the surroundings are at most this bright relative to the paper
+UNEVEN_LIGHT = 0.08  # relative spread of the paper brightness above which light is flattened
+
+
+def _order_corners(points: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    sums, diffs = points.sum(axis=1), points[:, 1] - points[:, 0]
+    return np.array([points[np.argmin(sums)], points[np.argmin(diffs)],
+                     points[np.argmax(sums)], points[np.argmax(diffs)]], dtype=np.float32)
+
+
+def find_page_quad(gray: np.ndarray) -> np.ndarray | None:
+    """Corners of a sheet of paper photographed on a darker surface, as shares of the
+    image's width and height (top-left, top-right, bottom-right, bottom-left); None when the
+    image shows no such outline (scans, faxes, born-digital pages: the paper fills them)."""
+    h, w = gray.shape[:2]
+    factor = min(1.0, QUAD_SIDE / max(h, w))
+    small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))),
+                       interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Text and rules on the paper must not cut the outline.
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    outline = max(contours, key=cv2.contourArea)
+    area = small.shape[0] * small.shape[1]
+    if cv2.contourArea(outline) < MIN_PAGE_SHARE * area:
+        return None
+    hull = cv2.convexHull(outline)
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(quad) != 4:
+        return None
+    quad_area = cv2.contourArea(quad)
+    if not MIN_PAGE_SHARE * area <= quad_area <= (1 - MIN_MARGIN_SHARE) * area:
+        return None
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, quad.reshape(-1, 2), 1)
+    paper = float(np.median(small[inside > 0]))
+    desk = float(np.median(small[inside == 0]))
+    if desk > MIN_DESK_CONTRAST * paper:
+        return None
+    corners = _order_corners(quad.reshape(-1, 2).astype(np.float32))
+    return corners / np.array([small.shape[1], small.shape[0]], dtype=np.float32)
+
+
+def rectify(pixels: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The page inside `quad` (corner shares, see `find_page_quad`) warped to fill the image."""
+    h, w = pixels.shape[:2]
+    src = np.asarray(quad, dtype=np.float32) * np.array([w, h], dtype=np.float32)
+    dst = np.array([(0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1)], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    white = 255 if pixels.ndim == 2 else (255,) * pixels.shape[2]
+    return cv2.warpPerspective(pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=white)
+
+
+def paper_light(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Brightness of the bare paper around each point (text closed over), at ~SMALL_DPI."""
+    scale = max(1.0, dpi / SMALL_DPI)
+    size = (max(1, round(gray.shape[1] / scale)), max(1, round(gray.shape[0] / scale)))
+    small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    # A dilation wider than a text line (and most rules) replaces ink by the paper near it.
+    reach = max(3, round(SMALL_DPI / 6)) | 1
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    return cv2.GaussianBlur(paper, (0, 0), reach)
+
+
+def flatten_light(gray: np.ndarray, dpi: int) -> np.ndarray | None:
+    """The page with uneven light (a photo lit from one side) evened out to white paper;
+    None when the light is already even (scans)."""
+    light = paper_light(gray, dpi)
+    inner = light[light.shape[0] // 20: -light.shape[0] // 20 or None,
+                  light.shape[1] // 20: -light.shape[1] // 20 or None]
+    low, high = np.percentile(inner, (2, 98)) if inner.size else (0.0, 0.0)
+    if high <= 0 or (high - low) / high < UNEVEN_LIGHT:
+        return None
+    full = cv2.resize(light, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    even = gray.astype(np.float32) / np.maximum(full.astype(np.float32), 1.0) * 255.0
+    return np.clip(even, 0, 255).astype(np.uint8)
+
+
+def rectify_step(quad: np.ndarray) -> str:
+    """The step that records a page outline, so the page image can be warped alike later."""
+    return "rectify:" + ",".join(f"{v:.4f}" for v in np.asarray(quad).ravel())
+
+
+def parse_rectify(steps: Sequence[str]) -> np.ndarray | None:
+    """The page outline a `rectify_step` recorded, or None."""
+    for step in steps:
+        if step.startswith("rectify:"):
+            values = [float(v) for v in step.split(":", 1)[1].split(",")]
+            if len(values) == 8:
+                return np.array(values, dtype=np.float32).reshape(4, 2)
+    return None

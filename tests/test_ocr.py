@@ -153,6 +153,21 @@ def test_ocr_builds_text_lines_paragraphs_and_offsets() -> None:
     assert page.source is PageSource.OCR
 
 
+def test_ocr_form_lines_in_separate_blocks_stay_one_paragraph() -> None:
+    def at(text: str, block: int, top: int, left: int = 0) -> TessWord:
+        return TessWord(text=text, left=left, top=top, width=40, height=30, conf=90.0,
+                        block=block, par=1, line=1)
+
+    # Form lines 45 px apart (15 px of white), each its own block; then a blank line's gap.
+    words = [at("Nama:", 1, 100), at("Kewarganegaraan:", 2, 145), at("Pekerjaan:", 3, 190),
+             at("Pertanyaan", 4, 280), at("Kolom", 5, 100, 300)]
+    attempt = ocr.Attempt(words=words, quality=ocr.Quality(5, 90.0, 1.0, 1.0, 10.0),
+                          size=(400, 400), rotation=0, skew=0.0)
+    # The next column starts above the line before it: its break stays.
+    assert ocr.build_page(attempt).text == (
+        "Nama:\nKewarganegaraan:\nPekerjaan:\n\nPertanyaan\n\nKolom")
+
+
 @pytest.mark.parametrize(
     ("info", "size", "given", "expected"),
     [({}, (2481, 3507), 200, 200), ({"dpi": (150, 150)}, (1240, 1754), None, 150),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from extractors import preprocess as pp
 from extractors.pageimage import render_page
@@ -69,3 +69,21 @@ def test_pageimage_refuses_documents_without_pages(tmp_path):
     path.write_text("catatan", encoding="utf-8")
     with pytest.raises(NotTextError, match="no page images"):
         render_page(path, media_type="text/plain", number=1, width=100, height=100)
+
+
+def test_pageimage_warps_a_photographed_page_like_the_ocr(tmp_path):
+    photo = Image.new("RGB", (400, 300), (90, 80, 70))
+    corners = [(40, 30), (360, 20), (380, 280), (20, 270)]
+    ImageDraw.Draw(photo).polygon(corners, fill="white")
+    path = tmp_path / "photo.png"
+    photo.save(path)
+    quad = pp.find_page_quad(np.asarray(photo.convert("L")))
+    assert quad is not None
+    steps = ["gray", pp.rectify_step(quad), "ocr:psm3"]
+    image = render_page(path, media_type="image/png", number=1, width=400, height=300,
+                        steps=steps)
+    pixels = np.asarray(image.convert("L"))
+    # The desk around the page is gone: the warped page fills the image.
+    assert pixels[5:-5, 5:-5].min() > 200
+    assert render_page(path, media_type="image/png", number=1, width=400,
+                       height=300).convert("L").getpixel((2, 2)) < 100

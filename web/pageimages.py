@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 from extractors.pageimage import render_page
@@ -17,11 +18,17 @@ from web.deps import WebSettings
 CACHE_FOLDER = "page-images"
 
 
+def outline_key(page: Page) -> str:
+    """A short tag of the page outline a photographed page was warped by ("" for none)."""
+    outline = next((s for s in page.steps or () if s.startswith("rectify:")), "")
+    return f"-q{zlib.crc32(outline.encode()):08x}" if outline else ""
+
+
 def cache_path(settings: WebSettings, *, document: Document, page: Page) -> Path:
     """Where the rendered image of `page` is kept."""
     key = (
         f"{document.sha256}-p{page.number}-{page.width}x{page.height}"
-        f"-r{page.rotation}-s{page.skew:+.3f}.png"
+        f"-r{page.rotation}-s{page.skew:+.3f}{outline_key(page)}.png"
     )
     return settings.home / CACHE_FOLDER / key
 
@@ -44,6 +51,7 @@ def cached_page_image(settings: WebSettings, *, document: Document, page: Page) 
         skew=page.skew,
         dpi=settings.dpi,
         max_pixels=settings.max_megapixels * 1_000_000,
+        steps=list(page.steps or ()),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written aside and renamed, so a concurrent request never reads half a file.

@@ -81,7 +81,7 @@ class Record:
     labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
     role: str | None = None  # "other" when the name field names a sponsor, spouse ...
     foreign: bool = False  # its table or form has foreigner fields (nationality, passport)
-    person: Cell | None = None  # the person span made from it (set by pantau_people)
+    person: Cell | None = None  # the person span made from it (set by pantau_people_spans)
     header: str | None = None  # a row's table header as written
 
     def name_field(self) -> str | None:

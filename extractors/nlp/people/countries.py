@@ -2,9 +2,10 @@
 
 Only cued and suspected countries count (``citizenship.py``). The nearest is the one with
 the fewest characters between it and the name, a conjunction in between counting as more; on a
-tie the one after the name wins, and none farther than ``MAX_PERSON_GAP``. Names listed, aged,
-introduced or in a form with no cue in their own sentence take the last cue of the sentence
-before (of the two before, for a list introduced by "bernama" or "yakni").
+tie the one after the name wins, and none farther than ``MAX_PERSON_GAP`` counts. Names found
+by their age, an introducer, a form field or their initials, with no cue in their own sentence,
+take the last cue of the sentence before (of the two before, after "bernama" or a list
+introducer such as "yakni").
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 - Initials, or a name in capitals, before a citizenship cue: "IN, WN Nigeria".
 - PERSON entities of the statistical NER, when it ran.
 
-None of these decides a role: that is left to ``roles.py``.
+Only an official's form field decides a role here; the others are left to ``roles.py``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ member of a list of such countries ("Negara Tiongkok, Yaman dan India" after a f
 "Belgia, Jepang serta Turki masing-masing satu orang"), or as the nationality of a foreigner
 span. Passport issuers, flags, destinations, transit countries and places people only lived
 or worked in are blocked by their cue and do not count, nor do suspected nationalities.
+
+Lists of several such countries are also where no person is named (``statistic_spans``), and
+when the document has one nationality only, a named foreigner without a cue of their own takes
+it, unless the text doubts a nationality (``apply_only_nationality``).
 """
 
 from __future__ import annotations

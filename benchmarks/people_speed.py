@@ -1,7 +1,7 @@
-"""Words per second of the people component (pantau_people) on one core.
+"""Words per second of the people components (pantau_people_*) on one core.
 
 Runs sentencizer, nationality, places, organisations and identifiers first (their time is not
-counted), then times ``pantau_people`` alone over the repository's sample texts
+counted), then times the three people components alone over the repository's sample texts
 (``tools/sample_texts``), repeated until about ``--words`` words. Words are the Doc's tokens
 that are not whitespace. Prints the best of ``--repeats`` runs.
 
@@ -20,8 +20,8 @@ import spacy
 import extractors.nlp.identifiers  # noqa: F401  (registers the factories)
 import extractors.nlp.nationality  # noqa: F401
 import extractors.nlp.organisations  # noqa: F401
-import extractors.nlp.people  # noqa: F401
 import extractors.nlp.places  # noqa: F401
+from extractors.nlp.people import COMPONENTS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tools" / "sample_texts"
 BEFORE = (
@@ -34,7 +34,7 @@ BEFORE = (
 
 
 def prepared_docs(nlp, words: int) -> list:
-    """Docs with every component before pantau_people applied, about ``words`` words in all."""
+    """Docs with every component before the people components applied, ``words`` words in all."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     docs, total = [], 0
     while total < words:
@@ -48,7 +48,7 @@ def prepared_docs(nlp, words: int) -> list:
 
 
 def main() -> None:
-    """Time pantau_people over prepared Docs and print words per second."""
+    """Time the people components over prepared Docs and print words per second."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=3)
@@ -56,19 +56,20 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     nlp = spacy.blank("id")
-    for name in (*BEFORE, "pantau_people"):
+    for name in (*BEFORE, *COMPONENTS):
         nlp.add_pipe(name)
-    people = nlp.get_pipe("pantau_people")
+    people = [nlp.get_pipe(name) for name in COMPONENTS]
     docs = prepared_docs(nlp, args.words)
     words = sum(1 for doc in docs for t in doc if not t.is_space)
     best = float("inf")
     for _ in range(args.repeats):
         start = time.perf_counter()
         for doc in docs:
-            people(doc)
+            for component in people:
+                doc = component(doc)
         best = min(best, time.perf_counter() - start)
     found = sum(len(doc.spans["person"]) for doc in docs)
-    print(f"pantau_people: {words} words, {found} people/groups, {words / best:,.0f} words/s")
+    print(f"pantau_people_*: {words} words, {found} people/groups, {words / best:,.0f} words/s")
 
 
 if __name__ == "__main__":

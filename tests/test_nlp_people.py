@@ -1,4 +1,4 @@
-"""Foreign nationals, officials and other people (pantau_people)."""
+"""Foreign nationals, officials and other people (the pantau_people_* components)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from spacy.tokens import Span
 
 import extractors.nlp.identifiers  # noqa: F401  (registers pantau_identifiers)
 import extractors.nlp.nationality  # noqa: F401  (registers pantau_nationality)
-import extractors.nlp.people  # noqa: F401  (registers pantau_people)
 from extractors.nlp.gazetteer import data_path, read_jsonl
-from extractors.nlp.people import parse_number
+from extractors.nlp.people import COMPONENTS, parse_number
 
 
 @pytest.fixture(scope="module")
 def nlp():
     pipeline = spacy.blank("id")
-    for name in ("sentencizer", "pantau_nationality", "pantau_identifiers", "pantau_people"):
+    for name in ("sentencizer", "pantau_nationality", "pantau_identifiers", *COMPONENTS):
         pipeline.add_pipe(name)
     return pipeline
 

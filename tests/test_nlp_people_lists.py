@@ -9,8 +9,8 @@ from spacy.tokens import Span
 import extractors.nlp.identifiers  # noqa: F401  (registers the factories)
 import extractors.nlp.nationality  # noqa: F401
 import extractors.nlp.organisations  # noqa: F401
-import extractors.nlp.people  # noqa: F401
 import extractors.nlp.places  # noqa: F401
+from extractors.nlp.people import COMPONENTS as PEOPLE
 
 COMPONENTS = (
     "sentencizer",
@@ -18,7 +18,7 @@ COMPONENTS = (
     "pantau_places",
     "pantau_organisations",
     "pantau_identifiers",
-    "pantau_people",
+    *PEOPLE,
 )
 
 

@@ -32,7 +32,9 @@ def test_nlp_pipeline_is_built_from_its_config() -> None:
         "pantau_identifiers",
         "pantau_dates",
         "pantau_records",
-        "pantau_people",
+        "pantau_people_candidates",
+        "pantau_people_roles",
+        "pantau_people_spans",
         "pantau_incidents",
         "pantau_letter",
     ]

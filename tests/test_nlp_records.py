@@ -1,4 +1,4 @@
-"""People from tables and forms: one person per row or block (pantau_records + pantau_people)."""
+"""People from tables and forms: one person per row or block (records, then people)."""
 
 from __future__ import annotations
 

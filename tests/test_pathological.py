@@ -138,7 +138,7 @@ ADVERSARIAL = [
 
 @pytest.mark.timeout(120)
 def test_people_cue_patterns_are_linear_on_adversarial_text() -> None:
-    cues = load_pipeline().get_pipe("pantau_people").cues
+    cues = load_pipeline().get_pipe("pantau_people_candidates").cues
     patterns = [p for p in vars(cues).values() if isinstance(p, re.Pattern)]
     assert len(patterns) > 30
     for text in ADVERSARIAL:

@@ -1,6 +1,6 @@
 """Links between incidents and the foreign nationals they concern.
 
-Reads the person spans of ``pantau_people`` (``doc.spans["person"]``) and the incident spans
+Reads the person spans of ``pantau_people_spans`` (``doc.spans["person"]``) and the incident spans
 just found, and sets ``span._.concerns`` on every incident span (sorted ``(start_char,
 end_char)`` of the foreign-national person spans it concerns; empty unless the incident counts)
 and ``span._.incidents`` on every person span (sorted labels of the counted incidents that

@@ -6,7 +6,7 @@ carries ``span._.incident`` (one of ``LABELS``), ``span._.status`` (``reported``
 None when nothing did) and ``span._.sentence_index``. Character offsets are the span's own
 ``start_char``/``end_char``.
 
-When ``pantau_people`` ran first, each span also carries ``span._.concerns`` and each person
+When the people components ran first, each span also carries ``span._.concerns`` and each person
 span ``span._.incidents`` (see ``incident_links``); foreigners named in person spans count as
 the person secured by "diamankan".
 
@@ -113,7 +113,7 @@ class Layout:
     sentence: list[int]
     clause: list[int]
     sentence_starts: list[int] = field(default_factory=list)
-    persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people)
+    persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people_spans)
     records: frozenset[int] = frozenset()  # tokens of table rows and forms about a person
 
 

@@ -102,7 +102,7 @@ class Record:
     # row or block (rank, NIP and no foreigner field)
     role: str | None = None
     foreign: bool = False  # its table or form has foreigner fields (nationality, passport)
-    person: Cell | None = None  # the person span made from it (set by pantau_people)
+    person: Cell | None = None  # the person span made from it (set by pantau_people_spans)
     header: str | None = None  # a row's table header as written
 
     def name_field(self) -> str | None:

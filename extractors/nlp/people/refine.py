@@ -14,23 +14,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from extractors.nlp.people_types import Candidate
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.names import clean_name, is_name_word, name_kind, trim, words_in
+from extractors.nlp.people.types import GROUP_SOURCES, OFFICIAL_SOURCES, Candidate
 
-if TYPE_CHECKING:
-    from extractors.nlp.people import Context
-
-GROUP_SOURCES = frozenset({"group", "statistic"})
-RULE_OFFICIAL = frozenset({"title", "rank", "signature", "apposition", "byline"})
 DATELINE_BEFORE = re.compile(r"(?:\A|\n)[ \t]*[A-Z][A-Z .'-]{2,40},[ \t]*\Z")
 DATELINE_AFTER = re.compile(r"[ \t]*(?:[-–—]|\r?\n|\Z)")
 WEB_ADDRESS = re.compile(r"\.(?:com|co\.id|id|net|org|news)\b", re.IGNORECASE)
 DATELINE_REACH = 200  # characters from a line start where a dateline can stand
 VESSEL_REACH = 40
 MAX_EXTEND_WORDS = 3
-SPEAKER_REACH = 80  # characters between a speech verb and the speaker's name
-SPEAKER_APPOSITION = re.compile(r"[ \t]*[,(][ \t]*(?:(?:seorang|salah[ \t]+satu)[ \t]+)?")
 HEADLINE_WORDS = 4
 HEADLINE_SHARE = 0.7
 GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
@@ -50,7 +44,7 @@ def refine_candidates(ctx: Context, candidates: list[Candidate]) -> list[Candida
             out.append(cand)
             continue
         extend_prefix(ctx, cand)
-        if cand.source not in RULE_OFFICIAL and not_a_person(ctx, cand, stats):
+        if cand.source not in OFFICIAL_SOURCES and not_a_person(ctx, cand, stats):
             continue
         out.append(cand)
     return out
@@ -58,7 +52,7 @@ def refine_candidates(ctx: Context, candidates: list[Candidate]) -> list[Candida
 
 def trim_ner(ctx: Context, cand: Candidate) -> bool:
     """Cut a NER span to its name words; False when nothing of a name is left."""
-    words = ctx.words(cand.start, cand.end)
+    words = words_in(ctx, cand.start, cand.end)
     if words and is_prefix(ctx, words[0][2]):
         return False  # "Etnis Rohingya", "MV Sea Star"
     for i, (_, _, w) in enumerate(words):
@@ -71,7 +65,7 @@ def trim_ner(ctx: Context, cand: Candidate) -> bool:
         words = words[:-1]
     if not words:
         return False
-    run = ctx.trim((words[0][0], words[-1][1]))
+    run = trim(ctx, (words[0][0], words[-1][1]))
     if run is None:
         return False
     if len(words) == 1 and words[0][2].isupper() and cand.end - cand.start > len(words[0][2]) + 1:
@@ -95,7 +89,7 @@ def extend_ner(ctx: Context, cand: Candidate) -> None:
         cand.start = start
     for _ in range(MAX_EXTEND_WORDS):
         m = NEXT_WORD.match(ctx.text, cand.end)
-        if not m or not ctx.is_name_word(m.group(1), m.start(1), m.end(1)):
+        if not m or not is_name_word(ctx, m.group(1), m.start(1), m.end(1)):
             break
         if ctx.cues.degree.fullmatch(m.group(1)) or is_prefix(ctx, m.group(1)):
             break
@@ -107,7 +101,7 @@ def edge_word(ctx: Context, start: int, end: int, word: str) -> bool:
     bare = word.strip(",;:()\"'“”")
     if not bare or not bare[0].isupper() or ctx.cues.degree.fullmatch(bare):
         return False
-    return ctx.is_name_word(bare, start, end)
+    return is_name_word(ctx, bare, start, end)
 
 
 def extend_prefix(ctx: Context, cand: Candidate) -> None:
@@ -140,7 +134,7 @@ def word_before(ctx: Context, pos: int) -> int | None:
         return None
     group = m.lastindex or 1
     word = m.group(group)
-    if not ctx.is_name_word(word, *m.span(group)) or is_prefix(ctx, word):
+    if not is_name_word(ctx, word, *m.span(group)) or is_prefix(ctx, word):
         return None
     return m.start(group)
 
@@ -151,7 +145,7 @@ def not_a_person(ctx: Context, cand: Candidate, stats: list[tuple[int, int]]) ->
     words = text.split()
     if len(words) > 1 and is_prefix(ctx, words[0]):
         return True
-    if ctx.name_kind(cand) != "initials" and all_covered(ctx, cand):
+    if name_kind(ctx, cand) != "initials" and all_covered(ctx, cand):
         return True
     if ("." in text and ctx.cues.degree.fullmatch(text)) or WEB_ADDRESS.search(text):
         return True
@@ -171,7 +165,7 @@ def is_prefix(ctx: Context, word: str) -> bool:
 
 def all_covered(ctx: Context, cand: Candidate) -> bool:
     """True when every word of the candidate lies inside a country, place or organisation."""
-    return all(ctx.is_covered(s, e) for s, e, _ in ctx.words(cand.start, cand.end))
+    return all(ctx.is_covered(s, e) for s, e, _ in words_in(ctx, cand.start, cand.end))
 
 
 def is_vessel(ctx: Context, cand: Candidate) -> bool:
@@ -199,9 +193,9 @@ def link_aliases(ctx: Context, kept: list[Candidate]) -> None:
         people = [
             c
             for c in kept
-            if c.role == role and c.source not in GROUP_SOURCES and ctx.name_kind(c) != "initials"
+            if c.role == role and c.source not in GROUP_SOURCES and name_kind(ctx, c) != "initials"
         ]
-        names = {id(c): ctx.clean_name(c) for c in people}
+        names = {id(c): clean_name(ctx, c) for c in people}
         for cand in people:
             words = set(names[id(cand)].lower().split())
             fuller = [
@@ -220,60 +214,3 @@ def add_alias(cand: Candidate, name: str) -> None:
     """Append an alias once."""
     if name not in cand.aliases:
         cand.aliases.append(name)
-
-
-def place_words(ctx: Context) -> frozenset[str]:
-    """Lower-cased names of the document's places and countries, without their head words."""
-    names = set()
-    for key in ("place", "country"):
-        for span in ctx.doc.spans.get(key, []):
-            words = span.text.split()
-            if len(words) > 1 and words[0].lower() in ctx.cues.stop:
-                words = words[1:]
-            names.add(" ".join(words).lower())
-    return frozenset(names)
-
-
-def unify_foreigners(ctx: Context, kept: list[Candidate]) -> None:
-    """Later mentions of a foreigner ("Sokolov", "AK") take the nationality of the full one."""
-    known = [
-        (c, set(ctx.clean_name(c).lower().split()))
-        for c in kept
-        if c.role == "foreign_national" and c.nationality and c.source not in GROUP_SOURCES
-    ]
-    for cand in kept:
-        if cand.source in GROUP_SOURCES or cand.nationality or cand.doubt:
-            continue
-        if cand.role == "other" and cand.evidence not in (None, "no foreigner cue", "initials"):
-            continue
-        if cand.role not in ("foreign_national", "other"):
-            continue
-        words = set(ctx.clean_name(cand).lower().split())
-        initials = ctx.name_kind(cand) == "initials"
-        match = [c for c, w in known if c is not cand and (w == words if initials else words <= w)]
-        codes = {c.nationality for c in match}
-        if len(codes) == 1:
-            cand.role, cand.nationality = "foreign_national", codes.pop()
-            cand.evidence = match[0].evidence
-
-
-def speaker_is_foreign(ctx: Context, cand: Candidate) -> bool:
-    """True when a speaker's own words say they are foreign.
-
-    "kata seorang pengungsi, Ali" and "ujar Ali, warga negara Irak" name a foreigner;
-    "kata Ali" does not, whatever country the sentence mentions.
-    """
-    lo = max(ctx.scope(cand.start)[0], cand.start - SPEAKER_REACH)
-    window = ctx.text[lo : cand.start]
-    verbs = list(re.finditer(r"\S+", window))
-    last_verb = next(
-        (m for m in reversed(verbs) if m.group().lower() in ctx.cues.folded["quote_verb"]),
-        None,
-    )
-    start = lo + (last_verb.end() if last_verb else 0)
-    if ctx.cues.foreign_noun.search(ctx.text, start, cand.start):
-        return True
-    after = SPEAKER_APPOSITION.match(ctx.text, cand.end)
-    if after and ctx.cues.foreign_noun_any.match(ctx.text, after.end()):
-        return True
-    return any(c.status == "cued" and c.cue_start == after.end() for c in ctx.countries if after)

@@ -9,17 +9,12 @@ rank, signature, apposition) are never changed.
 
 from __future__ import annotations
 
-import bisect
 import re
-from typing import TYPE_CHECKING
 
-from extractors.nlp.people_types import Candidate, Country
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.countries import evidence_of
+from extractors.nlp.people.types import GROUP_SOURCES, OFFICIAL_SOURCES, Candidate, Country
 
-if TYPE_CHECKING:
-    from extractors.nlp.people import Context
-
-OFFICIAL_SOURCES = frozenset({"title", "rank", "signature", "apposition", "byline"})
-GROUP_SOURCES = frozenset({"group", "statistic"})
 # What may stand between two names of one list: an age, a comma, "dan", "serta".
 LIST_GAP = re.compile(
     r"[ \t]*+(?:,?[ \t]*+\([ \t]*+\d{1,2}[ \t]*+(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*+\)"
@@ -125,8 +120,7 @@ def anaphor_country(ctx: Context, run: list[Candidate]) -> Country | None:
     sentence or the next ``ANAPHOR_SENTENCES`` sentences.
     """
     lo = run[-1].end
-    i = max(0, bisect.bisect_right(ctx.sent_starts, lo) - 1)
-    hi = ctx.sents[min(len(ctx.sents) - 1, i + ANAPHOR_SENTENCES)][1]
+    hi = ctx.sentences.end_after(lo, ANAPHOR_SENTENCES)
     for country in ctx.countries:
         if country.status != "cued" or not lo <= country.cue_start < hi:
             continue
@@ -144,7 +138,7 @@ def share_country(ctx: Context, members: list[Candidate], country: Country) -> N
             continue
         if cand.local or cand.role == "other" and (cand.evidence or "").lower() in other_cues:
             continue
-        cand.evidence = ctx.evidence_of(country)
+        cand.evidence = evidence_of(ctx, country)
         if country.code == "ID":
             cand.role = "other"
         else:

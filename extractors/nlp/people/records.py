@@ -26,16 +26,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from extractors.nlp.gazetteer import data_path, read_jsonl
-from extractors.nlp.people_types import Candidate
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.types import Candidate
 from extractors.nlp.records import Record, records_of
-
-if TYPE_CHECKING:
-    from extractors.nlp.people import Context
 
 SOURCE = "record"
 INDONESIAN = frozenset({"wni", "indonesia", "warga negara indonesia", "ri"})

@@ -1,8 +1,12 @@
-"""Records shared by the people component and its helper modules."""
+"""What the people rules pass around: candidates, country mentions, families of rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+GROUP_SOURCES = frozenset({"group", "statistic"})  # the rules whose candidates are groups
+# The rules that decide the role themselves (official, or "other" for a byline).
+OFFICIAL_SOURCES = frozenset({"title", "rank", "signature", "apposition", "byline"})
 
 
 @dataclass

@@ -1,0 +1,76 @@
+"""The citizenship cue that belongs to a candidate: the nearest one in its sentence.
+
+Only cued and suspected countries count (``citizenship.py``). The nearest is the one with
+the fewest characters between it and the name, a conjunction in between counting as more; on a
+tie the one after the name wins, and none farther than ``MAX_PERSON_GAP`` counts. Names found
+by their age, an introducer, a form field or their initials, with no cue in their own sentence,
+take the last cue of the sentence before (of the two before, after "bernama" or a list
+introducer such as "yakni").
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.types import Candidate, Country
+
+MAX_PERSON_GAP = 150  # characters between a person and the citizenship cue that names it
+CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECASE)
+CONJUNCTION_PENALTY = 30
+LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
+LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials", "capitals"})
+
+
+def nearest_country(ctx: Context, cand: Candidate) -> Country | None:
+    """The nearest citizenship cue in the candidate's sentence (the following one on ties).
+
+    Names listed or aged in a sentence of their own ("Mereka adalah Xu Guiyi (40), ...")
+    take the last cue of the sentence before.
+    """
+    found = nearest_in(ctx, cand, cand.scope or ctx.scope(cand.start))
+    if found is None and cand.source in LOOK_BACK_SOURCES:
+        back = LIST_LOOK_BACK_SENTENCES if cand.source in ("intro", "list") else None
+        lo, hi = ctx.sentences.before(cand.start, back)
+        earlier = [
+            c
+            for c in ctx.countries
+            if lo <= c.start and c.end <= hi and c.status in ("cued", "suspected")
+        ]
+        found = earlier[-1] if earlier else None
+    return found
+
+
+def nearest_in(ctx: Context, cand: Candidate, bounds: tuple[int, int]) -> Country | None:
+    """The nearest citizenship cue within the bounds."""
+    lo, hi = bounds
+    best, best_key = None, None
+    for c in ctx.countries:
+        if c.status not in ("cued", "suspected") or c.start < lo or c.end > hi:
+            continue
+        key = (gap(ctx, cand, c), 0 if c.start >= cand.start else 1)
+        if best_key is None or key < best_key:
+            best, best_key = c, key
+    if best is not None and best_key is not None and best_key[0] > MAX_PERSON_GAP:
+        return None
+    return best
+
+
+def gap(ctx: Context, cand: Candidate, country: Country) -> int:
+    """Characters between a candidate and a country's cue; a conjunction adds distance."""
+    if country.start >= cand.end:
+        between = (cand.end, max(cand.end, country.cue_start))
+    else:
+        between = (country.end, cand.start)
+    chars = max(between[1] - between[0], 0)
+    if CONJUNCTION.search(ctx.text, *between):
+        chars += CONJUNCTION_PENALTY
+    return chars
+
+
+def evidence_of(ctx: Context, country: Country) -> str:
+    """The cue text and country as written."""
+    name = ctx.text[country.start : country.end]
+    if country.cue == "apposition":
+        return name
+    return " ".join(f"{country.cue} {name}".split())

@@ -1,0 +1,159 @@
+"""People introduced by the words around their name, in running text and in forms.
+
+- Form fields: "Nama : ZHANG WEI" (an official's field such as "Pimpinan Rapat" makes an
+  official); the person's scope is the form block, up to the next blank line.
+- After "bernama", "berinisial", "adalah" and list introducers, with the names listed after
+  them by commas, "dan" or "serta"; initials after "berinisial" even when they spell a word.
+- In apposition to a foreigner noun or a citizenship: "pengungsi Afghanistan, Hussain Nabavi,".
+- Speakers after a speech verb: "kata Zaeroji".
+- Before an age: "ZL (35)", "Chen Wei, 34, asal ...".
+- Initials, or a name in capitals, before a citizenship cue: "IN, WN Nigeria".
+- PERSON entities of the statistical NER, when it ran.
+
+Only an official's form field decides a role here; the others are left to ``roles.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.names import INITIALS, head_name, is_name_word, tail_name, words_in
+from extractors.nlp.people.types import Candidate
+
+NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
+CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]+")
+STATED_INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]{2,4}(?![\w])")
+LINE_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def from_fields(ctx: Context) -> list[Candidate]:
+    """Names in form fields: "Nama : ZHANG WEI"."""
+    found = []
+    for m in ctx.cues.field.finditer(ctx.text):
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            scope = field_scope(ctx, m.start())
+            cand = Candidate(*name, "field", scope=scope)
+            if m.group("field").lower() in ctx.cues.folded["official_field"]:
+                cand.role, cand.evidence = "official", " ".join(m.group("field").split())
+            found.append(cand)
+    return found
+
+
+def field_scope(ctx: Context, pos: int) -> tuple[int, int]:
+    """A form block: from the field's line to the next blank line."""
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    blank = LINE_BLANK.search(ctx.text, pos)
+    return (start, blank.start() if blank else len(ctx.text))
+
+
+def from_intros(ctx: Context) -> list[Candidate]:
+    """Names after "bernama", "berinisial", "adalah" and the names listed after them."""
+    found = []
+    for regex, source in ((ctx.cues.intro, "intro"), (ctx.cues.list_intro, "list")):
+        for m in regex.finditer(ctx.text):
+            name = head_name(ctx, m.start("name"), m.end("name"))
+            if name is None and m.group("cue").lower() in ctx.cues.initials_intro:
+                name = stated_initials(ctx, m.start("name"))
+            if name:
+                found += follow_list(ctx, name, source, m.group("cue"))
+    return found
+
+
+def stated_initials(ctx: Context, pos: int) -> tuple[int, int] | None:
+    """Initials right after "berinisial", even when they spell a word ("WN", "AS")."""
+    m = STATED_INITIALS.match(ctx.text, pos)
+    return m.span() if m else None
+
+
+def follow_list(ctx: Context, first: tuple[int, int], source: str, cue: str) -> list[Candidate]:
+    """The first name and the names listed after it with commas, "dan" or "serta"."""
+    found = [Candidate(*first, source, evidence=cue)]
+    pos = first[1]
+    while nxt := ctx.cues.next_name.match(ctx.text, pos):
+        name = head_name(ctx, nxt.start("name"), nxt.end("name"))
+        if name is None:
+            break
+        found.append(Candidate(*name, source, evidence=cue))
+        pos = name[1]
+    return found
+
+
+def from_cue_commas(ctx: Context) -> list[Candidate]:
+    """A name in apposition to a foreigner noun: "pengungsi Afghanistan, Hussain Nabavi,"."""
+    found = []
+    for m in ctx.cues.cue_comma_name.finditer(ctx.text):
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            found.append(Candidate(*name, "intro", evidence=m.group("cue")))
+    for m in ctx.cues.country_comma_name.finditer(ctx.text):
+        # "seorang warga negara Korea Selatan, JH, dideportasi": a name in apposition
+        if not any(m.start("country") <= c.start < m.end("country") for c in ctx.countries):
+            continue
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            found.append(Candidate(*name, "intro", evidence=m.group("cue")))
+    return found
+
+
+def from_quotes(ctx: Context) -> list[Candidate]:
+    """Speakers named after a speech verb: "kata Zaeroji saat ..."."""
+    found = []
+    for m in ctx.cues.quote_name.finditer(ctx.text):
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            found.append(Candidate(*name, "quote", evidence=m.group("cue")))
+    return found
+
+
+def from_ages(ctx: Context) -> list[Candidate]:
+    """Initials or names written before an age: "ZL (35)", "Chen Wei, 34, asal ..."."""
+    found = []
+    for m in ctx.cues.age_name.finditer(ctx.text):
+        name, _ = tail_name(ctx, m.start("name"), m.end("name"))
+        if name is None:
+            word = ctx.text[m.start("name") : m.end("name")].split()[-1]
+            end = m.end("name")
+            # Initials that are also country codes or stop words ("IN", "AS") still count.
+            upper = sum(c.isupper() for c in word)
+            if INITIALS.fullmatch(word) and upper >= 2 and word.lower() not in NOT_INITIALS:
+                name = (end - len(word), end)
+        if name:
+            found.append(Candidate(*name, "age", evidence="age"))
+    return found
+
+
+def from_initials(ctx: Context) -> list[Candidate]:
+    """Initials followed by a citizenship cue: "IN, WN Nigeria"."""
+    found = []
+    for m in ctx.cues.initials_cue.finditer(ctx.text):
+        word = m.group("name")
+        if sum(c.isupper() for c in word) < 2 or word.lower() in ctx.cues.stop:
+            continue
+        if ctx.is_covered(*m.span("name")):
+            continue
+        start = capitals_before(ctx, m.start("name"))
+        source = "initials" if start == m.start("name") else "capitals"
+        found.append(Candidate(start, m.end("name"), source, evidence="initials"))
+    return found
+
+
+def capitals_before(ctx: Context, pos: int) -> int:
+    """Start of a name in capitals ending at ``pos`` ("ZHANG HUA, WN RRT"): the words in
+    capitals before it on its line, or ``pos`` itself."""
+    start = pos
+    for ws, we, word in reversed(words_in(ctx, ctx.text.rfind("\n", 0, pos) + 1, pos)):
+        if word.lower() == "alias" and start == pos:
+            continue  # "JOSE SANTOS alias JOMAR": the alias follows the name
+        if not CAPITAL_WORD.fullmatch(word) or not is_name_word(ctx, word, ws, we):
+            break
+        start = ws
+    return start
+
+
+def from_ner(ctx: Context) -> list[Candidate]:
+    """PERSON entities of the statistical NER, when it ran."""
+    return [
+        Candidate(e.start_char, e.end_char, "ner") for e in ctx.doc.ents if e.label_ == "PERSON"
+    ]

@@ -1,0 +1,112 @@
+"""The shape of a personal name: which words can be part of one, where it starts and ends.
+
+A name word is not a stop word, rank, title or foreigner noun (``Cues.stop``), not a noun
+made with pe-/ke- ... -an, and not inside a place, organisation or country span; a month word
+ending a name ("Sun Mei", "Li Juni") is one. A name found at the start of a range is its
+leading run of name words, one at the end its trailing run of capitalised ones; a sentence
+full stop is never part of it. The clean form of a name drops ranks, honorifics and degrees.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.cues import UPPER
+from extractors.nlp.people.types import Candidate
+
+# Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
+DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
+INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
+# A month word is part of a name after a capitalised name word, unless a number follows.
+MONTH_NAME_BEFORE = re.compile(rf"(?<![\w])[{UPPER}][a-zà-ÿ]+[ \t]+\Z")
+MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
+
+
+def words_in(ctx: Context, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Whitespace-separated words of the text range with their positions."""
+    return [
+        (start + m.start(), start + m.end(), m.group())
+        for m in re.finditer(r"\S+", ctx.text[start:end])
+    ]
+
+
+def is_name_word(ctx: Context, word: str, start: int, end: int) -> bool:
+    """True for a word that can be part of a personal name here."""
+    bare = word.rstrip(".,").lower()
+    if bare in ctx.cues.months and month_in_name(ctx, start, end):
+        return True
+    if bare in ctx.cues.stop or word.lower() in ctx.cues.stop:
+        return False
+    if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
+        return False
+    return not ctx.is_covered(start, end)
+
+
+def month_in_name(ctx: Context, start: int, end: int) -> bool:
+    """A month word that ends a name ("Sun Mei", "Li Juni"): it follows a capitalised
+    word on its line and no day or year number follows it."""
+    before = MONTH_NAME_BEFORE.search(ctx.text, max(0, start - 40), start)
+    return before is not None and not MONTH_DATE_AFTER.match(ctx.text, end)
+
+
+def head_name(ctx: Context, start: int, end: int) -> tuple[int, int] | None:
+    """The name at the start of a range: its leading run of name words."""
+    run = None
+    for ws, we, w in words_in(ctx, start, end):
+        if not is_name_word(ctx, w, ws, we) or (run and ctx.cues.degree.fullmatch(w)):
+            break
+        run = (ws if run is None else run[0], we)
+    return trim(ctx, run)
+
+
+def tail_name(ctx: Context, start: int, end: int) -> tuple[tuple[int, int] | None, list[str]]:
+    """The name at the end of a range and the words left before it."""
+    words = words_in(ctx, start, end)
+    run_start = None
+    for i in range(len(words) - 1, -1, -1):
+        ws, we, w = words[i]
+        if w[0].isupper() and is_name_word(ctx, w, ws, we):
+            run_start = i
+        elif w.islower() and run_start is not None and i > 0 and i == run_start - 1:
+            continue  # a particle such as "bin" inside the name
+        else:
+            break
+    if run_start is None:
+        return None, [w for _, _, w in words]
+    return trim(ctx, (words[run_start][0], words[-1][1])), [w for *_, w in words[:run_start]]
+
+
+def trim(ctx: Context, run: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Drop a sentence full stop from the end of a name."""
+    if run is None:
+        return None
+    start, end = run
+    last = ctx.text[start:end].split()[-1]
+    if last.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.){2,4}", last):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def name_kind(ctx: Context, cand: Candidate) -> str:
+    """full_name, initials or group."""
+    if cand.source in ("group", "statistic"):
+        return "group"
+    words = ctx.text[cand.start : cand.end].split()
+    if len(words) == 1 and INITIALS.fullmatch(words[0]):
+        letters = words[0].replace(".", "")
+        if sum(c.isupper() for c in letters) >= 2 or "." in words[0]:
+            return "initials"
+    return "full_name"
+
+
+def clean_name(ctx: Context, cand: Candidate) -> str:
+    """The name without ranks, honorifics, degrees or line breaks."""
+    text = ctx.text[cand.start : cand.end].split(",")[0]
+    words = text.split()
+    prefixes = ctx.cues.folded["rank"] | ctx.cues.folded["rank_suffix"] | ctx.cues.honorific
+    while len(words) > 1 and (
+        words[0].lower() in prefixes or words[0].lower().rstrip(".") in prefixes
+    ):
+        words = words[1:]
+    return " ".join(words)

@@ -1,0 +1,220 @@
+"""Officials and other people named by their function: titles, ranks, signatures, bylines.
+
+- After a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono" (the name behind a comma or a
+  rank, or closing the title after its last place or agency word); a title in an association,
+  a company or a union makes the person ``other``, and words after a title that are a place
+  are no name ("Camat Simpang Tiga").
+- After a rank: "AKBP Heru Prasetyo" (not a street named after one, "Jl. Jenderal Sudirman").
+- Signatories: the name line above an NIP or NRP line, with the title above it.
+- Before a title, in apposition: "Rudi Hartono, Kepala Seksi ..." (not a dateline in capitals).
+- Bylines: "Pewarta: Ahmad Subaidi" (``other``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.nlp.people.context import Context
+from extractors.nlp.people.names import head_name, is_name_word, tail_name, trim
+from extractors.nlp.people.types import Candidate
+
+MAX_TAIL_WORDS = 16
+# "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
+AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
+# What may follow a name that stands right after its title: punctuation or a line end.
+NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
+_TITLE_TEXT = re.compile(r"[^,.;\n]*")
+
+
+def from_titles(ctx: Context) -> list[Candidate]:
+    """Officials after a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono"."""
+    cues, text, found = ctx.cues, ctx.text, []
+    for m in cues.title.finditer(text):
+        pos = m.end()
+        tail: list[tuple[int, int, str]] = []
+        while len(tail) < MAX_TAIL_WORDS:
+            w = cues.tail_word.match(text, pos)
+            if not w or ranked_name(ctx, pos):
+                break
+            tail.append((w.start("w"), w.end("w"), w.group("w")))
+            pos = w.end()
+        title = " ".join(text[m.start() : pos].split())
+        name, rank = name_after_title(ctx, pos)
+        if name is None and tail:
+            name = name_in_tail(ctx, tail, pos, full_title=" " in m.group().strip())
+            if name:
+                title = " ".join(text[m.start() : name[0]].split())
+        if name and not names_a_place(ctx, title, *name):
+            evidence = " ".join([title, rank] if rank else [title])
+            role = "other" if private_title(ctx, title) else "official"
+            found.append(Candidate(*name, "title", role, title, evidence))
+    return found
+
+
+def names_a_place(ctx: Context, title: str, start: int, end: int) -> bool:
+    """True when the words after a title are a place, not a name.
+
+    Either a place span covers them ("Camat Simpang Tiga dan ..."), or they follow a
+    place word ending the title with no comma between ("Keuchik Gampong Kuala Baru").
+    """
+    places = ctx.doc.spans.get("place", [])
+    if any(p.start_char <= start and end <= p.end_char for p in places):
+        return True
+    last_words = title.rsplit(",", 1)[-1].lower().split()[-1:]
+    return not set(last_words).isdisjoint(ctx.cues.folded["place_prefix"])
+
+
+def private_title(ctx: Context, title: str) -> bool:
+    """A title held in an association, a company or a union ("Ketua Asosiasi ...")."""
+    words = {w.strip(".,()").lower() for w in title.split()}
+    return not words.isdisjoint(ctx.cues.folded["private_body"])
+
+
+def ranked_name(ctx: Context, pos: int) -> bool:
+    """True when a rank and a valid name start at ``pos`` ("AKBP Heru ...")."""
+    m = ctx.cues.rank_then_name.match(ctx.text, pos)
+    return m is not None and head_name(ctx, m.start("name"), m.end("name")) is not None
+
+
+def name_after_title(ctx: Context, pos: int) -> tuple[tuple[int, int] | None, str | None]:
+    """A name after a title's agency words: behind a comma or a rank."""
+    cues = ctx.cues
+    ranked = cues.rank_then_name.match(ctx.text, pos)
+    comma = cues.comma.match(ctx.text, pos)
+    if not ranked and comma:
+        ranked = cues.rank_then_name.match(ctx.text, comma.end())
+        if not ranked:
+            m = cues.name_here.match(ctx.text, comma.end())
+            name = head_name(ctx, m.start(), m.end()) if m else None
+            if name and not AGENCY_LIST.match(ctx.text, name[1]):
+                return name, None
+            return None, None
+    if ranked:
+        return head_name(ctx, ranked.start("name"), ranked.end("name")), ranked.group("rank")
+    return None, None
+
+
+def name_in_tail(
+    ctx: Context, tail: list[tuple[int, int, str]], pos: int, *, full_title: bool = False
+) -> tuple[int, int] | None:
+    """A name closing a title without a comma, after the last place or agency word.
+
+    Only tried when places or organisations are known: otherwise "Kepala Kantor Imigrasi
+    Mataram mengatakan" would make "Mataram" a person.
+    """
+    if not ctx.covered:
+        return None
+    run: list[tuple[int, int]] = []
+    for ws, we, w in reversed(tail):
+        if not w[0].isupper() or not is_name_word(ctx, w, ws, we):
+            break
+        run.insert(0, (ws, we))
+    if not run:
+        return None
+    if len(run) == len(tail):
+        # "Kasi Intelijen Maria Goretti Simanjuntak:": a title naming its unit, then a
+        # full name closed by punctuation; a bare "Kapolda" or "Ketua" is not enough.
+        closes = NAME_CLOSER.match(ctx.text, run[-1][1]) is not None
+        if full_title and len(run) >= 2 and closes:
+            return trim(ctx, (run[0][0], run[-1][1]))
+        return None
+    before = tail[len(tail) - len(run) - 1]
+    if not ctx.is_covered(before[0], before[1]) or "\n" in ctx.text[before[1] : run[0][0]]:
+        return None
+    return trim(ctx, (run[0][0], run[-1][1]))
+
+
+def from_ranks(ctx: Context) -> list[Candidate]:
+    """Officials after a rank: "AKBP Heru Prasetyo", "Kombes Pol Agus Salim Nainggolan"."""
+    found = []
+    for m in ctx.cues.rank_name.finditer(ctx.text):
+        before = ctx.text[max(0, m.start() - 8) : m.start()].lower()
+        if re.search(r"\b(?:jl|jalan)\.?\s*\Z", before):
+            continue  # street names such as "Jl. Jenderal Sudirman"
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            rank = " ".join(m.group("rank").split())
+            found.append(Candidate(*name, "rank", "official", None, rank))
+    return found
+
+
+def from_signatures(ctx: Context) -> list[Candidate]:
+    """Signatories: the name line above an NIP or NRP line, the title above it."""
+    found = []
+    for m in ctx.cues.signature.finditer(ctx.text):
+        lines = lines_before(ctx, m.start(), 6)
+        for i, (ls, le) in enumerate(lines[:2]):
+            name = signature_name(ctx, ls, le)
+            if name:
+                title = title_in_lines(ctx, lines[i + 1 :])
+                found.append(Candidate(*name, "signature", "official", title, "NIP"))
+                break
+    return found
+
+
+def lines_before(ctx: Context, pos: int, limit: int) -> list[tuple[int, int]]:
+    """Non-blank lines before ``pos``, nearest first."""
+    lines: list[tuple[int, int]] = []
+    end = ctx.text.rfind("\n", 0, pos)
+    while end > 0 and len(lines) < limit:
+        start = ctx.text.rfind("\n", 0, end) + 1
+        if ctx.text[start:end].strip():
+            lines.append((start, end))
+        end = start - 1
+    return lines
+
+
+def signature_name(ctx: Context, start: int, end: int) -> tuple[int, int] | None:
+    """A line that is only a name, optionally followed by degrees after a comma."""
+    line = ctx.text[start:end]
+    body = line.split(",")[0].strip(" \t_()")
+    if not body or re.search(r"\d", body):
+        return None
+    offset = start + line.index(body)
+    m = ctx.cues.name_line.fullmatch(ctx.text, offset, offset + len(body))
+    if not m:
+        return None
+    name = head_name(ctx, offset, offset + len(body))
+    return name if name and name[1] >= offset + len(body.rstrip(".")) else None
+
+
+def title_in_lines(ctx: Context, lines: list[tuple[int, int]]) -> str | None:
+    """The first official title found in the given lines."""
+    for ls, le in lines:
+        m = ctx.cues.title.search(ctx.text, ls, le)
+        if m:
+            return " ".join(ctx.text[m.start() : le].strip(" ,").split())
+    return None
+
+
+def from_appositions(ctx: Context) -> list[Candidate]:
+    """Officials followed by their title: "Rudi Hartono, Kepala Seksi ..."."""
+    found = []
+    for m in ctx.cues.appos.finditer(ctx.text):
+        name, left = tail_name(ctx, m.start("name"), m.end("name"))
+        if not name or any(w.lower() not in ctx.cues.speech_intro for w in left):
+            continue
+        before = ctx.text[max(0, name[0] - 12) : name[0]].lower()
+        if re.search(r"\b(?:di|ke|dari|kota|kabupaten)\s*\Z", before):
+            continue
+        if ctx.text[name[0] : name[1]].isupper() and " " not in ctx.text[name[0] : name[1]]:
+            continue  # an ALL-CAPS dateline ("MATARAM, Kepala ...")
+        title = title_text(ctx, m.start("title"))
+        found.append(Candidate(*name, "apposition", "official", title, title))
+    return found
+
+
+def title_text(ctx: Context, start: int) -> str:
+    """A title and the agency words that follow it, up to the next comma or sentence end."""
+    m = _TITLE_TEXT.match(ctx.text, start)
+    return " ".join(m.group().split()) if m else ""
+
+
+def from_bylines(ctx: Context) -> list[Candidate]:
+    """Bylines: "Pewarta: Ahmad Subaidi", "Editor: Budi"."""
+    found = []
+    for m in ctx.cues.byline.finditer(ctx.text):
+        name = head_name(ctx, m.start("name"), m.end("name"))
+        if name:
+            found.append(Candidate(*name, "byline", "other", None, m.group("cue")))
+    return found

@@ -639,16 +639,23 @@ def mark_birth(doc: Doc, records: list[Record]) -> None:
 def add_passports(doc: Doc, records: list[Record]) -> None:
     """Identifier spans for passport cells that the identifier rules left without one."""
     found = list(doc.spans.get("identifier", []))
+    starts = sorted(s.start_char for s in found)
+    text = doc.text  # built from the tokens on every access: once, not once per record
     for record in records:
         cell = record.fields.get("passport")
-        if cell is None or any(cell[0] <= s.start_char < cell[1] for s in found):
-            continue
-        value = passport_value(doc.text[cell[0] : cell[1]])
+        if cell is None or has_start(starts, cell):
+            continue  # an identifier starts in the cell already
+        value = passport_value(text[cell[0] : cell[1]])
         span = doc.char_span(*cell, alignment_mode="expand") if value else None
         if span is not None:
             span._.id_kind, span._.value = "passport", value
             found.append(span)
     doc.spans["identifier"] = sorted(found, key=lambda s: s.start_char)
+
+
+def has_start(starts: list[int], cell: Cell) -> bool:
+    """True when one of the sorted offsets lies in the cell."""
+    return bisect.bisect_left(starts, cell[0]) < bisect.bisect_left(starts, cell[1])
 
 
 def passport_value(text: str) -> str | None:

@@ -23,6 +23,7 @@ that incidents written in the row are tied to that person, and the person span g
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from functools import lru_cache
@@ -198,19 +199,24 @@ def cell_age(text: str, record: Record) -> int | None:
 
 def mark_records(doc: Doc, spans: list[Span]) -> None:
     """Tie each record to the person span made from it; give that span the record's details."""
+    text = doc.text  # built from the tokens on every access: once, not once per record
+    ordered = sorted(spans, key=lambda s: s.start_char)
+    ends = [s.end_char for s in ordered]
+    # Person spans do not overlap, so their ends ascend with their starts.
     for record in records_of(doc):
         name = record.name_field()
         if name is None or not (record.foreign or record.role):
             continue
         start, end = record.fields[name]
-        span = next((s for s in spans if s.start_char < end and start < s.end_char), None)
+        i = bisect.bisect_right(ends, start)
+        span = ordered[i] if i < len(ordered) and ordered[i].start_char < end else None
         if span is None:
             continue
         record.person = (span.start_char, span.end_char)
         if span._.age is None:
-            span._.age = cell_age(doc.text, record)
+            span._.age = cell_age(text, record)
         details = {
-            f: " ".join(doc.text[slice(*record.fields[f])].split())
+            f: " ".join(text[slice(*record.fields[f])].split())
             for f in DETAIL_FIELDS
             if f in record.fields
         }

@@ -373,3 +373,32 @@ def test_nlp_people_titles_in_associations_and_companies_are_not_officials(
 def test_nlp_people_a_place_after_a_title_is_not_a_name(full_nlp, text) -> None:
     spans = full_nlp(text).spans["person"]
     assert all(s._.person_role != "official" for s in spans), [s.text for s in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role", "nationality"),
+    [
+        # where a foreigner lives does not make them Indonesian
+        (
+            "Kami laporkan bahwa warga negara Nigeria bernama Okafor Chiamaka Grace "
+            "tinggal di Medan sejak Maret 2026.",
+            "Okafor Chiamaka Grace",
+            "foreign_national",
+            "NG",
+        ),
+        (
+            "Seorang WN Kolombia bernama Mateo Rojas Pardo berdomisili di Kota Batam.",
+            "Mateo Rojas Pardo",
+            "foreign_national",
+            "CO",
+        ),
+        # where an Indonesian comes from, or lives, makes them local
+        ("Saksi Rudi Hartono tinggal di Kota Medan.", "Rudi Hartono", "other", None),
+        ("Pelapor, Made Sudarsana asal Gianyar, datang.", "Made Sudarsana", "other", None),
+    ],
+)
+def test_nlp_people_residence_against_stated_citizenship(text, name, role, nationality):
+    from extractors.nlp.pipeline import load_pipeline  # places and the NER are needed here
+
+    span = people(load_pipeline()(text))[name]
+    assert (span._.person_role, span._.nationality) == (role, nationality)

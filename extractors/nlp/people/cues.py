@@ -229,7 +229,8 @@ class Cues:
         self.local_after = re.compile(
             rf"[ \t]*+(?:{AGE})?[\s,()]*+"
             rf"(?:(?i:yang)[ \t]+(?:(?i:semuanya|merupakan|adalah)[ \t]+)?)?"
-            rf"(?P<cue>(?i:{alternation(lists['local_origin'])}))[ \t]+"
+            rf"(?:(?P<cue>(?i:{alternation(lists['local_origin'])}))"
+            rf"|(?P<residence>(?i:{alternation(lists['residence'])})))[ \t]+"
         )
         self.title_gap = re.compile(
             rf"(?:{SEP_ANY}(?>{WORD}|{TAIL_CONNECTORS}))*[ \t]*+,?[ \t]*+"

@@ -110,3 +110,10 @@ def clean_name(ctx: Context, cand: Candidate) -> str:
     ):
         words = words[1:]
     return " ".join(words)
+
+
+def only_address(ctx: Context, cand: Candidate) -> bool:
+    """True when the name is only forms of address or ranks ("Saudara", "Bapak"): nobody."""
+    prefixes = ctx.cues.folded["rank"] | ctx.cues.folded["rank_suffix"] | ctx.cues.honorific
+    words = ctx.text[cand.start : cand.end].split()
+    return bool(words) and all(w.lower().rstrip(".,") in prefixes for w in words)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from extractors.nlp.people.context import Context
-from extractors.nlp.people.names import clean_name, name_kind
+from extractors.nlp.people.names import clean_name, name_kind, only_address
 from extractors.nlp.people.types import Candidate
 
 SPAN_KEY = "person"
@@ -36,9 +36,9 @@ for _name in EXTENSIONS:
 def to_span(ctx: Context, cand: Candidate) -> Span | None:
     """The Span for a settled candidate, with every extension set."""
     span = ctx.doc.char_span(cand.start, cand.end, label="PERSON", alignment_mode="expand")
-    if span is None:
-        return None
     kind = name_kind(ctx, cand)
+    if span is None or (kind != "group" and only_address(ctx, cand)):
+        return None
     span._.person_role = cand.role
     span._.name_kind = kind
     span._.nationality = cand.nationality if cand.role == "foreign_national" else None

@@ -25,7 +25,7 @@ from extractors.nlp.people.context import Context
 from extractors.nlp.people.countries import LOOK_BACK_SOURCES, evidence_of, gap, nearest_country
 from extractors.nlp.people.names import clean_name, name_kind
 from extractors.nlp.people.officials import title_text
-from extractors.nlp.people.types import GROUP_SOURCES, Candidate
+from extractors.nlp.people.types import GROUP_SOURCES, Candidate, Country
 
 MAX_FOREIGN_NOUN_GAP = 80
 TITLE_REACH = 250  # characters between an official title and the name it introduces
@@ -74,11 +74,11 @@ def settle_person(ctx: Context, cand: Candidate) -> None:
     if other:
         cand.role, cand.evidence = "other", other.group("cue")
         return
-    local = local_origin(ctx, cand)
+    country = nearest_country(ctx, cand)
+    local = local_origin(ctx, cand, stated_abroad=stated_abroad(country, cand))
     if local:
         cand.role, cand.evidence, cand.local = "other", local, True
         return
-    country = nearest_country(ctx, cand)
     noun = foreign_noun_before(ctx, cand)
     initials = name_kind(ctx, cand) == "initials"
     near = country is not None and (
@@ -108,16 +108,29 @@ def settle_person(ctx: Context, cand: Candidate) -> None:
     cand.role, cand.evidence = "other", cand.evidence or "no foreigner cue"
 
 
-def local_origin(ctx: Context, cand: Candidate) -> str | None:
+def local_origin(ctx: Context, cand: Candidate, *, stated_abroad: bool) -> str | None:
     """ "asal Bitung", "warga Desa Pererenan" right after the name: an Indonesian region
-    named as where the person comes from or lives, so a local resident."""
+    named as where the person comes from or lives, so a local resident.
+
+    Where someone lives ("tinggal di Medan") does not outweigh a citizenship of another
+    country stated for them (``stated_abroad``): foreigners live in Indonesia too.
+    """
     m = ctx.cues.local_after.match(ctx.text, cand.end)
-    if m is None or m.end() - cand.end > 40:
+    if m is None or m.end() - cand.end > 40 or (m.group("residence") and stated_abroad):
         return None
     for place in ctx.doc.spans.get("place", []):
         if place.start_char == m.end() and place._.region_code:
-            return " ".join(f"{m.group('cue')} {place.text}".split())
+            cue = m.group("cue") or m.group("residence")
+            return " ".join(f"{cue} {place.text}".split())
     return None
+
+
+def stated_abroad(country: Country | None, cand: Candidate) -> bool:
+    """True for a citizenship cue of a country other than Indonesia written before the name
+    ("WN Nigeria bernama X"): one after it may be about someone else."""
+    if country is None or country.start > cand.start:
+        return False
+    return country.status == "cued" and country.code != "ID"
 
 
 def unify_officials(ctx: Context, kept: list[Candidate]) -> None:

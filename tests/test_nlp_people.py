@@ -402,3 +402,28 @@ def test_nlp_people_residence_against_stated_citizenship(text, name, role, natio
 
     span = people(load_pipeline()(text))[name]
     assert (span._.person_role, span._.nationality) == (role, nationality)
+
+
+def test_nlp_people_team_members_listed_in_a_field_are_officials():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "SUSUNAN TIM\n"
+        "   Ketua Tim     : Ratna Kusumawati, Kepala Seksi Inteldakim\n"
+        "   Anggota       : Iptu Gilang Ramadhan (Polres Ketapang),\n"
+        "                   Yosef Lamabelawa (Dinas Tenaga Kerja Kabupaten Ketapang),\n"
+        "                   Siti Aminah dan 6 (enam) petugas imigrasi.\n"
+        "\n"
+        "Tim memeriksa WN Vietnam bernama Pham Van Duc di Kecamatan Delta Pawan.\n"
+    )
+    found = people(load_pipeline()(text))
+    roles = {n: s._.person_role for n, s in found.items()}
+    assert roles == {
+        "Ratna Kusumawati": "official",
+        "Gilang Ramadhan": "official",  # the rank before the name is not part of it
+        "Yosef Lamabelawa": "official",
+        "Siti Aminah": "official",
+        "6 (enam) petugas": "official",  # a counted group of officers
+        "Pham Van Duc": "foreign_national",
+    }
+    assert found["Yosef Lamabelawa"]._.title == "Anggota"

@@ -22,6 +22,7 @@ from extractors.nlp.people.named import (
     from_intros,
     from_ner,
     from_quotes,
+    from_team_fields,
 )
 from extractors.nlp.people.names import clean_name
 from extractors.nlp.people.officials import (
@@ -62,6 +63,7 @@ FINDERS = (
     from_appositions,
     from_bylines,
     from_fields,
+    from_team_fields,
     from_intros,
     from_cue_commas,
     from_quotes,

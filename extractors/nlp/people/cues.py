@@ -167,6 +167,11 @@ class Cues:
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['quote_verb'])}))[ \t]+"
             rf"(?P<name>{name_any})(?=[ \t]*(?:[,.;]|(?i:{alternation(lists['closer'])})(?![\w])))"
         )
+        self.team_field = re.compile(
+            rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?"
+            rf"(?P<field>(?i:{alternation(lists['team_field'])}))[ \t]*:[ \t]*",
+            re.MULTILINE,
+        )
         self.field = re.compile(
             rf"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?"
             rf"(?P<field>(?i:{alternation(lists['field'])}))[ \t]*:[ \t]*"

@@ -25,6 +25,8 @@ NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw
 CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]+")
 STATED_INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]{2,4}(?![\w])")
 LINE_BLANK = re.compile(r"\n[ \t]*\n")
+TEAM_SEPARATOR = re.compile(r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+dan[ \t]+")
+TEAM_FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w .]{0,30}?[ \t]*:")  # "   Anggota   : ..."
 
 
 def from_fields(ctx: Context) -> list[Candidate]:
@@ -39,6 +41,40 @@ def from_fields(ctx: Context) -> list[Candidate]:
                 cand.role, cand.evidence = "official", " ".join(m.group("field").split())
             found.append(cand)
     return found
+
+
+def from_team_fields(ctx: Context) -> list[Candidate]:
+    """Members of a team listed in a form field ("Anggota : A (Polres), B (Kodim),"), the
+    list going on in the indented lines under it: each named member is an official."""
+    found = []
+    text = ctx.text
+    for m in ctx.cues.team_field.finditer(text):
+        label = " ".join(m.group("field").split())
+        for start, end in team_items(text, m.end()):
+            name = head_name(ctx, start, end)
+            if name:
+                cand = Candidate(*name, "field", role="official", title=label, evidence=label)
+                found.append(cand)
+    return found
+
+
+def team_items(text: str, pos: int) -> list[tuple[int, int]]:
+    """The items of a team field's value: split at commas, semicolons and "dan", over the
+    rest of its line and the indented lines after it (not another field, not a blank)."""
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    while end < len(text):
+        nxt = text.find("\n", end + 1)
+        line = text[end + 1 : nxt if nxt >= 0 else len(text)]
+        if not line[:1].isspace() or not line.strip() or TEAM_FIELD_LINE.match(line):
+            break
+        end = nxt if nxt >= 0 else len(text)
+    items, start = [], pos
+    for sep in TEAM_SEPARATOR.finditer(text, pos, end):
+        items.append((start, sep.start()))
+        start = sep.end()
+    items.append((start, end))
+    return [(s, e) for s, e in items if text[s:e].strip()]
 
 
 def field_scope(ctx: Context, pos: int) -> tuple[int, int]:

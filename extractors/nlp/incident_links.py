@@ -21,7 +21,7 @@ Indonesian text structure decides the link:
 - an incident written in a table row or form block (``doc._.records``) concerns the person
   of that record only (nobody when the record is about an Indonesian or a sponsor);
 - in the questions and answers of an examination record (BAP), "Saudara" and "saya" name the
-  foreigner of the identity block before the first question;
+  foreigner of the identity block before the first question, and so does each answer's label;
 - a context label (``joint_operation``) concerns the foreigners found with a counted incident
   after it; it is not added to a person's own list.
 
@@ -41,6 +41,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.nlp.examination import ANSWER, PARAGRAPH_END, QUESTION
 from extractors.nlp.gazetteer import CompactDoc, read_jsonl
 from extractors.nlp.records import records_of
 from extractors.nlp.windowed import WindowedMatcher
@@ -60,10 +61,6 @@ ROW_REFERENCE = re.compile(
 )
 NUMBER = re.compile(r"\d{1,3}")
 ITEM_END = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]|\n[ \t]*\n")
-# The question and answer lines of an examination record (Berita Acara Pemeriksaan).
-QUESTION = re.compile(r"^[ \t]*(?:Pertanyaan|PERTANYAAN|Tanya|TANYA|P)[ \t]*\d{0,3}[ \t]*:", re.M)
-ANSWER = re.compile(r"^[ \t]*(?:Jawaban|JAWABAN|Jawab|JAWAB|J)[ \t]*\d{0,3}[ \t]*:", re.M)
-PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass
@@ -296,10 +293,14 @@ class LinkState:
         close = PARAGRAPH_END.search(text, answers[-1].end())
         end = close.start() if close else len(text)
         words = self.rules.words.get("examinee", frozenset())
+        # An answer speaks for the examinee even where it does not say "saya"
+        # ("Jawaban : Dengan visa kunjungan."): its label stands for them.
+        labels = {m.start() + len(m.group()) - len(m.group().lstrip()) for m in answers}
         return [
             Mention(j, j + 1, "foreigner", entity=entity)
             for j, i in enumerate(self.index)
-            if first.start() <= self.source[i].idx < end and self.doc[j].lower_ in words
+            if first.start() <= self.source[i].idx < end
+            and (self.doc[j].lower_ in words or self.source[i].idx in labels)
         ]
 
     def anaphors(self) -> list[Mention]:

@@ -14,8 +14,16 @@ Data: ``data/incident_cues.jsonl`` holds one record per cue (``label``, a spaCy 
 ``pattern``, ``notes``, and optional ``check: person_object``, ``not_preceded_by``,
 ``not_followed_by``), ``type: pair`` records (a ``first`` cue that counts only with a
 ``second`` one in its sentence or up to ``window`` sentences after it: a visit visa and work),
-``type: lexicon`` word lists (``person``, ``goods``) and ``type: suppress`` records (cue
-patterns that cancel labels in their sentence, such as refusal of entry).
+``type: lexicon`` word lists (``person``, ``goods``), ``type: suppress`` records (cue
+patterns that cancel labels in their sentence, such as refusal of entry) and ``type: answered``
+records (a yes/no ``question`` of an examination record whose ``answer`` is "yes" or "no" is
+the incident, optionally only with a ``said`` cue in one of the answers: "Apakah Saudara
+memiliki izin kerja?" answered "Tidak", by someone who says they work).
+
+In the questions and answers of an examination record (see ``examination``), a cue inside a
+yes/no question is reported when the answer says yes, negated when it says no and
+hypothetical when it does not say; a cue in an open question or after "bahwa" is taken as
+given. A pair's window counts the answers, not the questions between them.
 ``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``, ``scope``
 (``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``), ``window``
 (maximum distance in words), optional ``labels``; plus the ``clause_break`` words and
@@ -35,6 +43,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.nlp.examination import Exchange, exchanges
 from extractors.nlp.gazetteer import CompactDoc, data_path, read_jsonl
 from extractors.nlp.incident_links import IncidentLinker
 from extractors.nlp.records import records_of
@@ -106,6 +115,16 @@ class StatusRule:
     labels: frozenset[str] | None
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A token inside a question: its exchange, the answer's first token, and whether the
+    token stands in the part of the question taken as given (after "bahwa")."""
+
+    exchange: Exchange
+    answer: int | None
+    given: bool
+
+
 @dataclass
 class Layout:
     """Sentence and clause numbers of the compact tokens of one Doc."""
@@ -115,6 +134,11 @@ class Layout:
     sentence_starts: list[int] = field(default_factory=list)
     persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people_spans)
     records: frozenset[int] = frozenset()  # tokens of table rows and forms about a person
+    # Examination records: the exchange of each token inside a question, the compact token
+    # ranges of the answers, and sentence numbers that do not count the questions.
+    asked: dict[int, Asked] = field(default_factory=dict)
+    answers: list[tuple[int, int]] = field(default_factory=list)
+    statement: list[int] = field(default_factory=list)
 
 
 class IncidentMatcher:
@@ -140,6 +164,8 @@ class IncidentMatcher:
         self.suppress: dict[str, frozenset[str]] = {}
         self.pairs: dict[int, dict] = {}
         self.pair_keys: dict[str, tuple[int, str]] = {}
+        self.answered: dict[int, dict] = {}
+        self.answered_keys: dict[str, tuple[int, str]] = {}
         self.load_cues(list(read_jsonl(cues)))
         self.modality_matcher = WindowedMatcher(nlp.vocab)
         self.rules: dict[str, StatusRule] = {}
@@ -157,6 +183,17 @@ class IncidentMatcher:
                 key = f"suppress_{n}"
                 self.suppress[key] = frozenset(record["labels"])
                 self.cue_matcher.add(key, record["patterns"])
+            elif kind == "answered":
+                if record["label"] not in LABELS:
+                    raise ValueError(f"unknown incident label {record['label']!r}")
+                if record["answer"] not in ("yes", "no"):
+                    raise ValueError(f"an answered cue's answer is yes or no: {record!r}")
+                for role in ("question", "said"):
+                    if role in record:
+                        key = f"answered_{n}_{role}"
+                        self.answered_keys[key] = (n, role)
+                        self.cue_matcher.add(key, record[role], greedy="LONGEST")
+                self.answered[n] = record
             elif kind == "pair":
                 if record["label"] not in LABELS:
                     raise ValueError(f"unknown incident label {record['label']!r}")
@@ -218,6 +255,8 @@ class IncidentMatcher:
                 status, cue = self.pair_status(
                     label, record["support"], (status, cue), modals, layout
                 )
+            if start in layout.asked and "answered" not in record:
+                status, cue = asked_status(layout.asked[start], (status, cue))
             status = self.overrides.get((label, status), status)
             span = compact.span(start, end)
             span = Span(doc, span.start, span.end, label=label)
@@ -263,11 +302,14 @@ class IncidentMatcher:
                 current += 1
             sentence.append(sent)
             clause.append(current)
-        return Layout(
+        layout = Layout(
             sentence=sentence,
             clause=clause,
             sentence_starts=starts,
+            statement=sentence,
         )
+        examination(doc, compact, layout)
+        return layout
 
     def find_cues(
         self, compact: CompactDoc, layout: Layout
@@ -284,11 +326,40 @@ class IncidentMatcher:
             if key in self.pair_keys:
                 halves.setdefault(self.pair_keys[key], []).append((start, end))
                 continue
+            if key in self.answered_keys:
+                n, role = self.answered_keys[key]
+                halves.setdefault((-1 - n, role), []).append((start, end))
+                continue
             record = self.cues[key]
             if self.accepts(record, compact.doc, start, end, layout):
                 found[(record["label"], start, end)] = record
         found.update(self.find_pairs(halves, layout))
+        found.update(self.find_answered(halves, layout))
         return longest_per_label(found), suppressed
+
+    def find_answered(
+        self, halves: dict[tuple[int, str], list[tuple[int, int]]], layout: Layout
+    ) -> dict[tuple[str, int, int], dict]:
+        """Answered cues: a yes/no question answered the way the record says.
+
+        With ``said`` patterns, one of them must also be said in an answer ("saya bekerja
+        sebagai mandor" before "Apakah Saudara memiliki izin kerja?" "Tidak").
+        """
+        found: dict[tuple[str, int, int], dict] = {}
+        for n, record in self.answered.items():
+            said = [
+                (s, e)
+                for s, e in halves.get((-1 - n, "said"), [])
+                if any(a <= s < b for a, b in layout.answers)
+            ]
+            if "said" in record and not said:
+                continue
+            for start, end in halves.get((-1 - n, "question"), []):
+                asked = layout.asked.get(start)
+                if asked is None or asked.exchange.polarity != record["answer"]:
+                    continue
+                found[(record["label"], start, end)] = {**record, "answered": True}
+        return found
 
     def find_pairs(
         self, halves: dict[tuple[int, str], list[tuple[int, int]]], layout: Layout
@@ -304,13 +375,14 @@ class IncidentMatcher:
             seconds = halves.get((n, "second"), [])
             for start, end in halves.get((n, "first"), []):
                 sent = layout.sentence[start]
+                statement = layout.statement[start]
                 support = [
                     (s, e)
                     for s, e in seconds
                     if (e <= start or s >= end)
                     and (
                         layout.sentence[s] == sent
-                        or (s >= end and 0 < layout.sentence[s] - sent <= window)
+                        or (s >= end and 0 < layout.statement[s] - statement <= window)
                     )
                 ]
                 if support:
@@ -417,6 +489,52 @@ class IncidentMatcher:
             if in_scope(rule, m_start, m_end, start, end, layout):
                 best, best_cue = rule.status, (m_start, m_end)
         return best, best_cue
+
+
+def examination(doc: Doc, compact: CompactDoc, layout: Layout) -> None:
+    """Mark the questions and answers of an examination record on the layout."""
+    found = exchanges(doc.text)
+    if not found:
+        return
+    starts = [e.question[0] for e in found]
+    chars = [doc[i].idx for i in compact.index]
+    questions: set[int] = set()  # sentences with words of a question
+    answered: set[int] = set()  # sentences with words of an answer
+    asked: dict[int, int] = {}
+    answers: dict[int, list[int]] = {}
+    for j, char in enumerate(chars):
+        k = bisect_right(starts, char) - 1
+        if k < 0:
+            continue
+        exchange = found[k]
+        if char < exchange.question[1]:
+            asked[j] = k
+            questions.add(layout.sentence[j])
+        elif exchange.answer[0] <= char < exchange.answer[1]:
+            answers.setdefault(k, [j, j])[1] = j + 1
+            answered.add(layout.sentence[j])
+    for j, k in asked.items():
+        exchange = found[k]
+        given = exchange.given_from is not None and chars[j] >= exchange.given_from
+        layout.asked[j] = Asked(exchange, answers[k][0] if k in answers else None, given)
+    layout.answers = [(first, last) for first, last in answers.values()]
+    skipped = sorted(questions - answered)
+    layout.statement = [s - bisect_left(skipped, s) for s in layout.sentence]
+
+
+def asked_status(
+    asked: Asked, decided: tuple[str, tuple[int, int] | None]
+) -> tuple[str, tuple[int, int] | None]:
+    """The status of a cue inside a question: what a yes/no answer makes of it.
+
+    An open question, or the clause after "bahwa", takes the cue as given; a yes keeps it;
+    a no negates it; an answer that says neither leaves it hypothetical.
+    """
+    exchange = asked.exchange
+    if not exchange.yes_no or asked.given or exchange.polarity == "yes":
+        return decided
+    cue = (asked.answer, asked.answer + 1) if asked.answer is not None else None
+    return ("negated" if exchange.polarity == "no" else "hypothetical"), cue
 
 
 def record_tokens(

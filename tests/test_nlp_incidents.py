@@ -120,6 +120,17 @@ def test_nlp_incidents_inspection_without_violation(incidents_nlp):
     assert labels(incidents_nlp, text) == ["joint_operation"]
 
 
+def test_nlp_incidents_nothing_found_in_an_operation_still_reports_the_operation(incidents_nlp):
+    text = (
+        "Tidak ditemukan pelanggaran keimigrasian dalam razia di Kecamatan Sungai Raya "
+        "pada 4 November 2026, dan tidak ada WNA yang overstay."
+    )
+    statuses = found(incidents_nlp, text)
+    assert ("joint_operation", "reported") in statuses
+    assert ("overstay", "negated") in statuses
+    assert labels(incidents_nlp, text) == ["joint_operation"]
+
+
 def test_nlp_incidents_meeting_plans_operation(incidents_nlp):
     text = (
         "Rapat koordinasi Timpora dibuka oleh Kepala Kantor Imigrasi. "

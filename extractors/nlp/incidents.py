@@ -26,7 +26,9 @@ hypothetical when it does not say; a cue in an open question or after "bahwa" is
 given. A pair's window counts the answers, not the questions between them.
 ``data/incident_modality.jsonl`` holds the status cues: ``status``, ``patterns``, ``scope``
 (``clause`` or ``sentence``), ``position`` (``before`` the incident cue or ``any``), ``window``
-(maximum distance in words), optional ``labels``; plus the ``clause_break`` words and
+(maximum distance in words), optional ``labels`` and ``not_after`` (words that, right before
+an incident cue, put it out of the rule's reach: "tidak ditemukan pelanggaran dalam operasi"
+does not negate the operation); plus the ``clause_break`` words and
 ``status_override`` records (a planned operation counts as hypothetical). A pair cue takes the
 first cue's status unless even its most real second cue has a stronger one.
 
@@ -113,6 +115,7 @@ class StatusRule:
     position: str
     window: int
     labels: frozenset[str] | None
+    not_after: frozenset[str] = frozenset()  # words right before an incident cue it skips
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Layout:
     sentence: list[int]
     clause: list[int]
     sentence_starts: list[int] = field(default_factory=list)
+    lower: list[str] = field(default_factory=list)  # each token's lower-cased text
     persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people_spans)
     records: frozenset[int] = frozenset()  # tokens of table rows and forms about a person
     # Examination records: the exchange of each token inside a question, the compact token
@@ -229,6 +233,7 @@ class IncidentMatcher:
                     position=record["position"],
                     window=int(record["window"]),
                     labels=frozenset(labels) if labels else None,
+                    not_after=frozenset(record.get("not_after", ())),
                 )
                 self.modality_matcher.add(key, record["patterns"], greedy="LONGEST")
 
@@ -306,6 +311,7 @@ class IncidentMatcher:
             sentence=sentence,
             clause=clause,
             sentence_starts=starts,
+            lower=[t.lower_ for t in compact.doc],
             statement=sentence,
         )
         examination(doc, compact, layout)
@@ -485,6 +491,8 @@ class IncidentMatcher:
             if realis and rule.scope == "sentence":
                 continue
             if rule.labels is not None and label not in rule.labels:
+                continue
+            if rule.not_after and start and layout.lower[start - 1] in rule.not_after:
                 continue
             if in_scope(rule, m_start, m_end, start, end, layout):
                 best, best_cue = rule.status, (m_start, m_end)

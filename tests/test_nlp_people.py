@@ -404,15 +404,18 @@ def test_nlp_people_residence_against_stated_citizenship(text, name, role, natio
     assert (span._.person_role, span._.nationality) == (role, nationality)
 
 
-def test_nlp_people_team_members_listed_in_a_field_are_officials():
+@pytest.mark.parametrize("indent", ["                   ", ""])
+def test_nlp_people_team_members_listed_in_a_field_are_officials(indent):
+    # A reader may drop the indentation of the lines that carry the list on.
     from extractors.nlp.pipeline import load_pipeline
 
     text = (
         "SUSUNAN TIM\n"
         "   Ketua Tim     : Ratna Kusumawati, Kepala Seksi Inteldakim\n"
         "   Anggota       : Iptu Gilang Ramadhan (Polres Ketapang),\n"
-        "                   Yosef Lamabelawa (Dinas Tenaga Kerja Kabupaten Ketapang),\n"
-        "                   Siti Aminah dan 6 (enam) petugas imigrasi.\n"
+        f"{indent}Yosef Lamabelawa (Dinas Tenaga Kerja Kabupaten Ketapang),\n"
+        f"{indent}Siti Aminah\n"
+        f"{indent}dan 6 (enam) petugas imigrasi.\n"
         "\n"
         "Tim memeriksa WN Vietnam bernama Pham Van Duc di Kecamatan Delta Pawan.\n"
     )

@@ -328,6 +328,8 @@ class PlaceMentions:
         end = name_end(compact, start)
         if end == start or end >= len(compact) or text[end] not in DATELINE_SEPARATORS:
             return None
+        if end in compact.breaks:
+            return None  # a heading over a line that opens with "(": "(Tersangka)"
         if compact.lower[start] in self.calendar or not outlet_follows(compact, end):
             return None
         key = compact.key(start, end)

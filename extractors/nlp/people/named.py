@@ -25,7 +25,10 @@ NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw
 CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]+")
 STATED_INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]{2,4}(?![\w])")
 LINE_BLANK = re.compile(r"\n[ \t]*\n")
-TEAM_SEPARATOR = re.compile(r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+dan[ \t]+")
+TEAM_SEPARATOR = re.compile(
+    r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:(?:dan|serta)[ \t]+)?|[ \t]+(?:dan|serta)[ \t]+"
+)
+LIST_GOES_ON = re.compile(r"[ \t]*(?:dan|serta)[ \t]")
 TEAM_FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w .]{0,30}?[ \t]*:")  # "   Anggota   : ..."
 
 
@@ -60,15 +63,26 @@ def from_team_fields(ctx: Context) -> list[Candidate]:
 
 def team_items(text: str, pos: int) -> list[tuple[int, int]]:
     """The items of a team field's value: split at commas, semicolons and "dan", over the
-    rest of its line and the indented lines after it (not another field, not a blank)."""
+    rest of its line and the lines after it that are indented, follow a line ending in a
+    separator or open with "dan" (not another field, not a blank)."""
     end = text.find("\n", pos)
     end = len(text) if end < 0 else end
+    line_start = pos
     while end < len(text):
         nxt = text.find("\n", end + 1)
         line = text[end + 1 : nxt if nxt >= 0 else len(text)]
-        if not line[:1].isspace() or not line.strip() or TEAM_FIELD_LINE.match(line):
+        if not line.strip() or TEAM_FIELD_LINE.match(line):
             break
-        end = nxt if nxt >= 0 else len(text)
+        # Indented, or after a line that ends in a separator, or opening with "dan": the
+        # list goes on (a reader that drops indentation keeps the commas).
+        goes_on = (
+            line[:1].isspace()
+            or text[line_start:end].rstrip().endswith((",", ";"))
+            or LIST_GOES_ON.match(line) is not None
+        )
+        if not goes_on:
+            break
+        line_start, end = end + 1, nxt if nxt >= 0 else len(text)
     items, start = [], pos
     for sep in TEAM_SEPARATOR.finditer(text, pos, end):
         items.append((start, sep.start()))

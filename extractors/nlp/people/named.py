@@ -54,6 +54,8 @@ def from_team_fields(ctx: Context) -> list[Candidate]:
     for m in ctx.cues.team_field.finditer(text):
         label = " ".join(m.group("field").split())
         for start, end in team_items(text, m.end()):
+            if text[start:end].lstrip()[:1].isdigit():
+                continue  # "14 (empat belas) petugas": a count of officers, not a name
             name = head_name(ctx, start, end)
             if name:
                 cand = Candidate(*name, "field", role="official", title=label, evidence=label)

@@ -7,11 +7,14 @@ Its entities go into `doc.ents`; rule components add their results as span group
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import registry
 
 from models.errors import SetupError
 
@@ -20,21 +23,47 @@ NER_LABELS = ("PERSON", "LOC", "ORG")
 TRAIN_COMMAND = "uv run python -m tools.train_ner"
 
 
-@cache
-def load_ner() -> Language:
-    """The trained Indonesian NER pipeline (tokenizer, tok2vec, ner), loaded once per process."""
+# The model folder holds its tokenizer (the Indonesian rules and their ~80,000 special cases).
+# Building spaCy's default tokenizer first, only for the folder's copy to replace it, would
+# cost the special cases twice; this one starts empty and is filled from the folder.
+EMPTY_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "pantau.empty_tokenizer.v1"}}}
+
+
+@registry.tokenizers("pantau.empty_tokenizer.v1")
+def empty_tokenizer() -> Callable[[Language], Tokenizer]:
+    """A tokenizer without rules, for a model folder that brings its own."""
+
+    def make(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return make
+
+
+def check_model() -> None:
+    """Raise a SetupError naming the training command when the model folder is missing."""
     if not (NER_MODEL_PATH / "config.cfg").is_file():
         raise SetupError(
             f"The Indonesian NER model is missing from {NER_MODEL_PATH}. "
             f"Train it with `{TRAIN_COMMAND}` from the repository root."
         )
+
+
+def open_model() -> Language:
+    """A new copy of the model (tokenizer, tok2vec, ner) read from its folder."""
+    check_model()
     try:
-        return spacy.load(NER_MODEL_PATH)
+        return spacy.load(NER_MODEL_PATH, config=EMPTY_TOKENIZER)
     except (OSError, ValueError) as e:
         raise SetupError(
             f"The Indonesian NER model in {NER_MODEL_PATH} cannot be loaded ({e}). "
             f"Retrain it with `{TRAIN_COMMAND}` from the repository root."
         ) from e
+
+
+@cache
+def load_ner() -> Language:
+    """The trained Indonesian NER pipeline (tokenizer, tok2vec, ner), loaded once per process."""
+    return open_model()
 
 
 def entities(text: str) -> list[tuple[str, str]]:

@@ -1,12 +1,12 @@
 """The whole Indonesian extraction pipeline, assembled from `pipeline.cfg`.
 
-The trained NER (tok2vec + ner) is sourced from the shipped model folder; every
+The trained NER (tokenizer, tok2vec, ner) comes from the shipped model folder; every
 other step is a Pantau component registered with `Language.factory`.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 import spacy
@@ -25,14 +25,39 @@ from extractors.nlp import (  # noqa: F401
     places,
     records,
 )
-from extractors.nlp.ner import NER_MODEL_PATH, load_ner
+from extractors.nlp.ner import open_model
 
 CONFIG_PATH = Path(__file__).with_name("pipeline.cfg")
+SOURCED = ("tok2vec", "ner")  # the trained components, taken from the model folder
+
+_lock = threading.Lock()
+_loaded: Language | None = None
 
 
-@lru_cache(maxsize=1)
 def load_pipeline() -> Language:
-    """Build the pipeline from its config file (cached per process); no network."""
-    load_ner()  # a clear SetupError when the model folder is missing
-    config = spacy.util.load_config(CONFIG_PATH, overrides={"paths.ner_model": str(NER_MODEL_PATH)})
-    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    """The pipeline of `pipeline.cfg`, built once per process (thread-safe); no network.
+
+    The model folder is read once, tokenizer included; the rule components follow in the
+    config's order, each built by its factory with its default settings.
+    """
+    global _loaded
+    with _lock:
+        if _loaded is None:
+            _loaded = assemble()
+        return _loaded
+
+
+def assemble() -> Language:
+    """Build the pipeline: the trained model, then the components of the config file."""
+    config = spacy.util.load_config(CONFIG_PATH)
+    names = list(config["nlp"]["pipeline"])
+    if names[: len(SOURCED)] != list(SOURCED):
+        raise ValueError(f"{CONFIG_PATH} must start with the trained components {SOURCED}")
+    nlp = open_model()
+    if nlp.pipe_names != list(SOURCED):
+        raise ValueError(f"the model folder holds {nlp.pipe_names}, not {list(SOURCED)}")
+    for name in names[len(SOURCED) :]:
+        block = dict(config["components"][name])
+        factory = block.pop("factory")
+        nlp.add_pipe(factory, name=name, config=block)
+    return nlp

@@ -108,7 +108,7 @@ def run(
         from flows.batch import BatchOptions, run_batch
 
         options = BatchOptions.from_settings(settings, retry_failed=retry_failed)
-        api_url = server.wait_ready() if server else None
+        api_url = server() if server else None
         if json_out:
             run_id = run_batch(inputs, options, api_url=api_url)
         else:
@@ -155,13 +155,27 @@ def docs(
     console.print(table)
 
 
-def _start_prefect_api(stack: contextlib.ExitStack, settings: Settings) -> Any:
-    """A private temporary Prefect API for this command, unless PREFECT_API_URL is set."""
+def _start_prefect_api(
+    stack: contextlib.ExitStack, settings: Settings
+) -> Callable[[], str] | None:
+    """The Prefect API for this command, unless PREFECT_API_URL is set: the home's shared
+    local server (started if none is up, stopped after PANTAU_PREFECT_IDLE_SECONDS without
+    use), or with that setting at 0 a private one for this command. Returns a function
+    that waits until the API answers and gives its URL."""
     if os.environ.get("PREFECT_API_URL"):
         return None
+    log_path = settings.home / "prefect-server.log"
+    if settings.prefect_idle_seconds > 0:
+        from pantau.prefect_server import shared_server
+
+        return stack.enter_context(
+            shared_server(
+                home=settings.home, idle_seconds=settings.prefect_idle_seconds, log_path=log_path
+            )
+        )
     from pantau.prefect_server import local_server
 
-    return stack.enter_context(local_server(log_path=settings.home / "prefect-server.log"))
+    return stack.enter_context(local_server(log_path=log_path)).wait_ready
 
 
 def _doc_record(document: Any) -> dict[str, Any]:
@@ -796,6 +810,37 @@ def _print_evaluation(result: Any, *, verbose: bool) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command("prefect-server")
+@handle_errors
+def prefect_server(
+    stop: Annotated[bool, typer.Option("--stop", help="Stop it now.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Show (or stop) the local Prefect API server that `pantau run` keeps between commands."""
+    from pantau.prefect_server import shared_server_info, stop_shared_server
+
+    settings = _settings(None)
+    info = shared_server_info(settings.home)
+    if stop and info is not None:
+        stop_shared_server(settings.home)
+    record = {
+        "running": info is not None and not stop,
+        "stopped": bool(stop and info),
+        **(info or {}),
+    }
+    if json_out:
+        print(json.dumps(record))
+    elif info is None:
+        console.print("no local Prefect server is running for this home")
+    elif stop:
+        console.print(f"stopped the local Prefect server at {escape(str(info['api_url']))}")
+    else:
+        console.print(
+            f"local Prefect server at {escape(str(info['api_url']))} (process {info['pid']}); "
+            f"it stops after {settings.prefect_idle_seconds:g} s without use"
+        )
 
 
 @app.command()

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=600, gt=0, description="Identity resolution after a batch; the mentions left "
         "are resolved by the next run or `pantau resolve`"
     )
+    prefect_idle_seconds: float = Field(
+        default=600, ge=0, description="How long the local Prefect API server that `pantau "
+        "run` starts stays up after the last command used it, for the next command to reuse; "
+        "0 starts a private one for each command"
+    )
     secret_key: str = Field(
         default="", repr=False, description="Signs workbench sessions; 32+ random characters"
     )

@@ -73,10 +73,10 @@ def _settings(db: str | None) -> Settings:
 
 def _session(settings: Settings):  # noqa: ANN202 - a context manager from storage
     from storage.engine import get_engine, session_for
-    from storage.migrate import upgrade
+    from storage.migrate import ensure_current
 
     engine = get_engine(settings.resolved_database_url)
-    upgrade(engine)
+    ensure_current(engine)
     return session_for(engine)
 
 

@@ -131,6 +131,25 @@ def test_migrate_upgrades_empty_database_to_head(empty_db_url):
         engine.dispose()
 
 
+def test_migrate_ensure_current_migrates_only_what_is_behind(empty_db_url, monkeypatch):
+    assert migrate.shipped_head() == migrate.head_revision()
+    engine = make_engine(empty_db_url)
+    try:
+        migrate.ensure_current(engine)  # a new database: migrated to the newest schema
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        migrate.downgrade(engine, "0006")
+        migrate.ensure_current(engine)  # one migration behind: upgraded
+        assert migrate.current_revision(engine) == migrate.head_revision()
+
+        def no_upgrade(*args, **kwargs):
+            raise AssertionError("a current database was migrated again")
+
+        monkeypatch.setattr(migrate, "upgrade", no_upgrade)
+        migrate.ensure_current(engine)  # current: the version row is enough
+    finally:
+        engine.dispose()
+
+
 def test_migrate_matches_the_models(db_engine):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext

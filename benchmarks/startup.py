@@ -1,0 +1,99 @@
+"""Fixed costs of a command: pipeline load, `pantau run` on one new page, read commands.
+
+Each figure is printed beside its goal. Every `pantau run` gets one new one-page text
+letter (written here, invented), so it reads, extracts and stores a document as a user's
+urgent letter would; the first run of a new home also starts the local Prefect server, the
+following ones reuse it (PANTAU_PREFECT_IDLE_SECONDS). Wall times are whole commands as a
+shell runs them (`python -m pantau ...`, interpreter start included).
+
+    uv run python -m benchmarks.startup [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LETTER = """KANTOR IMIGRASI KELAS II TPI TANJUNG UBAN
+Nomor : W.6.IMI.4-GR.02.04-{n:04d}
+Hal   : Pemberitahuan penindakan orang asing
+
+Pada tanggal {day} November 2026 petugas mengamankan seorang warga negara Vietnam bernama
+Tran Minh Khoa {n} di Kecamatan Bintan Utara karena izin tinggalnya telah berakhir.
+
+Kepala Kantor,
+Rudi Hartanto Simanjuntak
+NIP 19790311 200212 1 002
+"""
+
+PIPELINE_LOAD = (
+    "import time; t = time.perf_counter(); "
+    "from extractors.nlp.pipeline import load_pipeline; load_pipeline(); "
+    "print(time.perf_counter() - t)"
+)
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one command; it must succeed."""
+    began = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs after the first (default 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pantau-startup-") as tmp:
+        work = Path(tmp)
+        env = {
+            **os.environ,
+            "PANTAU_HOME": str(work / "home"),
+            "PANTAU_PREFECT_IDLE_SECONDS": "120",
+            "OMP_THREAD_LIMIT": "1",
+        }
+        env.pop("PREFECT_API_URL", None)
+        pantau = [sys.executable, "-m", "pantau"]
+
+        loads = []
+        for _ in range(3):
+            done = subprocess.run(
+                [sys.executable, "-c", PIPELINE_LOAD], env=env, capture_output=True, text=True
+            )
+            loads.append(float(done.stdout.strip().splitlines()[-1]))
+
+        runs = []
+        for n in range(args.runs + 1):
+            inbox = work / f"inbox-{n}"
+            inbox.mkdir()
+            (inbox / f"surat-{n}.txt").write_text(LETTER.format(n=n, day=10 + n))
+            runs.append(timed([*pantau, "run", str(inbox), "--json"], env))
+
+        reads = {
+            "docs": timed([*pantau, "docs"], env),
+            "search": timed([*pantau, "search", "Vietnam"], env),
+            "runs": timed([*pantau, "runs"], env),
+        }
+        subprocess.run([*pantau, "prefect-server", "--stop"], env=env, capture_output=True)
+
+    print(f"pipeline load (fresh process, best of 3): {min(loads):6.2f} s   goal 1 s")
+    print(f"pantau run, one new page, new home      : {runs[0]:6.2f} s   (starts the server)")
+    later = statistics.median(runs[1:]) if runs[1:] else float("nan")
+    print(f"pantau run, one new page, next commands : {later:6.2f} s   goal 3 s (median of "
+          f"{len(runs) - 1})")
+    for name, seconds in reads.items():
+        print(f"pantau {name:<33}: {seconds:6.2f} s   goal 0.4 s")
+
+
+if __name__ == "__main__":
+    main()

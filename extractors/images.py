@@ -21,24 +21,49 @@ _MIN_TRUSTED_DPI = 100
 
 def iter_frames(path: Path, *, max_pixels: int) -> Iterator[tuple[Image.Image, int | None]]:
     """Yield each frame (page) of an image file as an RGB image with its dpi, if known."""
-    with _guarded(path, max_pixels=max_pixels):
+    with _guarded(path, max_pixels=max_pixels), _open(path) as image:
+        for frame in ImageSequence.Iterator(image):
+            _check_size(path, frame, max_pixels=max_pixels)
+            yield _load(path, frame), _dpi(frame)
+
+
+def load_frame(path: Path, number: int, *, max_pixels: int) -> tuple[Image.Image, int | None]:
+    """Frame `number` (from 1) as RGB with its dpi; the frames before it are skipped, not
+    decoded, so a batch holds one decoded frame per page being read, whatever the file."""
+    with _guarded(path, max_pixels=max_pixels), _open(path) as image:
         try:
-            image = Image.open(path)
-        except UnidentifiedImageError as e:
-            raise CorruptFileError(
-                f"{path.name}: the image cannot be decoded. It is damaged or not an image; "
-                "re-scan the original."
-            ) from e
-        with image:
-            for frame in ImageSequence.Iterator(image):
-                _check_size(path, frame, max_pixels=max_pixels)
-                yield _load(path, frame), _dpi(frame)
+            image.seek(number - 1)
+        except EOFError as e:
+            raise CorruptFileError(f"{path.name}: has no page {number}.") from e
+        except (OSError, SyntaxError, ValueError) as e:
+            raise _damaged(path, e) from e
+        _check_size(path, image, max_pixels=max_pixels)
+        return _load(path, image), _dpi(image)
 
 
-def count_frames(path: Path) -> int:
+def count_frames(path: Path, *, max_pixels: int | None = None) -> int:
     """Number of frames (pages) in an image file, without decoding them."""
-    with Image.open(path) as image:
-        return int(getattr(image, "n_frames", 1))
+    with _guarded(path, max_pixels=max_pixels or 0), _open(path) as image:
+        try:
+            return int(getattr(image, "n_frames", 1))
+        except (OSError, SyntaxError, ValueError) as e:
+            raise _damaged(path, e) from e
+
+
+def _open(path: Path) -> Image.Image:
+    try:
+        return Image.open(path)
+    except UnidentifiedImageError as e:
+        raise CorruptFileError(
+            f"{path.name}: the image cannot be decoded. It is damaged or not an image; "
+            "re-scan the original."
+        ) from e
+
+
+def _damaged(path: Path, error: Exception) -> CorruptFileError:
+    return CorruptFileError(
+        f"{path.name}: the image is truncated or damaged ({error}). Re-scan the original."
+    )
 
 
 class _guarded:  # noqa: N801 - used like a function in a with statement
@@ -80,9 +105,7 @@ def _load(path: Path, frame: Image.Image) -> Image.Image:
         upright = ImageOps.exif_transpose(frame)
         return (upright or frame).convert("RGB")
     except (OSError, SyntaxError, ValueError) as e:
-        raise CorruptFileError(
-            f"{path.name}: the image is truncated or damaged ({e}). Re-scan the original."
-        ) from e
+        raise _damaged(path, e) from e
 
 
 def _dpi(frame: Image.Image) -> int | None:

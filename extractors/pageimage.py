@@ -18,7 +18,7 @@ from PIL import Image
 
 from extractors import images, pdf
 from extractors import preprocess as pp
-from models.errors import CorruptFileError, NotTextError
+from models.errors import NotTextError
 from models.records import MediaType
 
 IMAGE_TYPES = {MediaType.PNG, MediaType.JPEG, MediaType.TIFF}
@@ -64,10 +64,7 @@ def load_page(
     if media_type == MediaType.PDF:
         return pdf.render_page(path, number, dpi=dpi, max_pixels=max_pixels)[0]
     if media_type in IMAGE_TYPES:
-        for index, (frame, _dpi) in enumerate(images.iter_frames(path, max_pixels=max_pixels)):
-            if index == number - 1:
-                return frame
-        raise CorruptFileError(f"{path.name}: has no page {number}.")
+        return images.load_frame(path, number, max_pixels=max_pixels)[0]
     raise NotTextError(f"{path.name}: a {media_type} document has no page images.")
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PIL import Image
-
 from extractors import images, intake, pdf, textdocs
 from extractors.limits import Deadline
 from models.errors import (
@@ -170,26 +168,30 @@ class _PageReader:
         return job
 
     def _read_image(self, path: Path) -> list[PageResult]:
-        slots: list[PageResult | Callable[[], PageText]] = []
-        frames = images.iter_frames(path, max_pixels=self.options.max_pixels)
-        while True:
-            try:
-                frame, dpi = next(frames)
-            except StopIteration:
-                break
-            except InputError as e:
-                if not slots:
-                    raise
-                # A later frame of a multi-page TIFF is damaged: keep the pages before it.
-                slots.append(_page_error(len(slots) + 1, e))
-                break
-            if len(slots) >= self.options.max_pages:
-                raise _too_many_pages(path, self.options.max_pages)
-            slots.append(self._ocr_image_job(frame, dpi))
+        """Each frame is decoded by its own OCR job, when it runs: a multi-page TIFF never
+        has more decoded frames in memory than pages in flight. A damaged first frame fails
+        the document; a damaged later one fails its page, and the others are kept."""
+        count = images.count_frames(path, max_pixels=self.options.max_pixels)
+        if count > self.options.max_pages:
+            raise _too_many_pages(path, self.options.max_pages)
+        # The first frame is decoded now, so that an unreadable file fails as a whole; its
+        # job hands it over, keeping no reference once the page is read.
+        first = [images.load_frame(path, 1, max_pixels=self.options.max_pixels)]
+
+        def first_job() -> PageText:
+            frame, dpi = first.pop()
+            return self.ocr(frame, dpi=dpi)
+
+        slots: list[PageResult | Callable[[], PageText]] = [first_job]
+        slots += [self._ocr_frame_job(path, number) for number in range(2, count + 1)]
         return self._collect(slots)
 
-    def _ocr_image_job(self, frame: Image.Image, dpi: int | None) -> Callable[[], PageText]:
-        return lambda: self.ocr(frame, dpi=dpi)
+    def _ocr_frame_job(self, path: Path, number: int) -> Callable[[], PageText]:
+        def job() -> PageText:
+            frame, dpi = images.load_frame(path, number, max_pixels=self.options.max_pixels)
+            return self.ocr(frame, dpi=dpi)
+
+        return job
 
     def _collect(self, slots: list[PageResult | Callable[[], PageText]]) -> list[PageResult]:
         """Run the OCR jobs (in parallel when there is an executor), keeping page order."""
@@ -246,7 +248,9 @@ def _attempt(job: Callable[[], PageText]) -> PageText | Exception:
     try:
         return job()
     except Exception as e:  # a page's failure is recorded on the page, never raised
-        return e
+        # Without its traceback: that would keep the page's decoded image alive until the
+        # whole document is read (a 200-page blank TIFF held 6.7 GB).
+        return e.with_traceback(None)
 
 
 def _text_pages(path: Path, texts: Iterable[str]) -> list[PageResult]:

@@ -75,6 +75,62 @@ def test_pipeline_multipage_tiff_reads_every_frame(
     assert [dpi for _, dpi in fake_ocr.calls] == [200, 200]
 
 
+def test_pipeline_multipage_tiff_decodes_each_frame_only_when_its_page_is_read(
+    tmp_path: Path, inked_image: Image.Image, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors import images
+
+    path = tmp_path / "tiga-puluh-halaman.tif"
+    inked_image.save(path, save_all=True, append_images=[inked_image] * 29, dpi=(200, 200))
+    decoded: list[int] = []
+    load_frame = images.load_frame
+
+    def counting(path: Path, number: int, **kwargs):
+        decoded.append(number)
+        return load_frame(path, number, **kwargs)
+
+    monkeypatch.setattr(images, "load_frame", counting)
+    seen_when_read: list[int] = []
+
+    class Recording(FakeOcr):
+        def __call__(self, image, **kwargs):
+            seen_when_read.append(len(decoded))
+            return super().__call__(image, **kwargs)
+
+    ocr = Recording()
+    result = _read(path, ocr)
+    assert [page.number for page in result.pages] == list(range(1, 31))
+    assert sorted(decoded) == list(range(1, 31))  # each frame decoded once
+    # Page n is read with n frames decoded so far: never the whole file ahead of the OCR.
+    assert seen_when_read == list(range(1, 31))
+
+
+def test_pipeline_page_images_are_freed_after_their_page_even_when_it_fails(
+    tmp_path: Path,
+) -> None:
+    # A blank page fails; its error must not keep the decoded image alive while the next
+    # pages are read.
+    import gc
+    import weakref
+
+    blank = Image.new("RGB", (1240, 1754), "white")
+    path = tmp_path / "kosong.tif"
+    blank.save(path, save_all=True, append_images=[blank] * 5)
+    alive: list[weakref.ref] = []
+    held_before: list[int] = []  # earlier pages' images still in memory as each page is read
+
+    class Tracking(FakeOcr):
+        def __call__(self, image, **kwargs):
+            gc.collect()
+            held_before.append(sum(ref() is not None for ref in alive))
+            alive.append(weakref.ref(image))
+            return super().__call__(image, **kwargs)
+
+    result = _read(path, Tracking())
+    assert result.error_code == "blank_page"
+    assert held_before == [0] * 6
+
+
 def test_pipeline_runs_ocr_pages_in_parallel_in_page_order(
     tmp_path: Path, inked_image: Image.Image
 ) -> None:

@@ -129,17 +129,25 @@ class _PageReader:
             case MediaType.PNG | MediaType.JPEG | MediaType.TIFF:
                 return self._read_image(path)
             case MediaType.DOCX:
-                return _text_pages(path, textdocs.read_docx(path))
+                return self._text_pages(path, textdocs.read_docx(path))
             case MediaType.HTML:
-                return _text_pages(path, textdocs.read_html(path))
+                return self._text_pages(path, textdocs.read_html(path))
             case MediaType.TEXT:
-                return _text_pages(path, textdocs.read_plain_text(path))
+                return self._text_pages(
+                    path, textdocs.read_plain_text(path, max_pages=self.options.max_pages)
+                )
         if path.suffix.lower() in _TEXT_SUFFIXES:
             raise NotTextError(
                 f"{path.name}: the name says text, but the content is binary data. "
                 "Find the original document, or convert it to PDF, DOCX or plain text."
             )
         raise intake.unsupported(path)
+
+    def _text_pages(self, path: Path, texts: list[str]) -> list[PageResult]:
+        """Pages of a text document (plain text, DOCX, HTML), within PANTAU_MAX_PAGES."""
+        if len(texts) > self.options.max_pages:
+            raise _too_many_pages(path, self.options.max_pages)
+        return _text_pages(path, texts)
 
     def _read_pdf(self, path: Path) -> list[PageResult]:
         slots: list[PageResult | Callable[[], PageText]] = []

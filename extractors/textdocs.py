@@ -33,9 +33,18 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
-def read_plain_text(path: Path) -> list[str]:
-    """Pages of a plain-text file, split at form feeds."""
-    return [tidy(join_cells(page)) for page in read_text_file(path).split("\f")]
+def read_plain_text(path: Path, *, max_pages: int | None = None) -> list[str]:
+    """Pages of a plain-text file, split at form feeds.
+
+    With `max_pages`, a file with more form feeds than that is refused before any page is
+    made (TooLargeError)."""
+    text = read_text_file(path)
+    if max_pages is not None and text.count("\f") >= max_pages:
+        raise TooLargeError(
+            f"{path.name}: more than {max_pages} pages (form feeds). Split the document, or "
+            "raise PANTAU_MAX_PAGES."
+        )
+    return [tidy(join_cells(page)) for page in text.split("\f")]
 
 
 def join_cells(text: str) -> str:

@@ -270,6 +270,30 @@ def test_pipeline_reads_docx_pages_and_tables(tmp_path: Path, fake_ocr: FakeOcr)
     assert "Kesbangpol | hadir" in result.pages[1].text.text
 
 
+def test_pipeline_page_limit_holds_for_text_and_docx(tmp_path: Path, fake_ocr: FakeOcr) -> None:
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    text = tmp_path / "lampiran.txt"
+    text.write_text("\f".join(f"Halaman {n}: daftar WNA yang didata." for n in range(1, 6)))
+    within = _read(text, fake_ocr, max_pages=5)
+    assert within.status is DocumentStatus.PROCESSED and len(within.pages) == 5
+    over = _read(text, fake_ocr, max_pages=4)
+    assert (over.status, over.error_code) == (DocumentStatus.FAILED, "too_large")
+    assert "PANTAU_MAX_PAGES" in over.error and not over.pages
+
+    document = Document()
+    for n in range(1, 4):
+        paragraph = document.add_paragraph(f"Halaman {n} notulen rapat Timpora.")
+        if n < 3:
+            paragraph.add_run().add_break(WD_BREAK.PAGE)
+    path = tmp_path / "notulen.docx"
+    document.save(str(path))
+    assert len(_read(path, fake_ocr, max_pages=3).pages) == 3
+    refused = _read(path, fake_ocr, max_pages=2)
+    assert (refused.status, refused.error_code) == (DocumentStatus.FAILED, "too_large")
+
+
 def test_pipeline_never_modifies_originals(tmp_path: Path, fake_ocr: FakeOcr) -> None:
     path = write_text_pdf(tmp_path / "surat.pdf", [SURAT_TEXT])
     before = (path.read_bytes(), path.stat().st_mtime_ns)

@@ -54,7 +54,7 @@ class Refused:
     """Something found under an input folder that is not read, and why (``code``)."""
 
     path: Path
-    code: str  # outside_inputs, special_file, unreadable_folder, broken_link
+    code: str  # outside_inputs, special_file, unreadable_folder, broken_link, bad_file_name
     reason: str
 
 
@@ -122,6 +122,15 @@ def _checked(
     path: Path, real: Path, roots: list[Path], seen: set[Path], *, given: bool
 ) -> Iterator[Path | Refused]:
     """``real`` when it is a regular file inside the roots, not yielded before; else why not."""
+    if not _encodable(path) or not _encodable(real):
+        shown = printable_path(path)
+        yield Refused(
+            Path(shown),
+            "bad_file_name",
+            f"{shown}: the file name is not valid UTF-8 (written by another system's encoding); "
+            "it is not read. Rename the file, then run again.",
+        )
+        return
     if not given and not any(real == root or root in real.parents for root in roots):
         yield Refused(
             path,
@@ -147,6 +156,19 @@ def _checked(
     if real not in seen:
         seen.add(real)
         yield real
+
+
+def _encodable(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_path(path: Path) -> str:
+    """The path as text that can be stored and shown: undecodable bytes as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def hash_file(path: Path) -> tuple[str, int]:

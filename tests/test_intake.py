@@ -122,6 +122,23 @@ def test_intake_pipes_and_broken_links_are_refused(tmp_path: Path) -> None:
     assert [f.name for f in found if isinstance(f, Path)] == ["a.txt"]
 
 
+def test_intake_a_file_name_that_is_not_utf8_is_refused_with_a_printable_name(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    bad = os.path.join(os.fsencode(tmp_path), b"surat-\xff\xfe.txt")
+    with open(bad, "wb") as handle:
+        handle.write(b"WN Jepang bernama Sato Kenji diamankan.")
+    (tmp_path / "baik.txt").write_text("isi")
+    found = list(intake.discover([tmp_path]))
+    refused = [f for f in found if isinstance(f, intake.Refused)]
+    assert [f.name for f in found if isinstance(f, Path)] == ["baik.txt"]
+    assert [(r.path.name, r.code) for r in refused] == [("surat-\\xff\\xfe.txt", "bad_file_name")]
+    assert "Rename the file" in refused[0].reason
+    str(refused[0].path).encode("utf-8")  # storable and printable
+
+
 def test_intake_a_file_named_by_the_user_is_read_where_its_link_leads(tmp_path: Path) -> None:
     (tmp_path / "asli.txt").write_text("isi")
     (tmp_path / "tautan.txt").symlink_to(tmp_path / "asli.txt")

@@ -24,6 +24,8 @@ def labels(nlp, text: str) -> list[str]:
         ("Seorang turis asal Jerman diketahui overstay selama 40 hari.", "overstay"),
         ("WNA itu tinggal melebihi izin tinggal yang diberikan kepadanya.", "overstay"),
         ("Izin tinggalnya telah habis sejak bulan Mei lalu.", "overstay"),
+        ("Izin tinggal Thomas Eriksen Dahl telah berakhir sejak 3 Mei 2026.", "overstay"),
+        ("Izin tinggal WN Norwegia tersebut sudah habis.", "overstay"),
         ("Ia terbukti menyalahgunakan izin tinggal untuk membuka usaha.", "permit_misuse"),
         ("Kegiatan pria itu tidak sesuai dengan izin tinggal yang dimilikinya.", "permit_misuse"),
         ("Mereka memakai visa kunjungan namun bekerja di sebuah restoran.", "permit_misuse"),

@@ -404,6 +404,24 @@ def test_nlp_people_residence_against_stated_citizenship(text, name, role, natio
     assert (span._.person_role, span._.nationality) == (role, nationality)
 
 
+def test_nlp_people_participants_listed_with_their_agency_are_officials():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "NOTULA RAPAT TIMPORA KABUPATEN SAMBAS\n\n"
+        "Peserta:\n"
+        "1. Yulianti, Dinas Tenaga Kerja Kabupaten Sambas\n"
+        "2. Rahmat Hidayatullah (Polres Sambas)\n"
+        "3. Andreas Lim, PT Borneo Sawit Lestari\n\n"
+        "Dibahas keberadaan WN Malaysia bernama Tan Boon Huat di Kecamatan Teluk Keramat.\n"
+    )
+    roles = {n: s._.person_role for n, s in people(load_pipeline()(text)).items()}
+    assert roles["Yulianti"] == "official"
+    assert roles["Rahmat Hidayatullah"] == "official"
+    assert roles["Andreas Lim"] != "official"  # a company is no agency
+    assert roles["Tan Boon Huat"] == "foreign_national"
+
+
 @pytest.mark.parametrize("indent", ["                   ", ""])
 def test_nlp_people_team_members_listed_in_a_field_are_officials(indent):
     # A reader may drop the indentation of the lines that carry the list on.

@@ -26,6 +26,7 @@ from extractors.nlp.people.named import (
 )
 from extractors.nlp.people.names import clean_name
 from extractors.nlp.people.officials import (
+    from_agency_items,
     from_appositions,
     from_bylines,
     from_ranks,
@@ -61,6 +62,7 @@ FINDERS = (
     from_ranks,
     from_signatures,
     from_appositions,
+    from_agency_items,
     from_bylines,
     from_fields,
     from_team_fields,

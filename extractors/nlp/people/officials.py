@@ -8,6 +8,8 @@
 - Signatories: the name line above an NIP or NRP line, with the title above it.
 - Before a title, in apposition: "Rudi Hartono, Kepala Seksi ..." (not a dateline in capitals).
 - Bylines: "Pewarta: Ahmad Subaidi" (``other``).
+- A list item naming a person and the government agency they stand for, as in a minutes'
+  participant list: "3. Nurhayati, Dinas Tenaga Kerja Kota Pekanbaru".
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
 # What may follow a name that stands right after its title: punctuation or a line end.
 NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
 _TITLE_TEXT = re.compile(r"[^,.;\n]*")
+LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]+", re.M)
+AGENCY_JOINT = re.compile(r"[ \t]*[,(]?[ \t]*")  # a name's end may hold its comma
+# Organisation kinds (data/organisations.jsonl) whose members are officials.
+AGENCY_KINDS = frozenset(
+    {"immigration", "police", "military", "regional_government", "intelligence", "manpower",
+     "customs", "prosecutor"}
+)  # fmt: skip
 
 
 def from_titles(ctx: Context) -> list[Candidate]:
@@ -201,6 +210,35 @@ def from_appositions(ctx: Context) -> list[Candidate]:
             continue  # an ALL-CAPS dateline ("MATARAM, Kepala ...")
         title = title_text(ctx, m.start("title"))
         found.append(Candidate(*name, "apposition", "official", title, title))
+    return found
+
+
+def from_agency_items(ctx: Context) -> list[Candidate]:
+    """A list item that is a name and the government agency it stands for, as in a minutes'
+    participant list: "3. Nurhayati, Dinas Tenaga Kerja Kota Pekanbaru", "b. Andi (Polres X)".
+    """
+    agencies = {
+        span.start_char: span
+        for span in ctx.doc.spans.get("org", [])
+        if span._.org_kind in AGENCY_KINDS
+    }
+    if not agencies:
+        return []
+    found = []
+    for m in LIST_ITEM.finditer(ctx.text):
+        end = ctx.text.find("\n", m.end())
+        name = head_name(ctx, m.end(), len(ctx.text) if end < 0 else end)
+        if name is None:
+            continue
+        joint = AGENCY_JOINT.match(ctx.text, name[1])
+        between = ctx.text[name[1] - 1 : joint.end()] if joint else ""
+        agency = agencies.get(joint.end()) if joint else None
+        if agency is not None and ("," in between or "(" in between):
+            start, end = name
+            while end > start and ctx.text[end - 1] in ",;(":
+                end -= 1
+            title = " ".join(agency.text.split())
+            found.append(Candidate(start, end, "apposition", "official", title, title))
     return found
 
 

@@ -215,3 +215,24 @@ def test_incident_links_saya_outside_questions_and_answers_is_nobody(nlp):
         "ditemukan di Medan. Kemarin saya diamankan oleh warga karena salah paham."
     )
     assert person_incidents(doc) == {"Okafor Chiamaka Grace": []}
+
+
+def test_incident_links_a_sentence_announcing_the_identity_block_concerns_its_person(nlp):
+    doc = nlp(
+        "Menimbang bahwa orang asing dengan identitas sebagai berikut terbukti menyalahgunakan "
+        "izin tinggal yang diberikan kepadanya:\n\n"
+        "Nama             : NGUYEN THANH HAI\n"
+        "Kewarganegaraan  : Vietnam\n"
+        "Nomor paspor     : C4471920\n\n"
+        "Memutuskan untuk mengenakan tindakan administratif keimigrasian.\n"
+    )
+    assert person_incidents(doc) == {"NGUYEN THANH HAI": ["permit_misuse"]}
+
+
+def test_incident_links_an_unannounced_block_does_not_take_the_incident_before_it(nlp):
+    doc = nlp(
+        "Dalam rapat dibahas penyalahgunaan izin tinggal oleh orang asing di wilayah itu.\n\n"
+        "Nama             : NGUYEN THANH HAI\n"
+        "Kewarganegaraan  : Vietnam\n"
+    )
+    assert person_incidents(doc) == {"NGUYEN THANH HAI": []}

@@ -20,6 +20,9 @@ Indonesian text structure decides the link:
   mention of that foreigner;
 - an incident written in a table row or form block (``doc._.records``) concerns the person
   of that record only (nobody when the record is about an Indonesian or a sponsor);
+- an incident in a sentence that announces the identity block after its colon ("orang asing
+  dengan identitas di bawah ini ... tidak sesuai dengan izin tinggalnya:") concerns that
+  block's person;
 - in the questions and answers of an examination record (BAP), "Saudara" and "saya" name the
   foreigner of the identity block before the first question, and so does each answer's label;
 - a context label (``joint_operation``) concerns the foreigners found with a counted incident
@@ -60,6 +63,9 @@ ROW_REFERENCE = re.compile(
     r"(?P<numbers>\d{1,3}(?:[ \t]*+(?:,|dan|serta|&)[ \t]*+\d{1,3}){0,30})"
 )
 NUMBER = re.compile(r"\d{1,3}")
+# A sentence that announces the identity block after it, and how far it may reach.
+ANNOUNCING = re.compile(r"(?i:di[ \t]+bawah[ \t]+ini|sebagai[ \t]+berikut|berikut[ \t]+ini)")
+ANNOUNCED_REACH = 400
 ITEM_END = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]|\n[ \t]*\n")
 
 
@@ -165,6 +171,7 @@ class LinkState:
         self.sentence = sentence
         self.persons = persons
         self.records = [r for r in records_of(compact.source) if r.person is not None]
+        self.blocks = sorted((r.start, n) for n, r in enumerate(self.records) if r.kind == "block")
         self.doc_text = compact.source.text
         self.source = compact.source
         self.by_span: dict[tuple[int, int], int] = {}  # foreign person span -> entity
@@ -553,6 +560,8 @@ class LinkState:
         if not self.counts(linked):
             return linked
         owner = self.record_owner(span)
+        if owner is None:
+            owner = self.block_announced(span)
         if owner is not None:
             linked.entities = owner
             return linked
@@ -578,6 +587,29 @@ class LinkState:
         for start, end, entity in self.items:
             if start <= span.start_char and span.end_char <= end:
                 return {entity}
+        return None
+
+    def block_announced(self, span: Span) -> set[int] | None:
+        """The person of the form block that a cue's sentence announces and ends on: "orang
+        asing dengan identitas di bawah ini ... tidak sesuai dengan izin tinggalnya:" and the
+        "Nama : ..." block after the colon."""
+        text = self.doc_text
+        k = bisect_left(self.blocks, (span.end_char, -1))
+        for _, n in self.blocks[k : k + 1]:
+            record = self.records[n]
+            if record.start - span.end_char > ANNOUNCED_REACH:
+                return None
+            between = text[span.end_char : record.start]
+            lead = text[max(0, span.start_char - ANNOUNCED_REACH) : span.start_char]
+            lead = lead[max(lead.rfind(". "), lead.rfind("\n\n")) + 1 :]
+            if (
+                between.rstrip().endswith(":")
+                and "." not in between
+                and ANNOUNCING.search(lead + text[span.start_char : record.start])
+            ):
+                entity = self.by_span.get(record.person) if record.person else None
+                return {entity} if entity is not None else None
+            return None
         return None
 
     def row_references(self) -> list[tuple[int, int, set[int]]]:

@@ -236,3 +236,14 @@ def test_incident_links_an_unannounced_block_does_not_take_the_incident_before_i
         "Kewarganegaraan  : Vietnam\n"
     )
     assert person_incidents(doc) == {"NGUYEN THANH HAI": []}
+
+
+def test_incident_links_a_smaller_group_inside_a_list_of_names_keeps_the_list_going(nlp):
+    doc = nlp(
+        "Petugas mengamankan lima warga negara asing di Pelabuhan Dumai. Kelimanya "
+        "masing-masing berinisial AK (30) asal India, RS (26) asal Nepal, serta tiga warga "
+        "Tiongkok yakni Hu Jun, Ma Lei dan Xu Fang. Kelimanya kini didetensi."
+    )
+    found = person_incidents(doc)
+    for name in ("AK", "RS", "Hu Jun", "Ma Lei", "Xu Fang"):
+        assert found[name] == ["arrest", "detention"], name

@@ -404,6 +404,20 @@ def test_nlp_people_residence_against_stated_citizenship(text, name, role, natio
     assert (span._.person_role, span._.nationality) == (role, nationality)
 
 
+def test_nlp_people_each_item_of_an_enumeration_takes_the_cue_written_after_it():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "Petugas mendata lima WNA, masing-masing berinisial KA (27) asal Nepal, TB (33) asal "
+        "Sri Lanka, RD (41) dan PS (38) asal Myanmar, serta JM (25) asal Kamboja.\n"
+        "Sopir Mobil Sewaan Ikut Diperiksa\n"
+    )
+    found = people(load_pipeline()(text))
+    nationalities = {n: s._.nationality for n, s in found.items() if s._.name_kind != "group"}
+    assert nationalities == {"KA": "NP", "TB": "LK", "RD": "MM", "PS": "MM", "JM": "KH"}
+    assert "Sopir" not in found  # a role noun in a title-case line is no name
+
+
 def test_nlp_people_participants_listed_with_their_agency_are_officials():
     from extractors.nlp.pipeline import load_pipeline
 

@@ -18,6 +18,17 @@ from extractors.nlp.people.types import Candidate, Country
 MAX_PERSON_GAP = 150  # characters between a person and the citizenship cue that names it
 CONJUNCTION = re.compile(r"\b(?:dan|serta|sedangkan|sementara)\b|;", re.IGNORECASE)
 CONJUNCTION_PENALTY = 30
+# Cues written after the person they describe ("MH (28) asal Bangladesh").
+POSTPOSED_CUES = frozenset(
+    {"asal", "berasal dari", "dari", "kebangsaan", "berkebangsaan", "kewarganegaraan",
+     "berkewarganegaraan", "warga negara", "wn", "wna", "warga"}
+)  # fmt: skip
+_AGE = r"(?:[ \t]*,?[ \t]*\([ \t]*\d{1,3}[^()\n]{0,8}\))?"
+# What stands between a name and a cue that it shares with the names joined to it.
+SHARED_CUE = re.compile(
+    rf"{_AGE}(?:[ \t]*,[ \t]*|[ \t]+)(?:dan|serta)[ \t]+"
+    rf"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){{0,4}}{_AGE}[ \t]*,?[ \t]*"
+)
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials", "capitals"})
 
@@ -57,13 +68,24 @@ def nearest_in(ctx: Context, cand: Candidate, bounds: tuple[int, int]) -> Countr
 
 
 def gap(ctx: Context, cand: Candidate, country: Country) -> int:
-    """Characters between a candidate and a country's cue; a conjunction adds distance."""
+    """Characters between a candidate and a country's cue; a conjunction adds distance.
+
+    In an enumeration each item's own cue follows it ("AR (31) asal Pakistan, MH (28) asal
+    Bangladesh"): a cue written after the name it describes ("asal X") does not reach over
+    a comma to the next item, and names joined by "dan" before one cue share it ("SK (40)
+    dan NK (36) asal Afganistan")."""
     if country.start >= cand.end:
         between = (cand.end, max(cand.end, country.cue_start))
     else:
         between = (country.end, cand.start)
     chars = max(between[1] - between[0], 0)
-    if CONJUNCTION.search(ctx.text, *between):
+    if country.start >= cand.end and SHARED_CUE.fullmatch(ctx.text, *between):
+        return chars
+    if CONJUNCTION.search(ctx.text, *between) or (
+        country.start < cand.start
+        and country.cue.lower() in POSTPOSED_CUES
+        and "," in ctx.text[between[0] : between[1]]
+    ):
         chars += CONJUNCTION_PENALTY
     return chars
 

@@ -59,11 +59,14 @@ class Cues:
         self.not_first = {w for w, r in self.numbers.items() if r["op"] in NOT_FIRST_OPS}
         folded = {k: frozenset(p.lower() for p in v) for k, v in lists.items()}
         self.folded = folded
+        # Degrees are matched as written: "MA" and "SE" are degrees, "Ma" and "Se" names.
+        self.academic = frozenset(lists["academic"]) | {
+            p.rstrip(".") for p in lists["academic"]
+        }
         self.stop = (
             folded["stopword"]
             | folded["rank"]
             | folded["rank_suffix"]
-            | folded["academic"]
             | {
                 w
                 for kind in ("title", "foreign_noun", "field", "byline")

@@ -38,6 +38,8 @@ def is_name_word(ctx: Context, word: str, start: int, end: int) -> bool:
         return True
     if bare in ctx.cues.stop or word.lower() in ctx.cues.stop:
         return False
+    if word.rstrip(",") in ctx.cues.academic or word.rstrip(".,") in ctx.cues.academic:
+        return False
     if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
         return False
     return not ctx.is_covered(start, end)

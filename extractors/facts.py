@@ -85,7 +85,8 @@ DATELINE = re.compile(
 
 WRAPPED_SHARE = 0.6  # a line this share of the page's usual full width is a wrapped line
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-•*▪])[ \t]")
-TABLE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|\t")  # cells joined by " | " or tabs
+# Cells joined by " | " or tabs, or set in columns with runs of spaces (two wide gaps).
+TABLE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|\t|\S[ \t]{2,}+\S(?:[^\n]*?\S)?[ \t]{2,}+\S")
 LETTER_LINE = re.compile(
     r"[ \t]*(?:[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3},[ \t]+\d{1,2}[ \t]+[A-Za-z]{3,10}"
     r"[ \t]+\d{4}[ \t]*$|(?:Kepada[ \t]+)?Yth\b|Dengan[ \t]+hormat\b)"
@@ -105,7 +106,8 @@ def reflow(text: str) -> str:
     sentence (a hanging indent read as a new block): a wrapped line that ends without
     closing punctuation and is not a field is joined across one blank line too, unless the
     line after the blank starts with a capital (a new paragraph after an address). Table rows
-    (cells joined by " | " or tabs) keep their lines. Offsets do not move.
+    (cells joined by " | " or tabs, or set in columns with spaces) keep their lines. Offsets
+    do not move.
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())

@@ -72,6 +72,13 @@ def report_pages(name: str) -> list[tuple[int, str]]:
                 ),
             )
         ]
+    if name == "aligned":  # columns set with spaces, as a text layer or a typed report
+        widths = [max(len(row[c]) for row in TABLE) + 2 for c in range(len(TABLE[0]))]
+        lines = [
+            "   " + "".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+            for row in TABLE
+        ]
+        return [(1, "\n".join([OPENING, "", *lines, "", CLOSING]))]
     if name == "two-pages":
         return [
             (1, "\n".join([OPENING, *pipes[:3]])),
@@ -103,7 +110,7 @@ def names(extraction: ExtractionResult, kind: FactKind) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "layout", ["pipes", "tabs", "bordered", "two-pages", "two-pages-header-repeated"]
+    "layout", ["pipes", "tabs", "bordered", "aligned", "two-pages", "two-pages-header-repeated"]
 )
 def test_nlp_records_table_gives_one_foreigner_per_row(layout: str) -> None:
     extraction = extract_facts(report_pages(layout))
@@ -117,7 +124,7 @@ def test_nlp_records_table_gives_one_foreigner_per_row(layout: str) -> None:
     assert annotation["nationalities"] == ["AE", "CO", "PL", "VN"]
 
 
-@pytest.mark.parametrize("layout", ["pipes", "two-pages"])
+@pytest.mark.parametrize("layout", ["pipes", "aligned", "two-pages"])
 def test_nlp_records_rows_keep_their_cells(layout: str) -> None:
     nlp = blank_pipeline("sentencizer", "records")
     doc = nlp("\n\n".join(text for _, text in report_pages(layout)))
@@ -135,6 +142,26 @@ def test_nlp_records_rows_keep_their_cells(layout: str) -> None:
         "passport",
         "violation",
     }
+
+
+def test_nlp_records_aligned_columns_hold_a_tight_cell_and_an_empty_one() -> None:
+    nlp = blank_pipeline("sentencizer", "records")
+    text = (
+        "Daftar orang asing yang didata:\n\n"
+        "No  Nama                Kebangsaan  No. Paspor  Keterangan\n"
+        "1   MARIA ELENA VARGAS  Meksiko     G41288571   overstay 20 hari\n"
+        "2   TOMASZ NOWAK       Polandia    EK7718230\n"
+        "3   ANDERSSON ERIK JOHAN Swedia    91822741    bekerja tanpa izin\n\n"
+        "Demikian laporan ini   dibuat   dengan  sebenarnya.\n"
+    )
+    doc = nlp(text)
+    rows = [{k: doc.text[s:e] for k, (s, e) in r.fields.items()} for r in doc._.records]
+    names = ["MARIA ELENA VARGAS", "TOMASZ NOWAK", "ANDERSSON ERIK JOHAN"]
+    assert [r["name"] for r in rows] == names  # the prose after the table is no row
+    assert rows[1]["passport"] == "EK7718230" and "action" not in rows[1]
+    # The third row's cells run over their column edges; each cut moves to a word's end.
+    assert (rows[2]["nationality"], rows[2]["passport"]) == ("Swedia", "91822741")
+    assert rows[2]["action"] == "bekerja tanpa izin"
 
 
 def test_nlp_records_indonesian_row_is_not_a_foreign_national() -> None:

@@ -29,8 +29,9 @@ block starts a sentence, so one row's words are not read with the next.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,11 @@ LABEL_PARTS = re.compile(r"[ \t]*(?:/|&|\bdan\b)[ \t]*", re.IGNORECASE)
 # spaces after it belong to the next cell, which is trimmed.
 CELL_BREAK = re.compile(r"(?<![ \t])[ \t]*\|")
 TAB_BREAK = re.compile(r"(?<![ \t])[ \t]*\t")
+# Columns aligned with spaces (a text layer or a plain-text report): two spaces or more
+# between the labels of the header line.
+ALIGNED_BREAK = re.compile(r"(?<![ \t])[ \t]{2,}")
+MIN_ALIGNED_FIELDS = 3  # known labels an aligned header needs (it has no pipes to go by)
+MAX_CUT_SHIFT = 3  # characters a column edge may move to fall between two words
 KEY_VALUE = re.compile(
     r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\s:|][^\n:|\t]{0,44}?)[ \t]*:[ \t]*"
     r"(?P<value>\S(?:[^\n]*\S)?)?[ \t]*"
@@ -393,13 +399,79 @@ def find_rows(
         i = read_table(text, lines, 0, head, group, names, records, headers)
     while i < len(lines):
         head = read_header(lines[i], text, names) or read_misread_header(lines, i, text, names)
+        cutter: Cutter = cells_of
+        if head is None:
+            aligned = read_aligned_header(lines[i], text, names)
+            if aligned is not None:
+                head, cutter = aligned
         if head is None:
             i += 1
             continue
         group += 1
         headers.append((lines[i].start, lines[i].end))
-        i = read_table(text, lines, i + 1, head, group, names, records, headers)
+        i = read_table(text, lines, i + 1, head, group, names, records, headers, cutter)
     return records
+
+
+Cutter = Callable[["_Line"], "list[Cell] | None"]
+
+
+def read_aligned_header(
+    line: _Line, text: str, names: FieldNames
+) -> tuple[Header, Cutter] | None:
+    """A header whose labels are set apart by runs of spaces, and the cutter that reads
+    the rows under it by the labels' columns ("No  Nama   L/P  Warga Negara  No. Paspor")."""
+    stripped = line.text.strip()
+    if "|" in stripped or "\t" in stripped or not ALIGNED_BREAK.search(stripped):
+        return None
+    lead = len(line.text) - len(line.text.lstrip())
+    cells: list[Cell] = []
+    pos = lead
+    for m in ALIGNED_BREAK.finditer(line.text, lead, lead + len(stripped)):
+        cells.append((line.start + pos, line.start + m.start()))
+        pos = m.end()
+    cells.append((line.start + pos, line.start + lead + len(stripped)))
+    fields = [names.lookup(text[s:e]) for s, e in cells]
+    if sum(bool(f) for f in fields) < MIN_ALIGNED_FIELDS or accepted(fields) is None:
+        return None
+    columns = [s - line.start for s, _ in cells]
+    labels = [" ".join(text[s:e].split()) for s, e in cells]
+    return (fields, labels, stripped), lambda row: aligned_cells(row, columns)
+
+
+def aligned_cells(line: _Line, columns: list[int]) -> list[Cell] | None:
+    """The cells of a row cut at the header's columns; None for a line that is not a row
+    (blank, set left of the table, or with words running over a column edge)."""
+    text = line.text
+    if not text.strip() or len(text) - len(text.lstrip()) < columns[0] - MAX_CUT_SHIFT:
+        return None
+    cuts = [0]
+    for column in columns[1:]:
+        cut = between_words(text, column)
+        if cut is None or cut < cuts[-1]:
+            return None
+        cuts.append(cut)
+    cuts.append(len(text))
+    cells = [trim_cell(text, a, b, line.start) for a, b in itertools.pairwise(cuts)]
+    filled = [c for c in cells if c[1] > c[0]]
+    if len(filled) < 2:
+        return None
+    # Between filled cells a row leaves wide gaps, mostly; prose cut at word ends does not.
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(filled)]
+    wide = sum(g >= 2 for g in gaps)
+    return cells if wide * 2 >= len(gaps) else None
+
+
+def between_words(text: str, column: int) -> int | None:
+    """Where a column edge falls between two words: at ``column`` or a few characters
+    either side; None when a word runs over it."""
+    if column >= len(text):
+        return len(text)  # the row ends before this column: its last cells are empty
+    for shift in range(MAX_CUT_SHIFT + 1):
+        for at in (column - shift, column + shift):
+            if 0 < at < len(text) and (text[at - 1].isspace() or text[at].isspace()):
+                return at
+    return None
 
 
 Header = tuple[list[str | None], list[str], str]  # fields, labels, the line as written
@@ -475,6 +547,7 @@ def read_table(
     names: FieldNames,
     records: list[Record],
     headers: list[Cell],
+    cutter: Cutter = cells_of,
 ) -> int:
     """Read the rows after a header into ``records`` (a repeated header into ``headers``);
     returns the index of the next line."""
@@ -483,7 +556,7 @@ def read_table(
     foreign = names.is_foreign(named)
     role = names.role_of(named)
     while i < len(lines):
-        nxt = next_row(text, lines, i, len(header))
+        nxt = next_row(text, lines, i, len(header), cutter)
         if nxt is None:
             return i
         i, cells = nxt
@@ -518,7 +591,9 @@ def is_count_row(text: str, record: Record, names: FieldNames) -> bool:
     )
 
 
-def next_row(text: str, lines: list[_Line], i: int, width: int) -> tuple[int, list[Cell]] | None:
+def next_row(
+    text: str, lines: list[_Line], i: int, width: int, cutter: Cutter = cells_of
+) -> tuple[int, list[Cell]] | None:
     """The next row of ``width`` cells at line ``i`` or after a short gap; (next index, cells).
 
     The gap may hold blank lines, markdown rules and page furniture (page numbers), so a
@@ -528,7 +603,7 @@ def next_row(text: str, lines: list[_Line], i: int, width: int) -> tuple[int, li
     while i < len(lines) and gap <= MAX_GAP_LINES:
         line = lines[i]
         stripped = line.text.strip()
-        cells = cells_of(line)
+        cells = cutter(line)
         if cells is not None and len(cells) == width:
             return i + 1, cells
         if MARKDOWN_RULE.fullmatch(stripped):

@@ -247,3 +247,16 @@ def test_incident_links_a_smaller_group_inside_a_list_of_names_keeps_the_list_go
     found = person_incidents(doc)
     for name in ("AK", "RS", "Hu Jun", "Ma Lei", "Xu Fang"):
         assert found[name] == ["arrest", "detention"], name
+
+
+def test_incident_links_an_announced_list_of_blocks_shares_the_incident(nlp):
+    doc = nlp(
+        "Dari pemeriksaan ditemukan dua orang asing yang menyalahgunakan izin tinggal, yaitu:\n"
+        "a. Nama: WONG KAR FAI; Kewarganegaraan: Hong Kong; Nomor Paspor: K77120934;\n"
+        "b. Nama: LIM SWEE HOCK; Kewarganegaraan: Singapura; Nomor Paspor: E3318820K.\n\n"
+        "Nama: TAN AH KOW\n"
+        "Kewarganegaraan: Malaysia\n"
+    )
+    found = person_incidents(doc)
+    assert found["WONG KAR FAI"] == found["LIM SWEE HOCK"] == ["permit_misuse"]
+    assert found["TAN AH KOW"] == []  # after a blank line: not in the announced list

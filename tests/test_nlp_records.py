@@ -164,6 +164,22 @@ def test_nlp_records_aligned_columns_hold_a_tight_cell_and_an_empty_one() -> Non
     assert rows[2]["action"] == "bekerja tanpa izin"
 
 
+def test_nlp_records_fields_joined_by_semicolons_make_one_block_per_item() -> None:
+    nlp = blank_pipeline("sentencizer", "records")
+    text = (
+        "Tenaga kerja asing yang diperiksa, yaitu:\n"
+        "a. Nama: WONG KAR FAI; Kewarganegaraan: Hong Kong; Nomor Paspor: K77120934;\n"
+        "b. Nama: LIM SWEE HOCK; Kewarganegaraan: Singapura; Jabatan: manajer gudang.\n"
+    )
+    doc = nlp(text)
+    blocks = [{k: doc.text[s:e] for k, (s, e) in r.fields.items()} for r in doc._.records]
+    assert [(b["name"], b["nationality"]) for b in blocks] == [
+        ("WONG KAR FAI", "Hong Kong"),
+        ("LIM SWEE HOCK", "Singapura"),
+    ]
+    assert blocks[0]["passport"] == "K77120934"
+
+
 def test_nlp_records_indonesian_row_is_not_a_foreign_national() -> None:
     text = (
         "Hasil pemeriksaan di sebuah vila di Kecamatan Kuta Utara:\n"

@@ -64,7 +64,11 @@ ROW_REFERENCE = re.compile(
 )
 NUMBER = re.compile(r"\d{1,3}")
 # A sentence that announces the identity block after it, and how far it may reach.
-ANNOUNCING = re.compile(r"(?i:di[ \t]+bawah[ \t]+ini|sebagai[ \t]+berikut|berikut[ \t]+ini)")
+ANNOUNCING = re.compile(
+    r"(?i:di[ \t]+bawah[ \t]+ini|sebagai[ \t]+berikut|berikut[ \t]+ini|\byaitu|\byakni)"
+)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+MAX_BETWEEN_BLOCKS = 160  # characters between two listed blocks (the rest of a wrapped item)
 ANNOUNCED_REACH = 400
 ITEM_END = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]|\n[ \t]*\n")
 
@@ -607,10 +611,27 @@ class LinkState:
                 and "." not in between
                 and ANNOUNCING.search(lead + text[span.start_char : record.start])
             ):
-                entity = self.by_span.get(record.person) if record.person else None
-                return {entity} if entity is not None else None
+                return self.announced_run(k) or None
             return None
         return None
+
+    def announced_run(self, k: int) -> set[int]:
+        """The people of block ``k`` and of the blocks listed right after it, up to a blank
+        line ("a. Nama: X; ...", "b. Nama: Y; ...")."""
+        found: set[int] = set()
+        previous = None
+        for _, n in self.blocks[k:]:
+            record = self.records[n]
+            between = self.doc_text[previous.end : record.start] if previous else ""
+            if previous is not None and (
+                len(between) > MAX_BETWEEN_BLOCKS or BLANK_LINE.search(between)
+            ):
+                break  # a blank line or a paragraph ends the list
+            entity = self.by_span.get(record.person) if record.person else None
+            if entity is not None:
+                found.add(entity)
+            previous = record
+        return found
 
     def row_references(self) -> list[tuple[int, int, set[int]]]:
         """ "WNA nomor urut 1, 2 dan 4": the people of those rows of the table before, as

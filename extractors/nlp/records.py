@@ -79,6 +79,8 @@ TAB_BREAK = re.compile(r"(?<![ \t])[ \t]*\t")
 ALIGNED_BREAK = re.compile(r"(?<![ \t])[ \t]{2,}")
 MIN_ALIGNED_FIELDS = 3  # known labels an aligned header needs (it has no pipes to go by)
 MAX_CUT_SHIFT = 3  # characters a column edge may move to fall between two words
+# A semicolon that ends one field and starts the next on the same line ("; Umur: 34").
+INLINE_FIELD = re.compile(r";(?=[ \t]*[A-Z][^:;\n|]{0,44}?[ \t]*:[ \t]*\S)")
 KEY_VALUE = re.compile(
     r"[ \t]*(?:(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<label>[^\s:|][^\n:|\t]{0,44}?)[ \t]*:[ \t]*"
     r"(?P<value>\S(?:[^\n]*\S)?)?[ \t]*"
@@ -624,8 +626,28 @@ def is_furniture(line: str) -> bool:
 # -- key-value blocks -------------------------------------------------------------------------
 
 
+def inline_fields(lines: list[_Line]) -> list[_Line]:
+    """Lines with several fields joined by semicolons ("a. Nama: CHEN JIANHUA;
+    Kewarganegaraan: RRT; Jabatan: ...") cut into one line per field."""
+    out: list[_Line] = []
+    for line in lines:
+        if len(INLINE_FIELD.findall(line.text)) < 1 or not KEY_VALUE.match(line.text):
+            out.append(line)
+            continue
+        pos = 0
+        for m in INLINE_FIELD.finditer(line.text):
+            out.append(_Line(line.start + pos, line.start + m.start(), line.text[pos : m.start()]))
+            pos = m.start() + 1
+        last = line.text[pos:].rstrip()
+        last = last[:-1] if last.endswith(";") else last  # the item's closing semicolon
+        out.append(_Line(line.start + pos, line.start + pos + len(last), last))
+    return out
+
+
 def find_blocks(lines: list[_Line], names: FieldNames) -> list[Record]:
-    """One record per name field of every run of "Label : value" lines."""
+    """One record per name field of every run of "Label : value" lines (or of fields joined
+    by semicolons on one line)."""
+    lines = inline_fields(lines)
     records: list[Record] = []
     current: Record | None = None
     last_field: str | None = None

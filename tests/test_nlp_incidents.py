@@ -29,6 +29,8 @@ def labels(nlp, text: str) -> list[str]:
         ("Ia terbukti menyalahgunakan izin tinggal untuk membuka usaha.", "permit_misuse"),
         ("Kegiatan pria itu tidak sesuai dengan izin tinggal yang dimilikinya.", "permit_misuse"),
         ("Mereka memakai visa kunjungan namun bekerja di sebuah restoran.", "permit_misuse"),
+        ("Ia mengelola sebuah vila di Canggu, padahal memegang visa kunjungan.", "permit_misuse"),
+        ("Keduanya bekerja pada perusahaan lain selain sponsornya.", "permit_misuse"),
         ("Tiga pria asal Vietnam bekerja di tambang tanpa izin kerja.", "illegal_work"),
         ("Polisi menemukan TKA ilegal di lokasi proyek smelter.", "illegal_work"),
         ("Perusahaan itu mempekerjakan orang asing tanpa RPTKA.", "illegal_work"),

@@ -418,6 +418,25 @@ def test_nlp_people_each_item_of_an_enumeration_takes_the_cue_written_after_it()
     assert "Sopir" not in found  # a role noun in a title-case line is no name
 
 
+def test_nlp_people_officers_listed_with_their_nip_are_officials():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "SURAT PERINTAH TUGAS\n"
+        "Nomor: W.9.IMI.2-GR.04.01-0117\n\n"
+        "Kepada  : 1. Dimas Aryo Wicaksono, Penata Muda (III/a), NIP 19950412 201902 1 001;\n"
+        "          2. Ni Luh Putu Ayu Lestari, Pengatur (II/c),\n"
+        "             NIP 19980617 202112 2 004.\n"
+        "Untuk   : memeriksa seorang WN Belanda bernama Pieter van Dijk di Kecamatan Ubud.\n"
+    )
+    found = people(load_pipeline()(text))
+    roles = {n: s._.person_role for n, s in found.items()}
+    assert roles["Dimas Aryo Wicaksono"] == "official"
+    assert roles["Ni Luh Putu Ayu Lestari"] == "official"  # the NIP on the wrapped line
+    assert roles["Pieter van Dijk"] == "foreign_national"
+    assert not any(any(c.isdigit() for c in name) for name in found if "WN" not in name)
+
+
 def test_nlp_people_participants_listed_with_their_agency_are_officials():
     from extractors.nlp.pipeline import load_pipeline
 

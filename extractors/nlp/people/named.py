@@ -205,7 +205,10 @@ def capitals_before(ctx: Context, pos: int) -> int:
 
 
 def from_ner(ctx: Context) -> list[Candidate]:
-    """PERSON entities of the statistical NER, when it ran."""
+    """PERSON entities of the statistical NER, when it ran (a name holds no digit: a letter
+    number the model took for a name is dropped)."""
     return [
-        Candidate(e.start_char, e.end_char, "ner") for e in ctx.doc.ents if e.label_ == "PERSON"
+        Candidate(e.start_char, e.end_char, "ner")
+        for e in ctx.doc.ents
+        if e.label_ == "PERSON" and not any(c.isdigit() for c in e.text)
     ]

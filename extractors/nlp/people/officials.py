@@ -9,7 +9,8 @@
 - Before a title, in apposition: "Rudi Hartono, Kepala Seksi ..." (not a dateline in capitals).
 - Bylines: "Pewarta: Ahmad Subaidi" (``other``).
 - A list item naming a person and the government agency they stand for, as in a minutes'
-  participant list: "3. Nurhayati, Dinas Tenaga Kerja Kota Pekanbaru".
+  participant list: "3. Nurhayati, Dinas Tenaga Kerja Kota Pekanbaru", or their NIP or NRP,
+  as in an assignment letter: "1. Muhammad Rizki Pratama, Penata Muda (III/b), NIP ...".
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
 # What may follow a name that stands right after its title: punctuation or a line end.
 NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
 _TITLE_TEXT = re.compile(r"[^,.;\n]*")
-LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]+", re.M)
+# A numbered or lettered item, maybe right after a form label ("Kepada  : 1. ...").
+LIST_ITEM = re.compile(
+    r"^[ \t]*(?:[A-Z][\w ]{0,24}?[ \t]*:[ \t]*)?(?:\d{1,2}|[a-z])[.)][ \t]+", re.M
+)
+STAFF_NUMBER = re.compile(r"\b(?:NIP|NRP)\.?[ \t]*:?[ \t]*\d{8}")
+BLANK_OR_ITEM = re.compile(r"\n[ \t]*(?:\n|(?:\d{1,2}|[a-z])[.)][ \t])")
+ITEM_WRAP = 160  # characters an item may run on past its first line
 AGENCY_JOINT = re.compile(r"[ \t]*[,(]?[ \t]*")  # a name's end may hold its comma
 # Organisation kinds (data/organisations.jsonl) whose members are officials.
 AGENCY_KINDS = frozenset(
@@ -239,6 +246,26 @@ def from_agency_items(ctx: Context) -> list[Candidate]:
                 end -= 1
             title = " ".join(agency.text.split())
             found.append(Candidate(start, end, "apposition", "official", title, title))
+    return found
+
+
+def from_nip_items(ctx: Context) -> list[Candidate]:
+    """A list item that gives a name and an NIP or NRP ("1. Muhammad Rizki Pratama, Penata
+    Muda (III/b), NIP 19940811 201801 1 003;"): a civil servant or officer, an official."""
+    found = []
+    for m in LIST_ITEM.finditer(ctx.text):
+        end = ctx.text.find("\n", m.end())
+        end = len(ctx.text) if end < 0 else end
+        number = STAFF_NUMBER.search(ctx.text, m.end(), min(len(ctx.text), end + ITEM_WRAP))
+        if number is None or BLANK_OR_ITEM.search(ctx.text, end, number.start()):
+            continue
+        name = head_name(ctx, m.end(), end)
+        if name is None:
+            continue
+        start, stop = name
+        while stop > start and ctx.text[stop - 1] in ",;(":
+            stop -= 1
+        found.append(Candidate(start, stop, "signature", "official", None, "NIP"))
     return found
 
 

@@ -418,6 +418,19 @@ def test_nlp_people_each_item_of_an_enumeration_takes_the_cue_written_after_it()
     assert "Sopir" not in found  # a role noun in a title-case line is no name
 
 
+def test_nlp_people_a_sentence_opening_is_no_official():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "Rapat dibuka oleh Kepala Divisi Keimigrasian Kanwil Kemenkumham NTT. Mengusung tema "
+        "kebersamaan, rapat itu dihadiri unsur Timpora.\n"
+        "Terpisah, Kepala Kantor Imigrasi Kendari Rusdi Hartono mengatakan pengawasan terus "
+        "dilakukan.\n"
+    )
+    roles = {n: s._.person_role for n, s in people(load_pipeline()(text)).items()}
+    assert roles == {"Rusdi Hartono": "official"}
+
+
 def test_nlp_people_officers_listed_with_their_nip_are_officials():
     from extractors.nlp.pipeline import load_pipeline
 

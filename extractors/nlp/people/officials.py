@@ -137,6 +137,8 @@ def name_in_tail(
     before = tail[len(tail) - len(run) - 1]
     if not ctx.is_covered(before[0], before[1]) or "\n" in ctx.text[before[1] : run[0][0]]:
         return None
+    if before[2].endswith(".") and before[2][:-1].isupper() and len(before[2]) > 2:
+        return None  # "... Kemenkumham NTB. Mengusung tema": the sentence ended
     return trim(ctx, (run[0][0], run[-1][1]))
 
 

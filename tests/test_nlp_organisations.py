@@ -138,3 +138,16 @@ def test_organisations_an_acronym_inside_a_persons_name_is_no_agency() -> None:
     assert "SAIFUL AZMI BIN OTHMAN" in people
     assert "BIN" not in agencies
     assert any("Intelijen" in a for a in agencies)
+
+
+def test_organisations_an_office_name_stops_before_the_person_heading_it():
+    from extractors.nlp.pipeline import load_pipeline
+
+    doc = load_pipeline()(
+        "Sementara itu Kepala Kantor Imigrasi Sampit Rudy Hartono Siregar menuturkan "
+        "pemeriksaan masih berlangsung."
+    )
+    assert [s.text for s in doc.spans["org"]] == ["Kantor Imigrasi Sampit"]
+    assert [(s.text, s._.person_role) for s in doc.spans["person"]] == [
+        ("Rudy Hartono Siregar", "official")
+    ]

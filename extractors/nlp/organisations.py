@@ -129,6 +129,8 @@ class OrganisationMatcher:
             span = compact.span(start, end)
             if org.get("tail") == "place":
                 span = self.cut_after_place(doc, span)
+            if org.get("tail"):
+                span = cut_before_person(doc, span)
             found[(span.start, span.end)] = org
         spans = []
         for span in filter_spans([doc[s:e] for s, e in found]):
@@ -153,6 +155,18 @@ class OrganisationMatcher:
         while doc[end - 1].is_space:
             end -= 1
         return doc[span.start : end]
+
+
+def cut_before_person(doc: Doc, span: Span) -> Span:
+    """End a name's tail before a person the NER found running to its end: "Kantor Imigrasi
+    Singaraja Hendra Setiawan" is the office and its head, when no known place ended it."""
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and span.start + 1 < ent.start < span.end <= ent.end:
+            end = ent.start
+            while end > span.start and doc[end - 1].is_space:
+                end -= 1
+            return doc[span.start : end]
+    return span
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ readers write tables; the text around it reads as before.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import re
 import threading
@@ -95,11 +97,14 @@ def read_text_layers(path: Path, *, dpi: int) -> Iterator[PdfPageText | Exceptio
 def _page_text(page: pdfplumber.page.Page, *, dpi: int) -> PageText | None:
     scale = dpi / POINTS_PER_INCH
     tables = _tables(page)
+    text = ""
+    if not tables:
+        text = page.extract_text(**_TEXT_OPTIONS) or ""
+        if _names_columns(text):
+            tables = _unruled_tables(page)
+    words: list[WordBox] = []
     if tables:
         text, words = _text_with_tables(page, tables, scale=scale)
-    else:
-        text = page.extract_text(**_TEXT_OPTIONS) or ""
-        words = []
     if not is_usable_text(text):
         return None
     if not tables:
@@ -200,6 +205,171 @@ def _add_table(
             parts.append(cell)
         if any(parts):
             layout.add(CELL_JOINER.join(parts), boxes, same_line=True)
+
+
+# -- tables without rules ---------------------------------------------------------------------
+# A table set with tab stops has no rules for the table finder; its text layer joins the
+# cells of a row with single spaces. It is found from its header line instead: words in
+# columns (wide gaps between them) of which at least three are known record labels
+# (data/record_fields.jsonl: Nama, Kewarganegaraan, No. Paspor ...). Its rows are the lines
+# under the header until a blank band or a line set left of the first column; each word
+# goes to the column its left edge falls in.
+_FIELDS_FILE = Path(__file__).parent / "nlp" / "data" / "record_fields.jsonl"
+_MIN_UNRULED_LABELS = 3
+_COLUMN_GAP = 0.9  # a gap wider than this many line heights separates two columns
+_ROW_GAP = 2.2  # a vertical gap wider than this many line heights ends the table
+_LINE_TOLERANCE = 3.0  # points between the tops of the words of one line
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: list[tuple[float, float, float, float]]
+
+
+@dataclass(frozen=True)
+class _Unruled:
+    bbox: tuple[float, float, float, float]
+    rows: list[_Row]
+
+
+def _fold(label: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", label.lower()).split())
+
+
+@functools.cache
+def _known_labels() -> frozenset[str]:
+    labels: set[str] = set()
+    with _FIELDS_FILE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                labels.update(_fold(label) for label in json.loads(line).get("labels", []))
+    return frozenset(labels)
+
+
+def _lines_of(words: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(word["top"] - lines[-1][0]["top"]) <= _LINE_TOLERANCE:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _groups(line: list[dict]) -> list[list[dict]]:
+    """The words of a line in runs separated by wide gaps (the columns)."""
+    height = max(w["bottom"] - w["top"] for w in line)
+    groups = [[line[0]]]
+    for word in line[1:]:
+        if word["x0"] - groups[-1][-1]["x1"] > _COLUMN_GAP * height:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
+
+
+def _names_columns(text: str) -> bool:
+    """True when a line of the text holds at least three known record labels (a cheap
+    test before the words of the page are laid out)."""
+    known = _known_labels()
+    for line in text.split("\n"):
+        folded = f" {_fold(line)} "
+        if sum(f" {label} " in folded for label in known) >= _MIN_UNRULED_LABELS:
+            return True
+    return False
+
+
+def _unruled_tables(page: pdfplumber.page.Page) -> list[tuple[Any, list[list[str | None]]]]:
+    """Tables without rules, found under a header line of known labels (see above)."""
+    try:
+        words = _raw_words(page)
+    except Exception:  # a malformed page must not cost it its text
+        return []
+    lines = _lines_of(words)
+    known = _known_labels()
+    tables = []
+    i = 0
+    while i < len(lines):
+        groups = _groups(lines[i])
+        labels = [" ".join(w["text"] for w in g) for g in groups]
+        if len(groups) < _MIN_UNRULED_LABELS or sum(_fold(x) in known for x in labels) < (
+            _MIN_UNRULED_LABELS
+        ):
+            i += 1
+            continue
+        table, i = _unruled_table(page, lines, i, [g[0]["x0"] for g in groups])
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _unruled_table(
+    page: pdfplumber.page.Page, lines: list[list[dict]], head: int, columns: list[float]
+) -> tuple[tuple[Any, list[list[str | None]]] | None, int]:
+    """The table whose header is line ``head``; (table and cell texts, next line index).
+
+    A row starts at a line with words in the first column and in another; a cell wrapped
+    over several lines (a long name, set above and below the row's other cells) leaves lines
+    that start right of the first column, and each goes to the row whose first line is
+    nearest. A line starting in the first column with no other column, or after a wide
+    blank band, ends the table.
+    """
+    height = max(w["bottom"] - w["top"] for w in lines[head])
+    first_end = columns[1] - height / 2
+    anchors: list[int] = []
+    taken: list[list[dict]] = []
+    j = head + 1
+    while j < len(lines):
+        line = lines[j]
+        previous = taken[-1] if taken else lines[head]
+        if line[0]["top"] - max(w["bottom"] for w in previous) > _ROW_GAP * height:
+            break
+        if line[0]["x0"] < columns[0] - height:
+            break
+        starts_row = line[0]["x0"] < first_end
+        if starts_row and len(_groups(line)) < 2:
+            break
+        if starts_row:
+            anchors.append(len(taken))
+        taken.append(line)
+        j += 1
+    while taken and anchors and len(taken) - 1 > anchors[-1] + 2:
+        taken.pop()  # lines after the last row that no row can hold
+        j -= 1
+    if not anchors:
+        return None, head + 1
+    members: list[list[list[dict]]] = [[] for _ in anchors]
+    for n, line in enumerate(taken):
+        nearest = min(range(len(anchors)), key=lambda k: (abs(anchors[k] - n), anchors[k]))
+        members[nearest].append(line)
+    right = float(page.bbox[2])
+    edges = [*columns[1:], right]
+    texts = [_cells_by_column([lines[head]], columns, height)]
+    boxes = [_row_box([lines[head]], columns, edges)]
+    for group in members:
+        texts.append(_cells_by_column(group, columns, height))
+        boxes.append(_row_box(group, columns, edges))
+    bbox = (columns[0] - 1, boxes[0].cells[0][1] - 1, right, boxes[-1].cells[0][3] + 1)
+    return (_Unruled(bbox, boxes), texts), j
+
+
+def _cells_by_column(
+    group: list[list[dict]], columns: list[float], height: float
+) -> list[str | None]:
+    """The text of each column of a row's lines, read top to bottom."""
+    cells: list[list[dict]] = [[] for _ in columns]
+    for line in group:
+        for word in line:
+            k = max(0, sum(word["x0"] >= c - height / 2 for c in columns) - 1)
+            cells[k].append(word)
+    ordered = (sorted(c, key=lambda w: (w["top"], w["x0"])) for c in cells)
+    return [" ".join(w["text"] for w in c) for c in ordered]
+
+
+def _row_box(group: list[list[dict]], columns: list[float], edges: list[float]) -> _Row:
+    top = min(w["top"] for line in group for w in line)
+    bottom = max(w["bottom"] for line in group for w in line)
+    return _Row([(x0, top, x1, bottom) for x0, x1 in zip(columns, edges, strict=True)])
 
 
 def _centre_in(word: dict, bbox: tuple[float, float, float, float]) -> bool:

@@ -57,9 +57,10 @@ def write_text_pdf(path: Path, pages: list[str]) -> Path:
 
 
 def write_table_pdf(
-    path: Path, pages: list[tuple[str, list[list[str]], str]], *, size: int = 9
+    path: Path, pages: list[tuple[str, list[list[str]], str]], *, size: int = 9, ruled: bool = True
 ) -> Path:
-    """A born-digital PDF whose pages hold text, a ruled table (fpdf2) and text again."""
+    """A born-digital PDF whose pages hold text, a table (fpdf2; ruled, or set in columns
+    without rules) and text again."""
     from fpdf import FPDF, FontFace
 
     document = FPDF(format="A4")
@@ -71,7 +72,10 @@ def write_table_pdf(
             document.multi_cell(0, 6, before)
             document.ln(3)
         if rows:
-            with document.table(headings_style=FontFace(), first_row_as_headings=False) as table:
+            borders = "ALL" if ruled else "NONE"
+            with document.table(
+                headings_style=FontFace(), first_row_as_headings=False, borders_layout=borders
+            ) as table:
                 for cells in rows:
                     row = table.row()
                     for cell in cells:

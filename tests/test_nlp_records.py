@@ -268,8 +268,11 @@ def test_nlp_records_form_block_gives_the_foreigner_not_the_birthplace(director:
         lambda path: write_table_pdf(
             path / "laporan.pdf", [(OPENING, TABLE[:3], ""), ("", TABLE[3:], CLOSING)], size=8
         ),
+        lambda path: write_table_pdf(
+            path / "laporan.pdf", [(OPENING, TABLE, CLOSING)], size=8, ruled=False
+        ),
     ],
-    ids=["html", "docx", "pdf", "pdf-two-pages"],
+    ids=["html", "docx", "pdf", "pdf-two-pages", "pdf-unruled"],
 )
 def test_nlp_records_report_files_give_the_same_four_people(
     tmp_path: Path, fake_ocr: FakeOcr, write

@@ -34,6 +34,7 @@ LIST_ITEM = re.compile(
 STAFF_NUMBER = re.compile(r"\b(?:NIP|NRP)\.?[ \t]*:?[ \t]*\d{8}")
 BLANK_OR_ITEM = re.compile(r"\n[ \t]*(?:\n|(?:\d{1,2}|[a-z])[.)][ \t])")
 ITEM_WRAP = 160  # characters an item may run on past its first line
+NAME_THEN_COMMA = re.compile(r"[ \t]*,")
 AGENCY_JOINT = re.compile(r"[ \t]*[,(]?[ \t]*")  # a name's end may hold its comma
 # Organisation kinds (data/organisations.jsonl) whose members are officials.
 AGENCY_KINDS = frozenset(
@@ -267,6 +268,8 @@ def from_nip_items(ctx: Context) -> list[Candidate]:
         start, stop = name
         while stop > start and ctx.text[stop - 1] in ",;(":
             stop -= 1
+        if not NAME_THEN_COMMA.match(ctx.text, stop):
+            continue  # "3. Data per orang ...": the item is a sentence, not a name and a grade
         found.append(Candidate(start, stop, "signature", "official", None, "NIP"))
     return found
 

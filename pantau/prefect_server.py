@@ -52,6 +52,10 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             env={**os.environ, **extra_env},
             preexec_fn=_die_with_parent,
+            # Its own process group: a Ctrl+C or a SIGTERM sent to the command's group reaches
+            # the command alone, which shuts its flow runs down through the server first and
+            # then stops the server (or the server goes when the command dies).
+            start_new_session=True,
         )
 
     def wait_ready(self) -> str:

@@ -42,6 +42,21 @@ def _wait(condition, *, seconds: float, process: subprocess.Popen, what: str) ->
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _flow_run_processes(process: subprocess.Popen) -> list[int]:
+    """Processes of the command's group other than the command itself (its flow runs)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...; comm may hold spaces, so split after its ')'
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if int(fields[2]) == process.pid and pid != process.pid:
+            found.append(pid)
+    return found
+
+
 def test_schedule_runs_on_cron_and_reads_only_new_files(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -73,9 +88,15 @@ def test_schedule_runs_on_cron_and_reads_only_new_files(tmp_path: Path) -> None:
             process=process,
             what="a later run to pick up the new file",
         )
-    finally:
+        # Stop it while a flow run of its own is alive (this one ending, or the next starting):
+        # the command cancels it, pauses the schedule and exits, without waiting for a kill.
+        _wait(lambda: _flow_run_processes(process), seconds=75, process=process, what="a flow run")
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     runs = [run for run in _runs(db) if run["documents_seen"]]
     assert all(run["status"] == "finished" for run in runs)
     assert sum(run["processed"] for run in runs) == 2, "each file is read exactly once"

@@ -328,6 +328,8 @@ def extract_facts(
     with _nlp_lock:
         deadline = Deadline("nlp", seconds, "PANTAU_NLP_SECONDS")
         for chunk in chunk_pages(readable):
+            if chunk.text.isspace():
+                continue  # nothing left once runs without blanks are blanked: no words
             try:
                 doc = run_pipeline(nlp, chunk, anchor=anchor, deadline=deadline, header=header)
             except TimeLimitError as e:

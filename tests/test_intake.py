@@ -38,14 +38,30 @@ def _docx_bytes() -> bytes:
         ("foto.jpg", lambda: _image_bytes("JPEG"), MediaType.JPEG),
         ("pindai.tiff", lambda: _image_bytes("TIFF"), MediaType.TIFF),
         ("laporan.docx", _docx_bytes, MediaType.DOCX),
-        ("berita.html", lambda: b"<!DOCTYPE html><html><body><p>Berita</p></body></html>",
-         MediaType.HTML),
+        (
+            "berita.html",
+            lambda: b"<!DOCTYPE html><html><body><p>Berita</p></body></html>",
+            MediaType.HTML,
+        ),
         ("catatan.txt", lambda: b"Rapat Timpora di Mataram, Senin.", MediaType.TEXT),
         # Names that lie: the content decides.
         ("surat.pdf", lambda: _image_bytes("PNG"), MediaType.PNG),
         ("gambar.txt", lambda: _image_bytes("JPEG"), MediaType.JPEG),
         ("sampah.txt", lambda: bytes(range(256)) * 8, MediaType.UNKNOWN),
         ("arsip.zip", lambda: _zip_bytes(), MediaType.UNKNOWN),
+        # A page that mentions a PDF header is a page; a PDF after a little junk is a PDF.
+        (
+            "lampiran.html",
+            lambda: b"<html><body><p>Berkas %PDF-1.7 menyusul.</p></body></html>",
+            MediaType.HTML,
+        ),
+        ("kiriman.pdf", lambda: b"\r\n--batas\r\n%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", MediaType.PDF),
+        # Three stray NULs in a letter leave it a letter.
+        (
+            "rusak.txt",
+            lambda: b"Rapat Timpora\x00\x00\x00 di Mataram, Senin 3 Maret.",
+            MediaType.TEXT,
+        ),
     ],
 )
 def test_intake_detects_type_from_content(tmp_path: Path, name, content, expected) -> None:
@@ -59,6 +75,12 @@ def _zip_bytes() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("catatan.txt", "bukan dokumen word")
     return buffer.getvalue()
+
+
+def test_intake_reads_a_letter_with_stray_nuls_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "surat.txt"
+    path.write_bytes(b"Dua WNA asal Nepal\x00 diamankan\x00\x00 di Sanur.")
+    assert intake.read_text_file(path) == "Dua WNA asal Nepal diamankan di Sanur."
 
 
 def test_intake_detects_pdf_and_hashes_content(tmp_path: Path) -> None:

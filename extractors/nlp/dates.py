@@ -134,7 +134,9 @@ def compile_patterns() -> _Patterns:
     year_cues = _alternation(words.forms["year_cue"])
     year_only = rf"(?<![^\W\d_])(?:{year_cues})\s+(?P<yy>tahun\s+{year})"
     place = r"(?-i:[A-Z])[\w'.-]*(?:[ \t]+(?-i:[A-Z])[\w'.-]*){0,3}"
-    line_start = r"(?:^[ \t]*|[ \t]{2,}|^[ \t]*(?:nomor|no\.?)[ \t]*:[ \t]*\S+[ \t]+)"
+    # A run of blanks is entered at its start only, and never given back: a page of blanks
+    # stays one linear scan.
+    line_start = r"(?:^[ \t]*+|(?<![ \t])[ \t]{2,}+|^[ \t]*(?:nomor|no\.?)[ \t]*:[ \t]*\S+[ \t]+)"
     minutes = r"^[ \t]*(?:hari[ \t]*[/,]?[ \t]*)?(?:tanggal|tgl\.?)[ \t]*:"
     clock = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:WIB|WITA|WIT)?"
     time_tail = rf"[\s|,·-]*(?:(?:pukul|jam)\s*)?(?:{clock})?\s*"

@@ -742,16 +742,29 @@ class LinkState:
         return self.segment[start] in self.possessive_segments
 
     def link_context(self, linked: list[Linked]) -> None:
-        """A context incident concerns the foreigners linked to counted incidents after it."""
+        """A context incident concerns the foreigners linked to counted incidents after it.
+
+        After it means from its sentence up to the next sentence holding a context incident.
+        Each such stretch is gathered once, so a long page of incidents stays linear.
+        """
         context = self.rules.labels.get("context", frozenset())
         ops = [x for x in linked if x.span._.incident in context and x.span._.status in COUNTED]
+        if not ops:
+            return
         op_sentences = sorted({x.sentence for x in ops})
+        others = sorted(
+            (x.sentence, n) for n, x in enumerate(linked) if x.span._.incident not in context
+        )
+        starts = [sentence for sentence, _ in others]
+        gathered: dict[int, set[int]] = {}
+        for i, sentence in enumerate(op_sentences):
+            stop = op_sentences[i + 1] if i + 1 < len(op_sentences) else len(self.doc) + 1
+            entities: set[int] = set()
+            for _, n in others[bisect_left(starts, sentence) : bisect_left(starts, stop)]:
+                entities |= linked[n].entities
+            gathered[sentence] = entities
         for op in ops:
-            later = [s for s in op_sentences if s > op.sentence]
-            stop = later[0] if later else len(self.doc) + 1
-            for other in linked:
-                if other.span._.incident not in context and op.sentence <= other.sentence < stop:
-                    op.entities |= other.entities
+            op.entities |= gathered[op.sentence]
 
     def write(self, linked: list[Linked]) -> None:
         """Store the links on the incident spans and the label lists on the person spans."""

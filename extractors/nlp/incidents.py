@@ -583,10 +583,16 @@ def in_scope(
 
 def longest_per_label(found: dict[tuple[str, int, int], dict]) -> list[tuple[dict, int, int]]:
     """Drop cue matches contained in a longer match of the same label."""
-    kept: list[tuple[dict, int, int, str]] = []
+    kept: list[tuple[dict, int, int]] = []
+    # label -> start -> the furthest end of a kept match starting there
+    reach: dict[str, dict[int, int]] = {}
+    longest = max((end - start for _, start, end in found), default=0)
     by_length = sorted(found.items(), key=lambda item: item[0][1] - item[0][2])
     for (label, start, end), record in by_length:
-        if any(lab == label and s <= start and end <= e for _, s, e, lab in kept):
+        ends = reach.setdefault(label, {})
+        # A match that holds this one starts at most `longest` before it.
+        if any(ends.get(s, -1) >= end for s in range(start - longest, start + 1)):
             continue
-        kept.append((record, start, end, label))
-    return sorted(((r, s, e) for r, s, e, _ in kept), key=lambda item: (item[1], item[2]))
+        ends[start] = max(ends.get(start, -1), end)
+        kept.append((record, start, end))
+    return sorted(kept, key=lambda item: (item[1], item[2]))

@@ -360,22 +360,29 @@ class PlaceMentions:
     def ner_places(self, doc: Doc, existing: list[Found], context: set[str]) -> list[Found]:
         """NER LOC entities that are regions at any level, island stems or headed names."""
         found = []
-        taken = {i for f in existing for i in range(f.span.start, f.span.end)}
+        covering: dict[int, list[Found]] = {}  # token index -> places over it
+        starting: dict[int, list[Found]] = {}  # token index -> places that start there
+        for f in existing:
+            starting.setdefault(f.span.start, []).append(f)
+            for i in range(f.span.start, f.span.end):
+                covering.setdefault(i, []).append(f)
         for ent in doc.ents:
             if ent.label_ != "LOC":
                 continue
             span = self.trim(ent)
             if span is None:
                 continue
-            if any(i in taken for i in range(span.start, span.end)):
-                match = self.ner_extension(span, existing)
+            over = {id(f): f for i in range(span.start, span.end) for f in covering.get(i, ())}
+            if over:
+                match = self.ner_extension(span, [f.span for f in over.values()])
             else:
-                match = self.ner_place(span, context) or self.placed_before_region(span, existing)
+                after = starting.get(span.end + 1, [])
+                match = self.ner_place(span, context) or self.placed_before_region(span, after)
             if match:
                 found.append(match)
         return found
 
-    def placed_before_region(self, span: Span, existing: list[Found]) -> Found | None:
+    def placed_before_region(self, span: Span, after_comma: list[Found]) -> Found | None:
         """An NER place the gazetteer does not know, written before its region after a comma
         ("vila di Singaraja, Bali"): a place in that region's province."""
         comma = span.end
@@ -383,16 +390,13 @@ class PlaceMentions:
             return None
         if fold(span.text) in self.countries or fold(span.text) in self.not_places:
             return None
-        for region in existing:
+        for region in after_comma:
             if region.span.start == comma + 1 and region.codes:
                 return Found(span, None, PRIORITY_WEAK, province=best_code(region)[:2])
         return None
 
-    def ner_extension(self, span: Span, existing: list[Found]) -> Found | None:
+    def ner_extension(self, span: Span, overlapping: list[Span]) -> Found | None:
         """An entity ending in a place word that contains a region: "Malang Resort"."""
-        overlapping = [
-            f.span for f in existing if f.span.start < span.end and span.start < f.span.end
-        ]
         inside = all(span.start <= o.start and o.end <= span.end for o in overlapping)
         if inside and span[-1].lower_ in self.suffix_heads and len(span) > 1:
             return Found(span, None, PRIORITY_HEAD)

@@ -88,6 +88,13 @@ class ConfigError(PantauError):
     exit_code = 2
 
 
+class BusyError(PantauError):
+    """The process is at its limit for this kind of work; trying again shortly may succeed."""
+
+    code = "busy"
+    exit_code = 1
+
+
 class StorageError(PantauError):
     """The database cannot be reached or is not at the expected schema."""
 
@@ -107,3 +114,10 @@ class QueryError(StorageError):
 
     code = "bad_query"
     exit_code = 2
+
+
+class AuditTamperedError(PantauError):
+    """The audit log's hash chain is broken: rows were changed, removed or inserted."""
+
+    code = "audit_tampered"
+    exit_code = 6

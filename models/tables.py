@@ -469,6 +469,40 @@ class UserPublic(UserBase):
     created_at: datetime
 
 
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: its cookie holds a random token, this row the token's sha256.
+
+    The row is valid until `expires_at` unless `revoked_at` is set (sign-out, an
+    administrator, or a change to the user's state, role or password).
+    """
+
+    __tablename__ = "web_session"
+
+    id: str = Field(primary_key=True, max_length=64, description="sha256 (hex) of the token")
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    last_seen_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str = Field(default="", max_length=200)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed sign-in, counted per name tried and per address to throttle guessing."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        sa.Index("ix_login_failure_name_at", "name", "at"),
+        sa.Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
+    name: str = Field(max_length=64, description="The name tried (it need not exist)")
+    address: str | None = Field(default=None, max_length=64)
+
+
 class AuditEventBase(SQLModel):
     """Who did what to which record, when and from where."""
 
@@ -480,13 +514,22 @@ class AuditEventBase(SQLModel):
 
 
 class AuditEvent(AuditEventBase, table=True):
-    """One append-only audit row; the database refuses updates and deletes."""
+    """One append-only audit row; the database refuses updates and deletes.
+
+    `seq`, `prev_hash` and `hash` chain each row to the one before (storage.audit).
+    """
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_user_at", "user", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_user_at", "user", "at"),
+        sa.Index("uq_audit_event_seq", "seq", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
+    seq: int | None = Field(default=None, sa_type=sa.BigInteger, description="1, 2, 3, … no gaps")
+    prev_hash: str | None = Field(default=None, max_length=64, description="hash of seq - 1")
+    hash: str | None = Field(default=None, max_length=64, description="sha256 of this row")
 
 
 class AuditEventPublic(AuditEventBase):

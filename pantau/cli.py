@@ -3,7 +3,7 @@
 Exit codes (also in README): 0 everything processed or skipped as duplicate;
 1 unexpected internal error; 2 bad arguments or settings; 3 some inputs failed or
 were only partly read; 4 a required program is missing (tesseract);
-5 the database cannot be used.
+5 the database cannot be used; 6 `pantau audit verify` found the audit log tampered with.
 """
 
 from __future__ import annotations
@@ -78,6 +78,34 @@ def _session(settings: Settings):  # noqa: ANN202 - a context manager from stora
     engine = get_engine(settings.resolved_database_url)
     ensure_current(engine)
     return session_for(engine)
+
+
+def _audit_read(
+    session: Any, action: str, target: str = "", details: dict[str, Any] | None = None
+) -> None:
+    """Record in the audit log that the operating-system user read personal data here."""
+    _audit_as_os_user(session, action=action, target=target, details=details or {})
+
+
+def _audit_cli(
+    session: Any, *, action: str, target: str, details: dict[str, Any] | None = None
+) -> None:
+    """Record an administrator's command in the audit log, under the system user's name."""
+    _audit_as_os_user(
+        session, action=action, target=target, details={"via": "cli", **(details or {})}
+    )
+
+
+def _audit_as_os_user(session: Any, *, action: str, target: str, details: dict[str, Any]) -> None:
+    import getpass
+
+    from storage import audit
+
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        who = f"uid:{os.getuid()}"
+    audit.record(session, user=who, action=action, target=target, details=details)
 
 
 @app.command()
@@ -155,9 +183,7 @@ def docs(
     console.print(table)
 
 
-def _start_prefect_api(
-    stack: contextlib.ExitStack, settings: Settings
-) -> Callable[[], str] | None:
+def _start_prefect_api(stack: contextlib.ExitStack, settings: Settings) -> Callable[[], str] | None:
     """The Prefect API for this command, unless PREFECT_API_URL is set: the home's shared
     local server (started if none is up, stopped after PANTAU_PREFECT_IDLE_SECONDS without
     use), or with that setting at 0 a private one for this command. Returns a function
@@ -210,6 +236,7 @@ def show(
         document = repository.get_document(session, document_id=doc_id)
         if document is None:
             raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+        _audit_read(session, "cli_show", f"document:{doc_id}")
         pages = repository.get_pages(session, document_id=doc_id)
         record = _doc_record(document)
         record["pages"] = [_page_record(page) for page in pages]
@@ -312,6 +339,7 @@ def search(
     from storage.search import search_pages
 
     with _session(_settings(db)) as session:
+        _audit_read(session, "cli_search", details={"query": query, "limit": limit})
         hits = search_pages(session, query=query, limit=limit)
     if json_out:
         print(json.dumps([hit.model_dump() for hit in hits], indent=2, ensure_ascii=False))
@@ -332,7 +360,11 @@ def _faceted_search(
     from storage.xref import search as search_documents
 
     query = SearchQuery(text=text or None, limit=limit, offset=offset, **filters)
+    given = {name: value for name, value in filters.items() if value is not None}
     with _session(_settings(db)) as session:
+        _audit_read(
+            session, "cli_search", details={"query": text, "filters": given, "offset": offset}
+        )
         results = search_documents(session, query=query)
     if json_out:
         print(json.dumps(results.model_dump(), indent=2, ensure_ascii=False))
@@ -394,6 +426,7 @@ def export(
         supported = ", ".join((*EXPORT_FORMATS, *RECORD_EXPORTS))
         raise ConfigError(f"unknown export format {format!r}; supported: {supported}.")
     with _session(_settings(db)) as session:
+        _audit_read(session, "cli_export", str(out), {"format": format})
         if format == "text":
             written = export_text(session, out=out)
         else:
@@ -415,6 +448,7 @@ def _export_records(db: str | None, format: str, out: Path) -> None:
     target = out / RECORD_EXPORTS[format] if out.is_dir() or str(out).endswith("/") else out
     target.parent.mkdir(parents=True, exist_ok=True)
     with _session(_settings(db)) as session, target.open("w", encoding="utf-8", newline="") as f:
+        _audit_read(session, "cli_export", str(target), {"format": format})
         count = writers[format](session, out=f)
     console.print(f"wrote {count} records to {escape(str(target))}")
 
@@ -508,6 +542,7 @@ def facts(
     with _session(_settings(db)) as session:
         if repository.get_document(session, document_id=doc_id) is None:
             raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+        _audit_read(session, "cli_facts", f"document:{doc_id}", {"kinds": [k.value for k in kinds]})
         rows = [
             row.model_dump(exclude={"document_id"})
             for row in repository.get_facts(session, document_id=doc_id, kinds=kinds)
@@ -577,6 +612,11 @@ def subjects(
     from storage import dossier
 
     with _session(_settings(db)) as session:
+        _audit_read(
+            session,
+            "cli_subjects",
+            details={"nationality": nationality, "limit": limit, "offset": offset},
+        )
         found = dossier.list_subjects(session, nationality=nationality, limit=limit, offset=offset)
     if json_out:
         print(json.dumps([s.model_dump() for s in found], indent=2, ensure_ascii=False))
@@ -597,6 +637,8 @@ def subject(
 
     with _session(_settings(db)) as session:
         found = dossier.get_dossier(session, subject_id=subject_id)
+        if found is not None:
+            _audit_read(session, "cli_subject", f"subject:{subject_id}")
     if found is None:
         raise ConfigError(f"no subject with id {subject_id}; `pantau subjects` lists them.")
     if json_out:
@@ -940,7 +982,10 @@ def check_schedule(cron: str, timezone: str) -> None:
         ) from e
 
 
-users_app = typer.Typer(help="Workbench users: add, list, disable.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Workbench users: add, list, disable, set a password, end sessions, lift sign-in locks.",
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 
 
@@ -976,18 +1021,35 @@ def _read_password(*, from_stdin: bool) -> str:
 @users_app.command("list")
 @handle_errors
 def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
-    """List workbench users with role and state."""
-    from storage import users
+    """List workbench users with role, state, open sessions and sign-in lock."""
+    from models.tables import utc_now
+    from storage import throttle, users, web_sessions
 
-    with _session(_settings(db)) as session:
-        records = [u.model_dump(mode="json") for u in users.list_users(session)]
+    settings = _settings(db)
+    now = utc_now()
+    with _session(settings) as session:
+        listed = users.list_users(session)
+        counts = web_sessions.open_counts(session, now=now)
+        locked_names, _ = throttle.locked(session, limits=throttle.limits_of(settings), now=now)
+    records = []
+    for user in listed:
+        until = locked_names.get(user.name)
+        records.append(
+            user.model_dump(mode="json")
+            | {
+                "open_sessions": counts.get(user.id, 0),
+                "locked_until": until.isoformat(timespec="seconds") if until else None,
+            }
+        )
     if json_out:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    table = Table("name", "role", "state", "created")
+    table = Table("name", "role", "state", "created", "sessions", "locked until (UTC)")
     for r in records:
         state = "active" if r["active"] else "disabled"
-        table.add_row(escape(r["name"]), r["role"], state, r["created_at"][:10])
+        locked = (r["locked_until"] or "")[:16].replace("T", " ")
+        row = (escape(r["name"]), r["role"], state, r["created_at"][:10])
+        table.add_row(*row, str(r["open_sessions"]), locked)
     console.print(table)
 
 
@@ -996,12 +1058,166 @@ def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
 def users_disable(
     name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None
 ) -> None:
-    """Stop a user from signing in (kept for the audit log)."""
+    """Stop a user from signing in and end their open sessions (kept for the audit log)."""
     from storage import users
 
     with _session(_settings(db)) as session:
         users.deactivate(session, name=name)
-    console.print(f"disabled {escape(name)}")
+    console.print(f"disabled {escape(name)}; their open sessions are ended")
+
+
+@users_app.command("password")
+@handle_errors
+def users_password(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password (asked twice, or read from stdin); ends their open sessions."""
+    from storage import users
+
+    password = _read_password(from_stdin=password_stdin)
+    with _session(_settings(db)) as session:
+        users.set_password(session, name=name, password=password)
+        _audit_cli(session, action="set_password", target=f"user:{name}")
+    console.print(f"new password set for {escape(name)}; their open sessions are ended")
+
+
+@users_app.command("revoke")
+@handle_errors
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None
+) -> None:
+    """End every open workbench session of a user: each browser must sign in again."""
+    from models.tables import utc_now
+    from storage import users, web_sessions
+
+    with _session(_settings(db)) as session:
+        user = users.require_user(session, name=name)
+        assert user.id is not None  # a stored row
+        ended = web_sessions.revoke_user(session, user_id=user.id, now=utc_now())
+        details = {"sessions_ended": ended}
+        _audit_cli(session, action="revoke_sessions", target=f"user:{name}", details=details)
+    console.print(f"ended {ended} open session{'' if ended == 1 else 's'} of {escape(name)}")
+
+
+@users_app.command("unlock")
+@handle_errors
+def users_unlock(
+    name: Annotated[
+        str | None, typer.Argument(help="Login name whose sign-in lock to lift.")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Lift the lock of this client address.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Lift a sign-in lock (too many failed sign-ins) of a user name or of an address."""
+    from storage import throttle
+
+    if (name is None) == (address is None):
+        raise ConfigError("give a user name or --address ADDRESS (one of the two) to unlock.")
+    with _session(_settings(db)) as session:
+        if name is not None:
+            cleared, target = throttle.clear_name(session, name=name), f"user:{name}"
+        else:
+            assert address is not None
+            cleared = throttle.clear_address(session, address=address)
+            target = f"address:{address}"
+        details = {"failures_cleared": cleared}
+        _audit_cli(session, action="unlock", target=target, details=details)
+    console.print(f"unlocked {escape(target)} ({cleared} failed sign-ins forgotten)")
+
+
+audit_app = typer.Typer(
+    help="The audit log: list events, verify the hash chain.", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("list")
+@handle_errors
+def audit_list(
+    user: Annotated[str | None, typer.Option(help="Only this user's events.")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. login.")] = None,
+    target: Annotated[str | None, typer.Option(help="Only events about this target.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List audit events, newest first."""
+    from storage import audit
+
+    filters = audit.AuditFilters(user=user, action=action, target=target, limit=limit)
+    with _session(_settings(db)) as session:
+        events = [e.model_dump(mode="json") for e in audit.list_events(session, filters=filters)]
+    if json_out:
+        print(json.dumps(events, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "at (UTC)", "user", "action", "target", "ip")
+    for e in events:
+        row = (str(e["id"]), e["at"][:19], escape(e["user"]), e["action"], escape(e["target"]))
+        table.add_row(*row, e["ip"] or "")
+    console.print(table)
+
+
+@audit_app.command("verify")
+@handle_errors
+def audit_verify(
+    anchor: Annotated[
+        str | None,
+        typer.Option(help="A head hash noted earlier; exits 6 if that event is gone."),
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Check the audit log's hash chain: exit 0 when whole, 6 at the first break."""
+    from models.errors import AuditTamperedError
+    from storage import audit
+
+    with _session(_settings(db)) as session:
+        result = audit.verify(session, anchor=anchor)
+    if json_out:
+        print(result.model_dump_json(indent=2))
+    elif result.intact:
+        console.print(
+            f"audit log intact: {result.rows_checked} events, head seq {result.head_seq}, "
+            f"head hash {result.head_hash}"
+        )
+    if result.first_break is not None:
+        broken = result.first_break
+        raise AuditTamperedError(
+            f"the audit log has been tampered with ({broken.kind}): {broken.message} "
+            f"The chain is whole up to there ({result.rows_checked} events checked)."
+        )
+
+
+db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("grant-web-role")
+@handle_errors
+def db_grant_web_role(
+    role: Annotated[str, typer.Argument(help="PostgreSQL role the web workbench connects as.")],
+    db: DbOption = None,
+) -> None:
+    """PostgreSQL: let ROLE run the workbench but only add to the audit log (run as owner)."""
+    from storage.engine import get_engine
+    from storage.grants import grant_web_role
+    from storage.migrate import ensure_current
+
+    engine = get_engine(_settings(db).resolved_database_url)
+    ensure_current(engine)
+    created = grant_web_role(engine, role)
+    verb = "created and granted" if created else "granted"
+    console.print(
+        f"{verb} {escape(role)}: read and write the application tables, only SELECT and "
+        "INSERT on audit_event. Connect the workbench as this role (PANTAU_DATABASE_URL)"
+        + ("; set its password with ALTER ROLE … PASSWORD." if created else ".")
+    )
 
 
 @app.command()

@@ -52,6 +52,24 @@ class Settings(BaseSettings):
         default="", repr=False, description="Signs workbench sessions; 32+ random characters"
     )
     session_hours: float = Field(default=8, gt=0, description="Workbench sign-in lifetime")
+    login_user_failures: int = Field(
+        default=5, ge=0, description="Failed sign-ins with one user name within the login window "
+        "after which that name is locked; 0: no limit"
+    )
+    login_address_failures: int = Field(
+        default=20, ge=0, description="Failed sign-ins from one address within the login "
+        "window after which that address is locked; 0: no limit (e.g. behind a proxy)"
+    )
+    login_window_minutes: float = Field(
+        default=15, gt=0, description="The sliding window in which failed sign-ins are counted"
+    )
+    password_slots: int = Field(
+        default=2, ge=1, description="Password hashes or checks (argon2, 64 MiB each) at once"
+    )
+    password_wait_seconds: float = Field(
+        default=5, gt=0, description="How long a sign-in waits for a free password slot before "
+        "it is answered 'busy, try again' (503)"
+    )
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over https only (set behind TLS)"
     )

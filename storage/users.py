@@ -1,17 +1,26 @@
-"""Workbench users: add, authenticate (argon2), change role, deactivate, list.
+"""Workbench users: add, authenticate (argon2), change role or password, deactivate, list.
 
 Password hashes never leave this module except inside `AppUser` rows; callers show
 `UserPublic`. Authentication takes the same time whether or not the name exists.
+Every argon2 hash or check passes the process's `PasswordGate`, so parallel sign-ins
+cannot multiply argon2's memory. Deactivating a user or changing their role or
+password ends their open workbench sessions.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
-from models.errors import ConfigError
-from models.tables import AppUser, Role, UserPublic
+from models.errors import BusyError, ConfigError
+from models.tables import AppUser, Role, UserPublic, utc_now
+from storage import web_sessions
 from storage.transactions import committing
 
 MIN_PASSWORD_LENGTH = 10
@@ -20,11 +29,62 @@ NAME_MAX_LENGTH = 64
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so a miss costs as much as a wrong password.
 _DUMMY_HASH = _hasher.hash("pantau-no-such-user")
+DEFAULT_SLOTS = 2
+DEFAULT_WAIT_SECONDS = 5.0
+
+
+class PasswordGate:
+    """At most `slots` argon2 hashes or checks at once; a caller that finds no free slot
+    within `wait_seconds` gets a `BusyError` instead of queuing for ever."""
+
+    def __init__(
+        self, slots: int = DEFAULT_SLOTS, wait_seconds: float = DEFAULT_WAIT_SECONDS
+    ) -> None:
+        if slots < 1:
+            raise ConfigError(f"password slots must be 1 or more, not {slots}.")
+        self.slots = slots
+        self.wait_seconds = wait_seconds
+        self.semaphore = threading.BoundedSemaphore(slots)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot for the block, or raise `BusyError` after `wait_seconds`."""
+        if not self.semaphore.acquire(timeout=self.wait_seconds):
+            raise BusyError(
+                "The server is busy checking other passwords; try again in a few seconds."
+            )
+        try:
+            yield
+        finally:
+            self.semaphore.release()
+
+
+_gates = {"process": PasswordGate()}
+
+
+def password_gate() -> PasswordGate:
+    """The gate every password hash and check of this process passes."""
+    return _gates["process"]
+
+
+def configure_password_gate(*, slots: int, wait_seconds: float) -> PasswordGate:
+    """Size the process's gate (the workbench does this from its settings at start).
+
+    The semaphore is kept when the number of slots does not change, so callers
+    holding a slot are still counted.
+    """
+    gate = password_gate()
+    if gate.slots == slots:
+        gate.wait_seconds = wait_seconds
+    else:
+        gate = _gates["process"] = PasswordGate(slots, wait_seconds)
+    return gate
 
 
 def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    """An argon2id hash of `password` with the current parameters."""
-    return (hasher or _hasher).hash(password)
+    """An argon2id hash of `password` with the current parameters (through the gate)."""
+    with password_gate().slot():
+        return (hasher or _hasher).hash(password)
 
 
 def check_password(password: str) -> None:
@@ -78,14 +138,16 @@ def authenticate(
     user = find_user(session, name=name)
     stored = user.password_hash if user is not None else _DUMMY_HASH
     try:
-        hasher.verify(stored, password)
+        with password_gate().slot():
+            hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
     if hasher.check_needs_rehash(stored):
+        rehashed = hash_password(password, hasher)
         with committing(session):
-            user.password_hash = hasher.hash(password)
+            user.password_hash = rehashed
     return UserPublic.model_validate(user, from_attributes=True)
 
 
@@ -103,21 +165,47 @@ def require_user(session: Session, *, name: str) -> AppUser:
     return user
 
 
-def set_role(session: Session, *, name: str, role: str) -> UserPublic:
-    """Give the user called `name` another role."""
+def set_role(
+    session: Session, *, name: str, role: str, now: datetime | None = None
+) -> UserPublic:
+    """Give the user called `name` another role; a change ends their sessions open `now`."""
     user = require_user(session, name=name)
     parsed = parse_role(role)
     with committing(session):
-        user.role = parsed
+        if user.role != parsed:
+            user.role = parsed
+            end_sessions(session, user, now)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
-def deactivate(session: Session, *, name: str) -> UserPublic:
-    """Stop the user called `name` from signing in (the row stays for the audit trail)."""
+def set_password(
+    session: Session, *, name: str, password: str, now: datetime | None = None
+) -> UserPublic:
+    """Give the user called `name` a new password and end their sessions open `now`."""
+    user = require_user(session, name=name)
+    check_password(password)
+    hashed = hash_password(password)
+    with committing(session):
+        user.password_hash = hashed
+        end_sessions(session, user, now)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+def deactivate(session: Session, *, name: str, now: datetime | None = None) -> UserPublic:
+    """Stop the user called `name` from signing in and end their sessions open `now`
+    (the row stays for the audit trail)."""
     user = require_user(session, name=name)
     with committing(session):
         user.active = False
+        end_sessions(session, user, now)
     return UserPublic.model_validate(user, from_attributes=True)
+
+
+def end_sessions(session: Session, user: AppUser, now: datetime | None = None) -> int:
+    """End the user's open sessions inside the caller's transaction; how many."""
+    if user.id is None:
+        return 0
+    return web_sessions.mark_revoked(session, user_id=user.id, now=now or utc_now())
 
 
 def list_users(session: Session) -> list[UserPublic]:

@@ -239,13 +239,15 @@ def test_web_disabled_user_loses_the_session(web_client, workbench):
     assert web_client.get("/search").status_code == 303
 
 
-def test_web_session_expires_after_the_configured_hours(signed_in, monkeypatch):
-    import time
+def test_web_session_expires_after_the_configured_hours(signed_in):
+    from datetime import timedelta
+
+    from models.tables import utc_now
 
     client = signed_in("dewi")
     assert client.get("/search").status_code == 200
-    later = time.time() + 8 * 3600 + 60
-    monkeypatch.setattr("web.deps.time.time", lambda: later)
+    later = utc_now() + timedelta(hours=8, minutes=1)
+    client.app.state.clock = lambda: later
     assert client.get("/search").status_code == 303
 
 

@@ -406,6 +406,8 @@ def test_web_subjects_workflow_on_postgresql(pg_workbench):
         ("export", "subjects-csv"),
         ("export", "ftm"),
         ("review", f"review:{item.id}"),
+        ("list", "review"),
+        ("list", "subjects"),
         ("view", f"subject:{ids[HOSTILE_NAME]}"),
         ("view", f"subject:{ids[FULL_NAME]}"),
         ("login", ""),

@@ -23,6 +23,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
+from models.tables import utc_now
+from storage import users
 from storage.engine import get_engine
 from storage.migrate import upgrade
 from web import deps
@@ -45,10 +47,14 @@ SESSION_COOKIE = "pantau_session"
 
 
 def create_app(settings: deps.WebSettings) -> FastAPI:
-    """Build the workbench for `settings`; refuses a weak secret, migrates the database."""
+    """Build the workbench for `settings`; refuses a weak secret, migrates the database,
+    and sizes the process's password gate."""
     check_secret(settings.secret_key)
     engine = get_engine(settings.resolved_database_url)
     upgrade(engine)
+    users.configure_password_gate(
+        slots=settings.password_slots, wait_seconds=settings.password_wait_seconds
+    )
     app = FastAPI(
         title="Pantau workbench",
         docs_url=None,
@@ -58,6 +64,7 @@ def create_app(settings: deps.WebSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.clock = utc_now  # the time sessions and sign-in locks are measured by
     app.state.templates = deps.make_templates()
     app.state.nav = [item for area in AREAS for item in getattr(area, "NAV", ())]
     for area in AREAS:
@@ -69,7 +76,11 @@ def create_app(settings: deps.WebSettings) -> FastAPI:
 
 
 def add_middleware(app: FastAPI, settings: deps.WebSettings) -> None:
-    """Signed session cookie (HttpOnly, SameSite=Lax, Secure behind TLS) and headers."""
+    """Signed session cookie (HttpOnly, SameSite=Lax, Secure behind TLS) and headers.
+
+    The cookie holds only the session token and the CSRF token; whether the session is
+    still open is decided by its `web_session` row on every request.
+    """
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -99,7 +110,13 @@ def add_error_pages(app: FastAPI) -> None:
 
 def render_error(request: Request, status_code: int, message: str) -> Response:
     """The error page for `status_code` with a message a person can act on."""
-    titles = {403: "Not allowed", 404: "Not found", 400: "Bad request"}
+    titles = {
+        403: "Not allowed",
+        404: "Not found",
+        400: "Bad request",
+        429: "Too many attempts",
+        503: "Busy",
+    }
     if status_code == 404 and message == "Not Found":
         message = "There is no page at this address."
     return deps.render(

@@ -3,9 +3,9 @@ role checks, page rendering, and audit records."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -18,12 +18,11 @@ from starlette.responses import Response
 
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
 from models.tables import Document, Role, UserPublic
-from storage import audit, repository, users
+from storage import audit, repository, throttle, web_sessions
 from storage.engine import session_for
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-SESSION_USER = "user"
-SESSION_LOGIN_AT = "login_at"
+SESSION_ID = "sid"  # the cookie's key for the session token (the database keeps its hash)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist
 
 
@@ -36,6 +35,11 @@ class WebSettings(Protocol):
     secret_key: str
     session_hours: float
     secure_cookies: bool
+    login_user_failures: int
+    login_address_failures: int
+    login_window_minutes: float
+    password_slots: int
+    password_wait_seconds: float
 
     @property
     def resolved_database_url(self) -> str: ...
@@ -89,22 +93,32 @@ def db_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(db_session)]
 
 
+def now(request: Request) -> datetime:
+    """The current time (UTC) as the workbench sees it: `app.state.clock`, which tests set."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+def session_token(request: Request) -> str | None:
+    """The session token in this browser's signed cookie, or None."""
+    token = request.session.get(SESSION_ID)
+    return token if isinstance(token, str) and token else None
+
+
 def signed_in_user(request: Request, session: Session) -> UserPublic | None:
-    """The active user of this browser session, or None (expired, unknown, disabled)."""
-    name = request.session.get(SESSION_USER)
-    login_at = request.session.get(SESSION_LOGIN_AT, 0)
-    max_age = request.app.state.settings.session_hours * 3600
-    if not name or time.time() - float(login_at) > max_age:
+    """The active user of this browser's session, or None (no session, or it expired,
+    was revoked or belongs to a disabled user)."""
+    token = session_token(request)
+    if token is None:
         return None
-    user = users.get_user(session, name=name)
-    return user if user is not None and user.active else None
+    return web_sessions.session_user(session, token=token, now=now(request))
 
 
 def current_user(request: Request, session: DbSession) -> UserPublic:
     """The signed-in user; anyone else is sent to the login page."""
     user = signed_in_user(request, session)
     if user is None:
-        request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_ID, None)
         raise LoginRequired(request.url.path)
     request.state.user = user
     return user
@@ -128,6 +142,16 @@ def require_role(role: Role) -> Any:
 Admin = Annotated[UserPublic, Depends(require_role(Role.ADMIN))]
 Analyst = Annotated[UserPublic, Depends(require_role(Role.ANALYST))]
 Investigator = Annotated[UserPublic, Depends(require_role(Role.INVESTIGATOR))]
+
+
+def session_lifetime(request: Request) -> timedelta:
+    """How long a new sign-in lasts (PANTAU_SESSION_HOURS)."""
+    return timedelta(hours=request.app.state.settings.session_hours)
+
+
+def login_limits(request: Request) -> throttle.Limits:
+    """The sign-in throttling limits from the settings."""
+    return throttle.limits_of(request.app.state.settings)
 
 
 def find_document(session: Session, document_id: int) -> Document:

@@ -1,4 +1,5 @@
-"""Administration: users (add, change role, disable) and the audit log."""
+"""Administration: users (add, change role, disable, end sessions, lift sign-in locks)
+and the audit log."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from starlette.responses import Response
 
 from models.errors import ConfigError
 from models.tables import Role
-from storage import audit, users
+from storage import audit, throttle, users, web_sessions
 from web import deps
 
 router = APIRouter(prefix="/admin")
@@ -35,8 +36,32 @@ def users_page(
 def show_users(
     request: Request, session: Session, *, error: str | None = None, status_code: int = 200
 ) -> Response:
-    context = {"users": users.list_users(session), "roles": list(Role), "error": error}
+    """The users page: each user's open sessions and sign-in lock, and the other locks."""
+    at = deps.now(request)
+    listed = users.list_users(session)
+    locked_names, locked_addresses = throttle.locked(
+        session, limits=deps.login_limits(request), now=at
+    )
+    known = {u.name for u in listed}
+    other_locks = [("name", key, until) for key, until in locked_names.items() if key not in known]
+    other_locks += [("address", key, until) for key, until in locked_addresses.items()]
+    context = {
+        "users": listed,
+        "roles": list(Role),
+        "error": error,
+        "open_sessions": web_sessions.open_counts(session, now=at),
+        "locked_names": locked_names,
+        "other_locks": sorted(other_locks),
+    }
     return deps.render(request, "users.html", context, status_code=status_code)
+
+
+def open_sessions(request: Request, session: Session, name: str) -> int:
+    """How many open sessions the user called `name` has (0 for an unknown name)."""
+    found = users.get_user(session, name=name)
+    if found is None:
+        return 0
+    return web_sessions.open_counts(session, now=deps.now(request)).get(found.id, 0)
 
 
 @router.post("/users")
@@ -72,9 +97,11 @@ def change_role(
     user: deps.Admin,
     session: deps.DbSession,
 ) -> Response:
-    """Give a user another role."""
+    """Give a user another role; a change ends their open sessions."""
+    before = users.get_user(session, name=name)
+    ended = open_sessions(request, session, name) if before and before.role != role else 0
     try:
-        users.set_role(session, name=name, role=role)
+        users.set_role(session, name=name, role=role, now=deps.now(request))
     except ConfigError as e:
         raise HTTPException(400, e.message) from e
     deps.record(
@@ -83,7 +110,7 @@ def change_role(
         user=user.name,
         action="set_role",
         target=f"user:{name}",
-        details={"role": role},
+        details={"role": role, "sessions_ended": ended},
     )
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -95,12 +122,69 @@ def disable(
     user: deps.Admin,
     session: deps.DbSession,
 ) -> Response:
-    """Stop a user from signing in; their open sessions end at their next request."""
+    """Stop a user from signing in; their open sessions end at once."""
+    ended = open_sessions(request, session, name)
     try:
-        users.deactivate(session, name=name)
+        users.deactivate(session, name=name, now=deps.now(request))
     except ConfigError as e:
         raise HTTPException(404, e.message) from e
-    deps.record(request, session, user=user.name, action="disable_user", target=f"user:{name}")
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="disable_user",
+        target=f"user:{name}",
+        details={"sessions_ended": ended},
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{name}/sessions/revoke")
+def revoke_sessions(
+    request: Request,
+    name: str,
+    user: deps.Admin,
+    session: deps.DbSession,
+) -> Response:
+    """End every open session of a user: each browser must sign in again."""
+    found = users.get_user(session, name=name)
+    if found is None:
+        raise HTTPException(404, f"There is no user named {name!r}.")
+    ended = web_sessions.revoke_user(session, user_id=found.id, now=deps.now(request))
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="revoke_sessions",
+        target=f"user:{name}",
+        details={"sessions_ended": ended},
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/unlock")
+def unlock(
+    request: Request,
+    user: deps.Admin,
+    session: deps.DbSession,
+    name: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+) -> Response:
+    """Lift the sign-in lock of a user name or of an address (forget its failures)."""
+    if bool(name) == bool(address):
+        raise HTTPException(400, "Give either a user name or an address to unlock.")
+    if name:
+        cleared, target = throttle.clear_name(session, name=name), f"user:{name}"
+    else:
+        cleared, target = throttle.clear_address(session, address=address), f"address:{address}"
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="unlock",
+        target=target,
+        details={"failures_cleared": cleared},
+    )
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -1,16 +1,24 @@
-"""Signing in and out; every attempt is written to the audit log."""
+"""Signing in and out; every attempt is written to the audit log.
+
+A sign-in opens a `web_session` row and puts only its random token in the signed
+cookie; signing out revokes the row. A name or address with too many recent failures
+is refused (429) before its password is checked.
+"""
 
 from __future__ import annotations
 
-import time
+import math
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
-from models.tables import Role
-from storage import users
+from models.errors import BusyError
+from models.tables import Role, UserPublic
+from storage import throttle, users, web_sessions
 from web import deps
 
 router = APIRouter()
@@ -38,8 +46,25 @@ def login(
     session: deps.DbSession,
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Check the name and password; on success start a fresh session."""
-    user = users.authenticate(session, name=name, password=password)
+    """Check the name and password unless the name or address is locked; on success
+    start a fresh server-side session."""
+    at = deps.now(request)
+    address = deps.client_ip(request)
+    limits = deps.login_limits(request)
+    attempt = throttle.begin_attempt(session, name=name, address=address, limits=limits, now=at)
+    if attempt.lock is not None:
+        lock = attempt.lock
+        until = lock.until.isoformat(timespec="seconds")
+        details = {"locked": lock.scope, "until": until}
+        deps.record(request, session, user=name[:64], action="login_locked", details=details)
+        return login_form(request, next, locked_message(lock, at), 429, retry_after(lock, at))
+    try:
+        user = users.authenticate(session, name=name, password=password)
+    except BusyError as e:
+        if attempt.failure_id is not None:
+            throttle.forget(session, failure_id=attempt.failure_id)  # not a failed guess
+        wait = math.ceil(request.app.state.settings.password_wait_seconds)
+        return login_form(request, next, e.message, 503, wait)
     deps.record(
         request,
         session,
@@ -47,21 +72,72 @@ def login(
         action="login" if user else "login_failed",
         details={},
     )
-    if user is None:
-        context = {"next": safe_next(next), "error": "Wrong name or password, or disabled user."}
-        return deps.render(request, "login.html", context, status_code=401)
-    request.session.clear()  # a new session id for the new identity (no fixation)
-    request.session[deps.SESSION_USER] = user.name
-    request.session[deps.SESSION_LOGIN_AT] = time.time()
+    if user is None:  # the attempt stays counted as a failure
+        return login_form(request, next, "Wrong name or password, or disabled user.", 401)
+    throttle.clear_name(session, name=user.name)  # this attempt's row and earlier ones
+    start_session(request, session, user, at)
     return RedirectResponse(safe_next(next) or HOME_BY_ROLE[user.role], status_code=303)
+
+
+def start_session(request: Request, session: Session, user: UserPublic, at: datetime) -> None:
+    """Open a session row for `user` and put its token in a fresh cookie (no fixation).
+
+    A session this browser had before is revoked; long-ended sessions and old
+    failures are purged.
+    """
+    previous = deps.session_token(request)
+    if previous is not None:
+        web_sessions.revoke(session, token=previous, now=at)
+    web_sessions.purge(session, now=at)
+    throttle.purge(session, now=at, window=deps.login_limits(request).window)
+    token = web_sessions.open_session(
+        session,
+        user_id=user.id,
+        lifetime=deps.session_lifetime(request),
+        now=at,
+        ip=deps.client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    request.session.clear()
+    request.session[deps.SESSION_ID] = token
+
+
+def login_form(
+    request: Request, next: str, error: str, status_code: int, retry_seconds: int | None = None
+) -> Response:
+    """The sign-in form again with `error`; `Retry-After` when the client should wait."""
+    context = {"next": safe_next(next), "error": error}
+    response = deps.render(request, "login.html", context, status_code=status_code)
+    if retry_seconds is not None:
+        response.headers["Retry-After"] = str(retry_seconds)
+    return response
+
+
+def retry_after(lock: throttle.Lock, at: datetime) -> int:
+    """Whole seconds until `lock` ends (at least 1)."""
+    return max(1, math.ceil((lock.until - at).total_seconds()))
+
+
+def locked_message(lock: throttle.Lock, at: datetime) -> str:
+    """Why the sign-in was refused, when to try again, and who can lift the lock."""
+    what = "with this name" if lock.scope == "name" else "from this address"
+    minutes = math.ceil(retry_after(lock, at) / 60)
+    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return (
+        f"Too many failed sign-ins {what}. Try again after {lock.until:%H:%M} UTC "
+        f"(in {wait}), or ask an administrator to lift the lock."
+    )
 
 
 @router.post("/logout")
 def logout(request: Request, session: deps.DbSession) -> Response:
-    """End the session."""
-    name = request.session.get(deps.SESSION_USER)
-    if name:
-        deps.record(request, session, user=name, action="logout")
+    """End the session: its row is revoked, so a copy of the cookie no longer works."""
+    token = deps.session_token(request)
+    if token is not None:
+        user = deps.signed_in_user(request, session)
+        ended = web_sessions.revoke(session, token=token, now=deps.now(request))
+        if ended and user is not None:
+            deps.record(request, session, user=user.name, action="logout")
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

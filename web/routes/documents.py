@@ -81,8 +81,16 @@ def document_list(
     session: deps.DbSession,
     status: DocumentStatus | None = None,
 ) -> Response:
-    """Every stored document with its status and page count."""
+    """Every stored document with its status and page count; audited as a list."""
     documents = repository.list_documents(session, status=status)
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="list",
+        target="documents",
+        details={"status": status.value if status else None, "shown": len(documents)},
+    )
     return deps.render(request, "documents.html", {"documents": documents, "status": status})
 
 
@@ -132,7 +140,8 @@ def page_image(
     user: deps.Investigator,
     session: deps.DbSession,
 ) -> Response:
-    """The page as Pantau read it (upright, deskewed, at the size its boxes refer to)."""
+    """The page as Pantau read it (upright, deskewed, at the size its boxes refer to);
+    audited as a view of the document's page image."""
     document = deps.find_document(session, document_id)
     page = next(
         (p for p in repository.get_pages(session, document_id=document_id) if p.number == number),
@@ -149,6 +158,14 @@ def page_image(
         ) from e
     except PantauError as e:
         raise HTTPException(404, e.message) from e
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="view",
+        target=f"document:{document_id}",
+        details={"page": number, "image": True},
+    )
     return FileResponse(path, media_type="image/png")
 
 

@@ -39,9 +39,18 @@ def review_page(
     session: deps.DbSession,
     item: int | None = None,
 ) -> Response:
-    """The chosen (or best-scored) open item side by side, and the rest of the queue."""
+    """The chosen (or best-scored) open item side by side, and the rest of the queue;
+    audited as a list."""
     queue = identity.list_review_items(session, status="open", limit=QUEUE_LENGTH)
     shown = next((r for r in queue if r.id == item), queue[0] if queue else None)
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="list",
+        target="review",
+        details={"item": shown.id if shown else None, "queued": len(queue)},
+    )
     context = {
         "item": shown,
         "queue": queue,

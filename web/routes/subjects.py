@@ -36,7 +36,7 @@ def subject_list(
     nationality: str = "",
     page: int = 1,
 ) -> Response:
-    """Subjects, those in most documents first, by nationality and in pages."""
+    """Subjects, those in most documents first, by nationality and in pages; audited."""
     code = nationality.strip().upper()
     if code and (len(code) != NATIONALITY_LENGTH or not code.isalpha()):
         raise HTTPException(400, "A nationality is a two-letter country code such as AU or CN.")
@@ -45,6 +45,14 @@ def subject_list(
         session, nationality=code or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     total = dossier.count_subjects(session, nationality=code or None)
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="list",
+        target="subjects",
+        details={"nationality": code or None, "page": page, "shown": len(subjects)},
+    )
     context = {
         "subjects": subjects,
         "nationality": code,

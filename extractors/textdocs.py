@@ -16,6 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from docx import Document as open_docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import XMLSyntaxError
 
 from extractors.intake import read_text_file
 from models.errors import CorruptFileError, TooLargeError
@@ -111,7 +112,8 @@ def read_docx(path: Path) -> list[str]:
     _check_docx_size(path)
     try:
         document = open_docx(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as e:
+        # XMLSyntaxError: also XML that expands without bound (entity amplification)
         raise CorruptFileError(
             f"{path.name}: the DOCX file is damaged ({e}). Open and re-save it in a word "
             "processor, or ask for the file again."

@@ -436,6 +436,14 @@ def _count_without_document(
             documents_seen=seen,
             failed=int(outcome.status == DocumentStatus.FAILED.value),
         )
+        if outcome.claim in ("refused", "unreadable"):
+            repository.add_refused(
+                session,
+                run_id=run_id,
+                path=outcome.path,
+                error_code=outcome.error_code or "unreadable",
+                error=outcome.error or "",
+            )
     emit("document", outcome)
 
 

@@ -85,6 +85,12 @@ class RunBase(SQLModel):
     pages_ocr: int = 0
     pages_text_layer: int = 0
     failures_by_reason: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    refused: list[dict[str, str]] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        sa_column_kwargs={"server_default": "[]"},
+        description="Inputs not read: {path, error_code, error}, at most MAX_REFUSED",
+    )
     facts: int = Field(default=0, description="Facts extracted by this run")
     seconds: float = 0.0
 

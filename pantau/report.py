@@ -98,6 +98,11 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
         for d in documents
         if d.status in ("failed", "partial", "pending")
     ]
+    record["problems"] += [
+        {"id": None, "path": r["path"], "status": "refused", "error_code": r["error_code"],
+         "error": r["error"]}
+        for r in run.refused or []
+    ]  # fmt: skip
     record["facts_by_kind"] = repository.count_facts(session, run_id=run_id)
     record["notes"] = [
         {"id": d.id, "path": d.path, "note": note} for d in documents for note in d.warnings or []
@@ -140,7 +145,9 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     for note in report["notes"]:
         console.print(f"[cyan]note[/] #{note['id']} {escape(note['note'])}")
     for problem in report["problems"]:
+        colour = "red" if problem["status"] in ("failed", "refused") else "yellow"
         console.print(
-            f"[{'red' if problem['status'] == 'failed' else 'yellow'}]{problem['status']}[/] "
-            f"#{problem['id']} {escape(problem['path'])}\n    {escape(problem['error'] or '')}"
+            f"[{colour}]{problem['status']}[/] "
+            f"{'' if problem['id'] is None else '#' + str(problem['id']) + ' '}"
+            f"{escape(problem['path'])}\n    {escape(problem['error'] or '')}"
         )

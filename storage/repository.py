@@ -108,6 +108,23 @@ def add_to_run(session: Session, *, run_id: int, failures: Counter[str], **count
         add_failures(session, run_id=run_id, failures=failures)
 
 
+MAX_REFUSED = 1000  # refused inputs listed on one run; the counts go on beyond
+
+
+def add_refused(session: Session, *, run_id: int, path: str, error_code: str, error: str) -> None:
+    """List an input the run did not read on the run (after `add_to_run`, which locks it)."""
+    current = list(session.exec(select(Run.refused).where(Run.id == run_id)).one() or [])
+    if len(current) >= MAX_REFUSED:
+        return
+    current.append({"path": path, "error_code": error_code, "error": error})
+    session.exec(
+        sa.update(Run)
+        .where(col(Run.id) == run_id)
+        .values(refused=current)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def add_failures(session: Session, *, run_id: int, failures: Counter[str]) -> None:
     """Merge failure counts into the run's JSON tally.
 

@@ -302,6 +302,11 @@ def test_cli_run_refuses_a_link_out_of_the_inbox(tmp_path: Path, prefect_home: P
     report = json.loads(out)
     assert code == 3, out
     assert report["processed"] == 1 and report["failures_by_reason"] == {"outside_inputs": 1}
+    # The link is listed on the run with its reason, though it never became a document.
+    [problem] = report["problems"]
+    assert problem["status"] == "refused" and problem["error_code"] == "outside_inputs"
+    assert problem["path"] == str(inbox / "x.txt")
+    assert "outside the folders given" in problem["error"]
     code, out = _invoke("search", "kuncirahasiasekali", "--db", db, "--json")
     assert code == 0 and json.loads(out) == []
     code, out = _invoke("docs", "--db", db, "--json")

@@ -13,7 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from docx import Document as open_docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml.etree import XMLSyntaxError
@@ -22,7 +22,10 @@ from extractors.intake import read_text_file
 from models.errors import CorruptFileError, TooLargeError
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form")
-_BLOCK_TAGS = "p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article, blockquote"
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section"}
+    | {"article", "blockquote"}
+)
 _WS = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 CELL_JOINER = " | "
@@ -86,10 +89,28 @@ def read_html(path: Path) -> list[str]:
         rows = _html_rows(table)
         if rows is not None:
             table.replace_with("\n" + "\n".join(rows) + "\n")
-    for tag in soup.select(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    return [tidy(soup.get_text())]
+    return [tidy(_visible_text(soup))]
+
+
+def _visible_text(root: Tag) -> str:
+    """The text of `root` in document order, each block element on lines of its own.
+
+    Walked with a stack, not by inserting line ends into the tree: an insert walks to the
+    last descendant, which is quadratic in a deeply nested page.
+    """
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if isinstance(node, Tag):
+            if node.name in _BLOCK_TAGS:
+                parts.append("\n")
+            if not leaving:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) in (NavigableString, CData):  # not comments or doctypes
+            parts.append(str(node))
+    return "".join(parts)
 
 
 def _html_rows(table) -> list[str] | None:

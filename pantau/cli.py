@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import sys
@@ -24,7 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from models.errors import ConfigError, PantauError
+from models.errors import ConfigError, PantauError, StorageError
 from pantau.settings import Settings, prepare_prefect
 
 EXIT_OK = 0
@@ -60,8 +61,48 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt as e:
             errors.print("interrupted: finished documents are saved; run again to resume.")
             raise typer.Exit(130) from e
+        except Exception as e:
+            message = _environment_fault(e)
+            if message is None:
+                raise
+            errors.print(f"[bold red]error:[/] {escape(message)}")
+            raise typer.Exit(StorageError.exit_code) from e
 
     return wrapper
+
+
+class _FaultTracebacks(logging.Filter):
+    """Prefect logs a failed task or flow with its traceback; for Pantau's own errors and
+    faults of the database's surroundings the one-line log and the fix-it message say all
+    there is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, PantauError) or _environment_fault(error) is not None:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _quiet_fault_tracebacks() -> None:
+    """Add the filter to Prefect's log handlers (set up now; later set-ups keep them)."""
+    from prefect.logging.configuration import setup_logging
+
+    setup_logging()
+    names = [n for n in logging.root.manager.loggerDict if n.startswith("prefect")]
+    for logger in [logging.getLogger(), *map(logging.getLogger, names)]:
+        for handler in logger.handlers:
+            if not any(isinstance(f, _FaultTracebacks) for f in handler.filters):
+                handler.addFilter(_FaultTracebacks())
+
+
+def _environment_fault(error: BaseException | None) -> str | None:
+    """A fix-it message when `error` comes from the database's surroundings (a read-only or
+    full disk, a server gone, a refused login), else None."""
+    if "sqlalchemy" not in sys.modules:  # nothing touched a database
+        return None
+    from storage.engine import describe_database_fault
+
+    return describe_database_fault(error)
 
 
 def _settings(db: str | None) -> Settings:
@@ -135,6 +176,7 @@ def run(
         server = _start_prefect_api(stack, settings)
         from flows.batch import BatchOptions, run_batch
 
+        _quiet_fault_tracebacks()
         options = BatchOptions.from_settings(settings, retry_failed=retry_failed)
         api_url = server() if server else None
         if json_out:
@@ -1247,5 +1289,9 @@ def main() -> None:
     except Exception as e:  # last resort: never dump a traceback on an analyst
         if os.environ.get("PANTAU_DEBUG"):
             raise
+        message = _environment_fault(e)
+        if message is not None:
+            errors.print(f"[bold red]error:[/] {escape(message)}")
+            sys.exit(StorageError.exit_code)
         errors.print(f"[bold red]internal error:[/] {escape(type(e).__name__)}: {escape(str(e))}")
         sys.exit(EXIT_INTERNAL)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.errors import StorageError
 
 
 def _default_home() -> Path:
@@ -29,36 +32,48 @@ class Settings(BaseSettings):
     max_pages: int = Field(default=2000, ge=1)
     max_megapixels: int = Field(default=150, ge=1)
     read_seconds: float = Field(
-        default=3600, gt=0, description="Reading one document (text layers and OCR); pages "
-        "not reached by then are marked read_timeout"
+        default=3600,
+        gt=0,
+        description="Reading one document (text layers and OCR); pages "
+        "not reached by then are marked read_timeout",
     )
     ocr_page_seconds: float = Field(
         default=300, gt=0, description="OCR of one page (every tesseract run on it together)"
     )
     nlp_seconds: float = Field(
-        default=300, gt=0, description="Fact extraction of one document; facts found by then "
-        "are kept and the document is partial"
+        default=300,
+        gt=0,
+        description="Fact extraction of one document; facts found by then "
+        "are kept and the document is partial",
     )
     resolve_seconds: float = Field(
-        default=600, gt=0, description="Identity resolution after a batch; the mentions left "
-        "are resolved by the next run or `pantau resolve`"
+        default=600,
+        gt=0,
+        description="Identity resolution after a batch; the mentions left "
+        "are resolved by the next run or `pantau resolve`",
     )
     prefect_idle_seconds: float = Field(
-        default=600, ge=0, description="How long the local Prefect API server that `pantau "
+        default=600,
+        ge=0,
+        description="How long the local Prefect API server that `pantau "
         "run` starts stays up after the last command used it, for the next command to reuse; "
-        "0 starts a private one for each command"
+        "0 starts a private one for each command",
     )
     secret_key: str = Field(
         default="", repr=False, description="Signs workbench sessions; 32+ random characters"
     )
     session_hours: float = Field(default=8, gt=0, description="Workbench sign-in lifetime")
     login_user_failures: int = Field(
-        default=5, ge=0, description="Failed sign-ins with one user name within the login window "
-        "after which that name is locked; 0: no limit"
+        default=5,
+        ge=0,
+        description="Failed sign-ins with one user name within the login window "
+        "after which that name is locked; 0: no limit",
     )
     login_address_failures: int = Field(
-        default=20, ge=0, description="Failed sign-ins from one address within the login "
-        "window after which that address is locked; 0: no limit (e.g. behind a proxy)"
+        default=20,
+        ge=0,
+        description="Failed sign-ins from one address within the login "
+        "window after which that address is locked; 0: no limit (e.g. behind a proxy)",
     )
     login_window_minutes: float = Field(
         default=15, gt=0, description="The sliding window in which failed sign-ins are counted"
@@ -67,8 +82,10 @@ class Settings(BaseSettings):
         default=2, ge=1, description="Password hashes or checks (argon2, 64 MiB each) at once"
     )
     password_wait_seconds: float = Field(
-        default=5, gt=0, description="How long a sign-in waits for a free password slot before "
-        "it is answered 'busy, try again' (503)"
+        default=5,
+        gt=0,
+        description="How long a sign-in waits for a free password slot before "
+        "it is answered 'busy, try again' (503)",
     )
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over https only (set behind TLS)"
@@ -100,4 +117,19 @@ def prepare_prefect(settings: Settings) -> None:
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
     # Prefect does not create missing parents of its home, and then cannot start.
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    for folder in (settings.home, Path(os.environ["PREFECT_HOME"]).expanduser()):
+        ensure_writable(folder)
+
+
+def ensure_writable(folder: Path) -> None:
+    """Create `folder` if missing and check that a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".pantau-write-test-"):
+            pass
+    except OSError as e:
+        raise StorageError(
+            f"Cannot write to {folder} ({e.strerror or e}), where Pantau keeps its state "
+            "(PANTAU_HOME). Give the user running Pantau write access to it, or set "
+            "PANTAU_HOME to a folder it can write."
+        ) from e

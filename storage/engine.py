@@ -145,3 +145,88 @@ def session_for(engine: Engine) -> Iterator[Session]:
     """
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+# PostgreSQL SQLSTATE codes of faults in the environment, not in Pantau: what to do about each.
+_PG_FAULTS = {
+    "53100": "the PostgreSQL server's disk is full: free space on it, then run again",
+    "53200": "the PostgreSQL server is out of memory: try again when it is less busy",
+    "53300": "the PostgreSQL server has no free connection slots: close idle clients or raise "
+    "max_connections, then run again",
+    "42501": "the database role lacks a right Pantau needs: run `pantau db upgrade` as the "
+    "owner of the database, or grant the role rights on Pantau's tables",
+    "25006": "the PostgreSQL server is read-only (a standby?): point PANTAU_DATABASE_URL at "
+    "the primary",
+    "57P01": "the PostgreSQL server was shut down while Pantau used it: start it and run "
+    "again; finished documents are kept and the rest resume",
+    "57P02": "the PostgreSQL server was shut down while Pantau used it: start it and run "
+    "again; finished documents are kept and the rest resume",
+    "57P03": "the PostgreSQL server is starting up or shutting down: run again in a moment",
+    "28000": "the PostgreSQL server refused the login: check the user in PANTAU_DATABASE_URL",
+    "28P01": "the PostgreSQL server refused the password: check PANTAU_DATABASE_URL",
+}
+
+# SQLite's messages for faults of the file or the disk, and what to do about each.
+_SQLITE_FAULTS = (
+    (
+        "readonly database",
+        "the SQLite database is read-only: give the user running Pantau write access to the "
+        "database file and its folder (SQLite writes a journal beside it), or point --db / "
+        "PANTAU_DATABASE_URL at a writable database",
+    ),
+    (
+        "database or disk is full",
+        "the disk holding the SQLite database is full: free space, then run again; finished "
+        "documents are kept and the rest resume",
+    ),
+    (
+        "disk i/o error",
+        "the disk holding the SQLite database failed a write (full, removed or read-only?): "
+        "check it, then run again; finished documents are kept and the rest resume",
+    ),
+    (
+        "unable to open database file",
+        "the SQLite database file cannot be opened: check that its folder exists and is "
+        "writable by the user running Pantau",
+    ),
+    (
+        "database is locked",
+        "another program held the SQLite database's write lock for too long: wait for it to "
+        "finish (or stop it), then run again",
+    ),
+    (
+        "file is not a database",
+        "the SQLite file is not a database: point --db / PANTAU_DATABASE_URL at a Pantau "
+        "database, or at a path that does not exist yet",
+    ),
+)
+
+
+def describe_database_fault(error: BaseException) -> str | None:
+    """A fix-it message when `error` is a fault of the database's environment, else None.
+
+    Faults are what the user can act on: a read-only or full disk, a server that went away,
+    a refused login, missing rights. Anything else (a bug, a constraint Pantau broke) gives
+    None and stays an internal error.
+    """
+    if not isinstance(error, sa.exc.DBAPIError):
+        return None
+    original = error.orig
+    reason = str(original).strip().splitlines()[0] if original is not None else str(error)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate in _PG_FAULTS:
+        return f"{_PG_FAULTS[sqlstate][0].upper()}{_PG_FAULTS[sqlstate][1:]} ({reason})."
+    module = type(original).__module__ if original is not None else ""
+    if module.startswith("psycopg") and isinstance(error, sa.exc.OperationalError):
+        # No SQLSTATE: the connection itself broke (server gone, network down, timeout).
+        return (
+            f"Lost the connection to the PostgreSQL server ({reason}). Check that the server "
+            "is running and reachable, then run again; finished documents are kept and the "
+            "rest resume."
+        )
+    if module.startswith("sqlite3"):
+        lowered = reason.lower()
+        for needle, advice in _SQLITE_FAULTS:
+            if needle in lowered:
+                return f"{advice[0].upper()}{advice[1:]} ({reason})."
+    return None

@@ -7,8 +7,10 @@ lines, and only imports Alembic when there is something to migrate.
 
 from __future__ import annotations
 
+import fcntl
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE_HINT = "PANTAU_DATABASE_URL=<url> uv run alembic upgrade head"
 REVISION_LINE = re.compile(r"^revision\b[^=\n]*=[ \t]*[\"']([^\"'\n]+)[\"']", re.M)
+# pg_advisory_xact_lock key that serialises migrations ("PANTMIGR" in ASCII).
+MIGRATION_LOCK_KEY = int.from_bytes(b"PANTMIGR", "big") - 2**63
 DOWN_REVISION_LINE = re.compile(r"^down_revision\b[^=\n]*=[ \t]*[\"']([^\"'\n]+)[\"']", re.M)
 
 
@@ -54,17 +58,54 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def run_command(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
-    """Run one Alembic command in a single transaction."""
+    """Run one Alembic command in a single transaction, one process at a time.
+
+    Two commands started together on a new database would both create its tables; the
+    second waits for the first (PostgreSQL: an advisory lock held by the migrating
+    transaction; SQLite: a lock file beside the database), then finds the schema current.
+    """
     try:
-        with engine.begin() as connection:
+        with _sqlite_migration_lock(engine), engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
             step(alembic_config(connection), revision)
     except sa.exc.DBAPIError as e:
+        from storage.engine import describe_database_fault
+
         reason = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+        fault = describe_database_fault(e)
         raise StorageError(
-            f"Migrating the database to {revision} failed: {reason}. On PostgreSQL the "
+            f"Migrating the database to {revision} failed: {fault}"
+            if fault
+            else f"Migrating the database to {revision} failed: {reason}. On PostgreSQL the "
             "user needs the right to create tables and the 'unaccent' extension "
             "(package postgresql-contrib)."
         ) from e
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on `<database>.migrate-lock` for a SQLite file; nothing otherwise."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        yield
+        return
+    if database.startswith("file:"):  # a URI filename: file:/path?mode=ro
+        database = database[len("file:") :].split("?", 1)[0]
+    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield  # a read-only folder: nothing can migrate there anyway, SQLite will say why
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def head_revision() -> str | None:

@@ -165,9 +165,7 @@ def require_user(session: Session, *, name: str) -> AppUser:
     return user
 
 
-def set_role(
-    session: Session, *, name: str, role: str, now: datetime | None = None
-) -> UserPublic:
+def set_role(session: Session, *, name: str, role: str, now: datetime | None = None) -> UserPublic:
     """Give the user called `name` another role; a change ends their sessions open `now`."""
     user = require_user(session, name=name)
     parsed = parse_role(role)

@@ -9,6 +9,7 @@ compressing a 300 dpi page to PNG costs a sizeable fraction of the OCR time itse
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -23,12 +24,20 @@ from typing import Any
 import pytesseract
 from PIL import Image
 
-from models.errors import OcrError, SetupError, TimeLimitError
+from models.errors import OcrError, SetupError, TemporaryError, TimeLimitError
 
 DEFAULT_LANG = "ind+eng"
 TIMEOUT_SECONDS = 300
-LANGUAGE_PACKAGES = {"ind": "tesseract-ocr-ind", "eng": "tesseract-ocr-eng",
-                     "osd": "tesseract-ocr-osd"}
+# A full disk or temporary folder, no memory, no file handles: the machine's state, not the
+# page's; such a page is read again on the next run.
+TEMPORARY_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN}
+)
+LANGUAGE_PACKAGES = {
+    "ind": "tesseract-ocr-ind",
+    "eng": "tesseract-ocr-eng",
+    "osd": "tesseract-ocr-osd",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,10 @@ def _installed_languages() -> frozenset[str]:
     try:
         listed = subprocess.run(
             [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=True,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=True,
         ).stdout
     except (subprocess.SubprocessError, OSError) as e:
         raise SetupError(f"tesseract cannot list its languages: {e}") from e
@@ -93,8 +105,9 @@ def check_tesseract(langs: tuple[str, ...] = ("ind", "eng")) -> None:
     pack is missing."""
     missing = [lang for lang in langs if lang not in _installed_languages()]
     if missing:
-        packages = " ".join(LANGUAGE_PACKAGES.get(lang, f"tesseract-ocr-{lang}")
-                            for lang in missing)
+        packages = " ".join(
+            LANGUAGE_PACKAGES.get(lang, f"tesseract-ocr-{lang}") for lang in missing
+        )
         raise SetupError(
             f"tesseract has no language pack for {', '.join(missing)}. "
             f"Install it with: apt-get install -y {packages}"
@@ -146,6 +159,11 @@ def _run(
             stage="ocr",
         ) from e
     except OSError as e:
+        if e.errno in TEMPORARY_ERRNOS:
+            raise TemporaryError(
+                f"tesseract could not be run: {e.strerror} ({e.filename or 'no file'}); free "
+                "space in TMPDIR or memory. The next run reads this document again."
+            ) from e
         raise OcrError(f"tesseract could not be run: {e}") from e
 
 
@@ -156,26 +174,46 @@ def _parse_words(data: dict[str, list]) -> list[TessWord]:
         text = str(text).strip()
         if conf < 0 or not text:
             continue
-        words.append(TessWord(
-            text=text, left=int(data["left"][i]), top=int(data["top"][i]),
-            width=int(data["width"][i]), height=int(data["height"][i]), conf=conf,
-            block=int(data["block_num"][i]), par=int(data["par_num"][i]),
-            line=int(data["line_num"][i]),
-        ))
+        words.append(
+            TessWord(
+                text=text,
+                left=int(data["left"][i]),
+                top=int(data["top"][i]),
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
+                conf=conf,
+                block=int(data["block_num"][i]),
+                par=int(data["par_num"][i]),
+                line=int(data["line_num"][i]),
+            )
+        )
     return words
 
 
-def image_to_data(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
-                  dpi: int = 300, timeout: float | None = None) -> list[TessWord]:
+def image_to_data(
+    image: Image.Image,
+    *,
+    lang: str = DEFAULT_LANG,
+    psm: int = 3,
+    dpi: int = 300,
+    timeout: float | None = None,
+) -> list[TessWord]:
     """Recognise the words of `image` (grey or bilevel preferred) in reading order."""
     check_tesseract(_split_lang(lang))
-    data = _run(pytesseract.image_to_data, image, timeout=timeout, lang=lang,
-                config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT)
+    data = _run(
+        pytesseract.image_to_data,
+        image,
+        timeout=timeout,
+        lang=lang,
+        config=f"--psm {psm} --dpi {dpi}",
+        output_type=pytesseract.Output.DICT,
+    )
     return _parse_words(data)
 
 
-def image_to_string(image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3,
-                    dpi: int | None = None) -> str:
+def image_to_string(
+    image: Image.Image, *, lang: str = DEFAULT_LANG, psm: int = 3, dpi: int | None = None
+) -> str:
     """Plain text of `image` as tesseract gives it, without any preprocessing."""
     check_tesseract(_split_lang(lang))
     config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
@@ -191,8 +229,13 @@ def detect_orientation(
     """
     check_tesseract(("osd",))
     try:
-        osd = _run(pytesseract.image_to_osd, image, timeout=timeout, config=f"--psm 0 --dpi {dpi}",
-                   output_type=pytesseract.Output.DICT)
+        osd = _run(
+            pytesseract.image_to_osd,
+            image,
+            timeout=timeout,
+            config=f"--psm 0 --dpi {dpi}",
+            output_type=pytesseract.Output.DICT,
+        )
     except OcrError as e:
         # Tesseract refuses OSD on pages with little text; that is an answer, not a failure.
         if "Too few characters" in str(e):

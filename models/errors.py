@@ -63,6 +63,13 @@ class OcrError(InputError):
     code = "ocr_failed"
 
 
+class TemporaryError(InputError):
+    """A fault of the machine at the time (a full temporary folder, no memory, too many open
+    files), not of the input: the next run reads the document again."""
+
+    code = "temporary"
+
+
 class TimeLimitError(InputError):
     """A stage of one document (read, ocr, nlp) ran past its time limit; code `<stage>_timeout`."""
 

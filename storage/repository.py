@@ -51,6 +51,11 @@ class Claim(StrEnum):
     DUPLICATE = "duplicate"  # this content is stored under another path: nothing to do
 
 
+# Error codes of faults of the machine at the time; documents that ended with one are read
+# again by the next run instead of staying failed for ever.
+RETRIED_NEXT_RUN = frozenset({"setup", "temporary"})
+
+
 # --- runs -------------------------------------------------------------------
 
 
@@ -204,8 +209,12 @@ def reclaim(session: Session, *, document: Document, run_id: int) -> tuple[Docum
     """Claim a path and content that is already stored."""
     # Seen again by the run that last touched it (a retried task): count nothing twice.
     counted = document.run_id == run_id
-    pending = document.status == DocumentStatus.PENDING
+    # Failed for a fault of the machine in an earlier run: read again, once per run.
+    retried = not counted and retried_next_run(document)
+    pending = retried or document.status == DocumentStatus.PENDING
     with committing(session):
+        if retried:  # the reason stays in `error` until the new result replaces it
+            document.status = DocumentStatus.PENDING
         if pending:
             document.run_id = run_id
             document.updated_at = utc_now()
@@ -218,6 +227,15 @@ def reclaim(session: Session, *, document: Document, run_id: int) -> tuple[Docum
                 unchanged=int(not pending),
             )
     return document, Claim.RESUME if pending else Claim.UNCHANGED
+
+
+def retried_next_run(document: Document) -> bool:
+    """Whether a stored result failed for a reason of the machine, not of the input (a
+    missing language pack, a full temporary folder), so the next run reads it again."""
+    return (
+        document.status in (DocumentStatus.FAILED, DocumentStatus.PARTIAL)
+        and document.error_code in RETRIED_NEXT_RUN
+    )
 
 
 def find_document(session: Session, *, sha256: str, path: str) -> Document | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 
 import cv2
 import numpy as np
@@ -13,16 +15,16 @@ from PIL import Image
 from extractors import ocr, preprocess, tesseract
 from extractors.ocr import OcrOptions, ocr_image
 from extractors.tesseract import TessWord
-from models.errors import BlankPageError, OcrError, SetupError
+from models.errors import BlankPageError, InputError, OcrError, SetupError, TemporaryError
 from models.records import PageSource
 from tools import scansim
 from tools.cer import cer
 
 MAX_CER = 0.03
-SKEWED = dataclasses.replace(scansim.PROFILES["office"], name="skew-3.5", skew_min=3.5,
-                             skew_max=3.5)
-STAMPED = dataclasses.replace(scansim.PROFILES["hard"], name="hard-3.5", skew_min=3.5,
-                              skew_max=3.5)
+SKEWED = dataclasses.replace(
+    scansim.PROFILES["office"], name="skew-3.5", skew_min=3.5, skew_max=3.5
+)
+STAMPED = dataclasses.replace(scansim.PROFILES["hard"], name="hard-3.5", skew_min=3.5, skew_max=3.5)
 
 # (case, document, profile, rotate)
 HARD_CASES = [
@@ -36,8 +38,12 @@ HARD_CASES = [
 ]
 # The least CER plain tesseract makes on each case. It reads a page turned by 90 degrees
 # well on its own (not listed); a stamp costs it 9-20% of the characters on these pages.
-RAW_MIN_CER = {"rotated-180": 0.20, "rotated-270": 0.20, "stamped-signed": 0.05,
-               "stamped-signed-skewed": 0.05}
+RAW_MIN_CER = {
+    "rotated-180": 0.20,
+    "rotated-270": 0.20,
+    "stamped-signed": 0.05,
+    "stamped-signed-skewed": 0.05,
+}
 
 
 def case(name: str) -> tuple[str, object, int]:
@@ -54,10 +60,12 @@ def rendered(text: str, *, angle: float = 0.0, turn: int = 0) -> np.ndarray:
     return preprocess.rotate_quarter(page, turn)
 
 
-def word(text: str, block: int = 1, par: int = 1, line: int = 1, conf: float = 90.0,
-         left: int = 0) -> TessWord:
-    return TessWord(text=text, left=left, top=0, width=10, height=10, conf=conf, block=block,
-                    par=par, line=line)
+def word(
+    text: str, block: int = 1, par: int = 1, line: int = 1, conf: float = 90.0, left: int = 0
+) -> TessWord:
+    return TessWord(
+        text=text, left=left, top=0, width=10, height=10, conf=conf, block=block, par=par, line=line
+    )
 
 
 # --------------------------------------------------------------------------- preprocess
@@ -129,9 +137,19 @@ def test_ocr_page_with_one_short_line_is_not_blank() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Sukamaju,", True), ("300/412/KBP/2024", True), ("(0321)", True), ("di", True),
-     ("M.Si.", True), ("WIB", True), ("ue/e/", False), ("|", False), ("%$#", False),
-     ("Hjkrtz", False), ("l1Il0O", False)],
+    [
+        ("Sukamaju,", True),
+        ("300/412/KBP/2024", True),
+        ("(0321)", True),
+        ("di", True),
+        ("M.Si.", True),
+        ("WIB", True),
+        ("ue/e/", False),
+        ("|", False),
+        ("%$#", False),
+        ("Hjkrtz", False),
+        ("l1Il0O", False),
+    ],
 )
 def test_ocr_is_wordlike(text: str, expected: bool) -> None:
     assert ocr.is_wordlike(text) is expected
@@ -139,10 +157,18 @@ def test_ocr_is_wordlike(text: str, expected: bool) -> None:
 
 def test_ocr_builds_text_lines_paragraphs_and_offsets() -> None:
     attempt = ocr.Attempt(
-        words=[word("Nomor", line=1), word(":", line=1, left=20), word("12", line=2),
-               word("Yth.", block=2, line=1), word("Bapak", block=2, line=1, left=30)],
+        words=[
+            word("Nomor", line=1),
+            word(":", line=1, left=20),
+            word("12", line=2),
+            word("Yth.", block=2, line=1),
+            word("Bapak", block=2, line=1, left=30),
+        ],
         quality=ocr.Quality(5, 90.0, 1.0, 1.0, 10.0),
-        size=(100, 200), rotation=180, skew=1.5, steps=["gray"],
+        size=(100, 200),
+        rotation=180,
+        skew=1.5,
+        steps=["gray"],
     )
     page = ocr.build_page(attempt)
     assert page.text == "Nomor :\n12\n\nYth. Bapak"
@@ -155,26 +181,51 @@ def test_ocr_builds_text_lines_paragraphs_and_offsets() -> None:
 
 def test_ocr_form_lines_in_separate_blocks_stay_one_paragraph() -> None:
     def at(text: str, block: int, top: int, left: int = 0) -> TessWord:
-        return TessWord(text=text, left=left, top=top, width=40, height=30, conf=90.0,
-                        block=block, par=1, line=1)
+        return TessWord(
+            text=text,
+            left=left,
+            top=top,
+            width=40,
+            height=30,
+            conf=90.0,
+            block=block,
+            par=1,
+            line=1,
+        )
 
     # Form lines 45 px apart (15 px of white), each its own block; then a blank line's gap.
-    words = [at("Nama:", 1, 100), at("Kewarganegaraan:", 2, 145), at("Pekerjaan:", 3, 190),
-             at("Pertanyaan", 4, 280), at("Kolom", 5, 100, 300)]
-    attempt = ocr.Attempt(words=words, quality=ocr.Quality(5, 90.0, 1.0, 1.0, 10.0),
-                          size=(400, 400), rotation=0, skew=0.0)
+    words = [
+        at("Nama:", 1, 100),
+        at("Kewarganegaraan:", 2, 145),
+        at("Pekerjaan:", 3, 190),
+        at("Pertanyaan", 4, 280),
+        at("Kolom", 5, 100, 300),
+    ]
+    attempt = ocr.Attempt(
+        words=words,
+        quality=ocr.Quality(5, 90.0, 1.0, 1.0, 10.0),
+        size=(400, 400),
+        rotation=0,
+        skew=0.0,
+    )
     # The next column starts above the line before it: its break stays.
     assert ocr.build_page(attempt).text == (
-        "Nama:\nKewarganegaraan:\nPekerjaan:\n\nPertanyaan\n\nKolom")
+        "Nama:\nKewarganegaraan:\nPekerjaan:\n\nPertanyaan\n\nKolom"
+    )
 
 
 @pytest.mark.parametrize(
     ("info", "size", "given", "expected"),
-    [({}, (2481, 3507), 200, 200), ({"dpi": (150, 150)}, (1240, 1754), None, 150),
-     ({}, (1240, 1754), None, 150), ({"dpi": (1, 1)}, (2481, 3507), None, 300)],
+    [
+        ({}, (2481, 3507), 200, 200),
+        ({"dpi": (150, 150)}, (1240, 1754), None, 150),
+        ({}, (1240, 1754), None, 150),
+        ({"dpi": (1, 1)}, (2481, 3507), None, 300),
+    ],
 )
-def test_ocr_resolves_dpi(info: dict, size: tuple[int, int], given: int | None,
-                          expected: int) -> None:
+def test_ocr_resolves_dpi(
+    info: dict, size: tuple[int, int], given: int | None, expected: int
+) -> None:
     image = Image.new("L", size, 255)
     image.info.update(info)
     assert ocr.resolve_dpi(image, given) == expected
@@ -201,6 +252,24 @@ def test_tesseract_errors_become_ocr_errors(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(OcrError, match="pixReadStream") as info:
         tesseract.image_to_data(Image.new("L", (50, 50), 255))
     assert isinstance(info.value.__cause__, pytesseract.TesseractError)
+
+
+@pytest.mark.parametrize(
+    ("number", "kind"), [(errno.ENOSPC, TemporaryError), (errno.EACCES, OcrError)]
+)
+def test_tesseract_full_temporary_folder_is_a_temporary_error(
+    monkeypatch: pytest.MonkeyPatch, number: int, kind: type[InputError]
+) -> None:
+    """A full TMPDIR is the machine's fault: the document is read again on the next run."""
+
+    def no_space(*_: object, **__: object) -> None:
+        raise OSError(number, os.strerror(number), "/tmp/tess_x.png")
+
+    monkeypatch.setattr(pytesseract, "image_to_data", no_space)
+    with pytest.raises(InputError) as info:
+        tesseract.image_to_data(Image.new("L", (50, 50), 255))
+    assert type(info.value) is kind
+    assert info.value.code == ("temporary" if kind is TemporaryError else "ocr_failed")
 
 
 def test_tesseract_runs_single_threaded() -> None:
@@ -256,8 +325,9 @@ def test_ocr_hard_set_pipeline_under_3_percent_raw_over_20(scan_page) -> None:
 
 
 @pytest.mark.slow
-def test_ocr_office_page_costs_one_tesseract_call(scan_page,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ocr_office_page_costs_one_tesseract_call(
+    scan_page, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = []
     real = tesseract.image_to_data
 

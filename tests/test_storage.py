@@ -205,6 +205,40 @@ def test_storage_claim_pending_from_crashed_run_resumes(session):
     assert (resumed.id, resumed.run_id) == (document.id, new_run.id)
 
 
+@pytest.mark.parametrize(
+    ("status", "code", "retried"),
+    [
+        ("failed", "temporary", True),  # a full TMPDIR while reading
+        ("partial", "setup", True),  # a language pack went missing mid-batch
+        ("failed", "corrupt", False),  # the file itself is bad: no point reading it again
+        ("failed", "ocr_failed", False),
+    ],
+)
+def test_storage_claim_retries_faults_of_the_machine_on_the_next_run(
+    session, status, code, retried
+):
+    document, _ = claim(session)
+    save(session, document, status=status, error_code=code)
+    # The run that saw the fault does not read the document twice.
+    assert claim(session, run_id=document.run_id)[1] is Claim.UNCHANGED
+
+    next_run = repository.start_run(session, inputs=["/arsip/masuk"])
+    again, outcome = claim(session, run_id=next_run.id)
+
+    assert again.id == document.id
+    if retried:
+        assert outcome is Claim.RESUME
+        assert (again.status, again.run_id) == (DocumentStatus.PENDING, next_run.id)
+        assert again.error_code == code  # the reason stays until the new result replaces it
+        fresh = save(session, again)
+        assert (fresh.status, fresh.error_code) == (DocumentStatus.PROCESSED, None)
+        run = repository.get_run(session, run_id=next_run.id)
+        assert (run.documents_seen, run.processed, run.unchanged) == (1, 1, 0)
+    else:
+        assert outcome is Claim.UNCHANGED
+        assert again.status == status
+
+
 def test_storage_claim_changed_content_at_same_path_is_new(session):
     first, _ = claim(session)
     save(session, first)

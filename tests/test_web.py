@@ -175,6 +175,15 @@ def test_web_page_image_of_a_missing_original_is_a_404_page(signed_in, workbench
     assert response.status_code == 404 and "no longer at" in response.text
 
 
+def test_web_page_image_of_a_replaced_original_is_refused(signed_in, workbench, tmp_path):
+    """Another scan saved under the same name must not be shown under the old boxes."""
+    original = tmp_path / "surat-canggu.pdf"
+    original.write_bytes(original.read_bytes().replace(b"%%EOF", b"%%EOF\n% disalin ulang"))
+    response = signed_in("dewi").get(f"/documents/{workbench.letter_id}/pages/1/image.png")
+    assert response.status_code == 409 and "has changed since" in response.text
+    assert not list((workbench.settings.home / "page-images").glob("*.png"))
+
+
 def test_web_export_text_is_a_download_and_audited(signed_in, workbench):
     response = signed_in("dewi").get(f"/documents/{workbench.hostile_id}/export.txt")
     assert response.status_code == 200 and response.text == HOSTILE_TEXT

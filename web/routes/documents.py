@@ -24,7 +24,7 @@ from models.tables import Document, FactRow, Page, Role
 from storage import repository
 from storage.facets import field_facet
 from web import deps
-from web.pageimages import cached_page_image
+from web.pageimages import OriginalChangedError, cached_page_image
 from web.routes.search import search_address
 
 router = APIRouter()
@@ -155,6 +155,13 @@ def page_image(
     except FileNotFoundError as e:
         raise HTTPException(
             404, f"The original of document {document_id} is no longer at {document.path}."
+        ) from e
+    except OriginalChangedError as e:
+        raise HTTPException(
+            409,
+            f"The file at {document.path} has changed since document {document_id} was read, "
+            "so its boxes would not match it. Run `pantau run` over it to read the new "
+            "version; this document keeps the text read before.",
         ) from e
     except PantauError as e:
         raise HTTPException(404, e.message) from e

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from models.errors import OcrError, SetupError, TemporaryError, TimeLimitError
 
 DEFAULT_LANG = "ind+eng"
 TIMEOUT_SECONDS = 300
+# Scratch folders for the page image handed to tesseract: pantau-ocr-<pid>-<random>.
+SCRATCH_PREFIX = "pantau-ocr-"
 # A full disk or temporary folder, no memory, no file handles: the machine's state, not the
 # page's; such a page is read again on the next run.
 TEMPORARY_ERRNOS = frozenset(
@@ -118,13 +121,46 @@ def _split_lang(lang: str) -> tuple[str, ...]:
     return tuple(part for part in lang.split("+") if part)
 
 
+def clean_stale_scratch(older_than_seconds: float = 86_400) -> int:
+    """Remove page images left in TMPDIR by OCR processes that were killed mid-page.
+
+    A scratch folder is named after the process that made it; it is removed when that
+    process is gone, or when it is older than `older_than_seconds` (a reused process id).
+    Returns how many folders were removed.
+    """
+    removed = 0
+    now = time.time()
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{SCRATCH_PREFIX}*-*"):
+        owner = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        try:
+            stale = not owner.isdigit() or not _process_alive(int(owner))
+            stale = stale or now - folder.lstat().st_mtime > older_than_seconds
+            if stale and folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
+                removed += 1
+        except OSError:
+            continue  # another user's folder, or removed meanwhile
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
+
+
 @contextmanager
 def _image_file(image: Image.Image) -> Iterator[str]:
     """Write `image` to a fast-to-encode temporary file and yield its path."""
     if image.mode not in ("1", "L"):
         image = image.convert("L")
     suffix = ".pbm" if image.mode == "1" else ".pgm"
-    folder = tempfile.mkdtemp(prefix="pantau-ocr-")
+    folder = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
     try:
         path = str(Path(folder) / f"page{suffix}")
         image.save(path, format="PPM")

@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 from extractors import intake
 from extractors.facts import extract_facts
 from extractors.pipeline import ReadOptions, read_document
+from extractors.tesseract import clean_stale_scratch
 from models.errors import StorageError
 from models.records import (
     DocumentResult,
@@ -327,6 +328,8 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
     """Process every file under `paths`; returns the id of the run that records it."""
     engine = get_engine(options.database_url)
     upgrade(engine)
+    if removed := clean_stale_scratch():
+        logger.info("removed %d page images left by OCR processes that were killed", removed)
     with session_for(engine) as session:
         repository.mark_crashed_runs(session)
         if options.retry_failed:

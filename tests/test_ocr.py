@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -270,6 +271,40 @@ def test_tesseract_full_temporary_folder_is_a_temporary_error(
         tesseract.image_to_data(Image.new("L", (50, 50), 255))
     assert type(info.value) is kind
     assert info.value.code == ("temporary" if kind is TemporaryError else "ocr_failed")
+
+
+def test_tesseract_scratch_of_killed_processes_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed mid-page leaves its page image in TMPDIR; the next run removes it."""
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen(["true"])  # a process id that has ended
+    ended.wait()
+    left = tmp_path / f"pantau-ocr-{ended.pid}-k3j2"
+    left.mkdir()
+    (left / "page.pgm").write_bytes(b"P5 1 1 255 " + b"\x00")
+    mine = tmp_path / f"pantau-ocr-{os.getpid()}-a9b8"
+    mine.mkdir()
+    other = tmp_path / "bukan-milik-pantau"
+    other.mkdir()
+
+    assert tesseract.clean_stale_scratch() == 1
+    assert not left.exists() and mine.exists() and other.exists()
+    # Inside a read, the scratch folder carries this process's id.
+    seen = []
+
+    def record(path: str, **_: object) -> None:
+        seen.append(Path(path).parent.name)
+        raise pytesseract.TesseractError(1, "berhenti di sini")
+
+    monkeypatch.setattr(pytesseract, "image_to_data", record)
+    with pytest.raises(OcrError):
+        tesseract.image_to_data(Image.new("L", (50, 50), 255))
+    assert seen[0].startswith(f"pantau-ocr-{os.getpid()}-")
+    assert list(tmp_path.glob(f"pantau-ocr-{os.getpid()}-*")) == [mine]  # its own is gone
 
 
 def test_tesseract_runs_single_threaded() -> None:

@@ -184,6 +184,9 @@ def test_throttle_locks_a_name_without_checking_the_password(workbench, monkeypa
         assert "09:15 UTC (in 15 minutes)" in refused.text
         assert "ask an administrator to lift the lock" in refused.text
         assert refused.headers["retry-after"] == "900"
+        # A flood against the lock is refused every time but audited once.
+        for _ in range(30):
+            assert sign_in(client, "dewi", password=WRONG).status_code == 429
         assert client.get("/search").status_code == 303
         assert sign_in(client, "rina").status_code == 303  # another name is not locked
     (locked,) = audit_rows(workbench, action="login_locked")

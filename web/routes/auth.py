@@ -8,6 +8,8 @@ is refused (429) before its password is checked.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Annotated
 
@@ -56,7 +58,9 @@ def login(
         lock = attempt.lock
         until = lock.until.isoformat(timespec="seconds")
         details = {"locked": lock.scope, "until": until}
-        deps.record(request, session, user=name[:64], action="login_locked", details=details)
+        locked = throttle.stored_name(name) if lock.scope == "name" else address
+        if first_refusal(request, (lock.scope, locked, until)):
+            deps.record(request, session, user=name[:64], action="login_locked", details=details)
         return login_form(request, next, locked_message(lock, at), 429, retry_after(lock, at))
     try:
         user = users.authenticate(session, name=name, password=password)
@@ -116,6 +120,26 @@ def login_form(
 def retry_after(lock: throttle.Lock, at: datetime) -> int:
     """Whole seconds until `lock` ends (at least 1)."""
     return max(1, math.ceil((lock.until - at).total_seconds()))
+
+
+_refusals_lock = threading.Lock()
+REFUSALS_REMEMBERED = 10_000
+
+
+def first_refusal(request: Request, key: tuple[str, str | None, str]) -> bool:
+    """Whether this lock (scope, name or address, until) refuses a sign-in for the first
+    time in this process: a flood of attempts against one lock is audited once, not once
+    per attempt (each refusal is still answered with 429)."""
+    with _refusals_lock:
+        seen = getattr(request.app.state, "refusals_audited", None)
+        if seen is None:
+            seen = request.app.state.refusals_audited = OrderedDict()
+        if key in seen:
+            return False
+        seen[key] = True
+        if len(seen) > REFUSALS_REMEMBERED:
+            seen.popitem(last=False)
+        return True
 
 
 def locked_message(lock: throttle.Lock, at: datetime) -> str:

@@ -261,20 +261,30 @@ def save_result(
 ) -> Document:
     """Store a document's result (and its facts), replacing what was saved before.
 
-    One transaction: pages and facts land together or not at all. Saving the same
-    result again leaves the same state. The run that claimed the document is
-    counted only when it goes from pending to a result.
+    Saving the same result again leaves the same state. The run that claimed the
+    document is counted only when it goes from pending to a result.
+
+    A document's status, facts and counts change in one transaction. Its pages land in
+    the same one, unless the document is still pending and large (over
+    `PAGES_PER_TRANSACTION` pages or `CHARACTERS_PER_TRANSACTION` characters): then the
+    pages are written first in bounded transactions, so no write holds the database for
+    long (on SQLite every other writer waits meanwhile). The document stays pending until
+    the last one; a crash in between leaves it pending, and the next run saves it again.
     """
     if result.status not in RESULT_STATUSES:
         raise ValueError(f"A result must be processed, partial or failed, not {result.status}")
     document = session.get(Document, document_id, populate_existing=True)
     if document is None:
         raise StorageError(f"No document with id {document_id}; claim it before saving.")
+    pages = [page_from_result(document_id, page) for page in result.pages]
+    written_aside = document.status == DocumentStatus.PENDING and _large(pages)
+    if written_aside:
+        _write_pages_in_batches(session, document_id=document_id, pages=pages)
     with committing(session):
         first_result = leave_pending(session, document_id=document_id, status=result.status)
-        session.exec(sa.delete(Page).where(col(Page.document_id) == document_id))
-        pages = [page_from_result(document_id, page) for page in result.pages]
-        session.add_all(pages)
+        if not written_aside:
+            session.exec(sa.delete(Page).where(col(Page.document_id) == document_id))
+            session.add_all(pages)
         document.status = result.status
         document.error = result.error
         document.error_code = result.error_code
@@ -291,6 +301,34 @@ def save_result(
                     session, run_id=document.run_id, failures=Counter(), facts=len(extraction.facts)
                 )
     return document
+
+
+PAGES_PER_TRANSACTION = 100
+CHARACTERS_PER_TRANSACTION = 2_000_000
+
+
+def _large(pages: list[Page]) -> bool:
+    return len(pages) > PAGES_PER_TRANSACTION or (
+        sum(len(page.text or "") for page in pages) > CHARACTERS_PER_TRANSACTION
+    )
+
+
+def _write_pages_in_batches(session: Session, *, document_id: int, pages: list[Page]) -> None:
+    """Replace a pending document's pages, a bounded batch per transaction."""
+    with committing(session):
+        session.exec(sa.delete(Page).where(col(Page.document_id) == document_id))
+    batch: list[Page] = []
+    characters = 0
+    for page in pages:
+        batch.append(page)
+        characters += len(page.text or "")
+        if len(batch) >= PAGES_PER_TRANSACTION or characters >= CHARACTERS_PER_TRANSACTION:
+            with committing(session):
+                session.add_all(batch)
+            batch, characters = [], 0
+    if batch:
+        with committing(session):
+            session.add_all(batch)
 
 
 def leave_pending(session: Session, *, document_id: int, status: DocumentStatus) -> bool:

@@ -16,6 +16,7 @@ from conftest import document_result
 
 from models.errors import StorageError
 from models.records import DocumentStatus, RunStatus
+from models.tables import Page
 from storage import migrate, repository
 from storage.engine import make_engine, parse_url, session_for
 from storage.repository import Claim
@@ -305,6 +306,45 @@ def test_storage_save_result_replaces_pages_and_is_idempotent(session):
     assert first.source == "text_layer"
     assert first.words[0]["text"] == "Kantor"
     assert first.confidence == 90.0
+
+
+def test_storage_large_document_is_written_in_bounded_transactions(session):
+    """250 pages go in batches of at most 100 (no write holds the database for long); the
+    document stays pending until its status, counts and last batch land together."""
+    document, _ = claim(session)
+    pages = [f"Halaman {n}: petugas memeriksa paspor tamu asing di vila." for n in range(250)]
+    batches: list[int] = []
+    pending_meanwhile: list[str] = []
+
+    def on_flush(flushing, _context, _instances) -> None:  # noqa: ANN001
+        new_pages = [o for o in flushing.new if isinstance(o, Page)]
+        if new_pages:
+            batches.append(len(new_pages))
+            stored = flushing.execute(
+                sa.text("SELECT status FROM document WHERE id = :id"), {"id": document.id}
+            ).scalar()
+            pending_meanwhile.append(stored)
+
+    sa.event.listen(session, "before_flush", on_flush)
+    try:
+        saved = save(session, document, pages=pages)
+    finally:
+        sa.event.remove(session, "before_flush", on_flush)
+
+    assert batches == [100, 100, 50]
+    assert set(pending_meanwhile) == {"pending"}
+    assert (saved.status, saved.page_count) == (DocumentStatus.PROCESSED, 250)
+    stored = repository.get_pages(session, document_id=document.id)
+    assert [p.text for p in stored] == pages
+    run = repository.get_run(session, run_id=document.run_id)
+    assert (run.documents_seen, run.processed) == (1, 1)
+    # Saved again once it has a result: one transaction, same state.
+    again = save(session, saved, pages=pages)
+    assert (
+        again.page_count == 250
+        and len(repository.get_pages(session, document_id=document.id)) == 250
+    )
+    assert repository.get_run(session, run_id=document.run_id).processed == 1
 
 
 def test_storage_save_result_rejects_pending_and_unknown(session):

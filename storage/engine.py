@@ -202,7 +202,7 @@ _SQLITE_FAULTS = (
 )
 
 
-def describe_database_fault(error: BaseException) -> str | None:
+def describe_database_fault(error: BaseException | None) -> str | None:
     """A fix-it message when `error` is a fault of the database's environment, else None.
 
     Faults are what the user can act on: a read-only or full disk, a server that went away,

@@ -8,7 +8,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.conftest import HOSTILE_TEXT, WEB_PASSWORD, form_token, sign_in
+from tests.conftest import HOSTILE_TEXT, WEB_PASSWORD, claim_and_save, form_token, sign_in
 
 
 def audit_rows(workbench, **filters):
@@ -122,10 +122,12 @@ def test_web_document_view_marks_facts_and_is_audited(signed_in, workbench):
     assert "51.03.02" in response.text and "rule:uji" in response.text
     assert response.text.count('class="box kind-location"') == 1
     # the letter's own fields, each linked to where it stands; the sender also to its search
-    assert re.search(r"<dt>Sender</dt><dd><a href=\"/documents/\d+\?page=1#fact-\d+\">"
-                     r"Kantor Imigrasi Kelas I Denpasar</a> <a class=\"field-search\" "
-                     r"href=\"/search\?sender=Kantor\+Imigrasi\+Kelas\+I\+Denpasar\"",
-                     response.text)
+    assert re.search(
+        r"<dt>Sender</dt><dd><a href=\"/documents/\d+\?page=1#fact-\d+\">"
+        r"Kantor Imigrasi Kelas I Denpasar</a> <a class=\"field-search\" "
+        r"href=\"/search\?sender=Kantor\+Imigrasi\+Kelas\+I\+Denpasar\"",
+        response.text,
+    )
     assert "<script" not in response.text and " style=" not in response.text  # CSP holds
     (event,) = audit_rows(workbench, action="view")
     assert (event.user, event.target) == ("dewi", f"document:{workbench.letter_id}")
@@ -135,6 +137,58 @@ def test_web_document_view_marks_facts_and_is_audited(signed_in, workbench):
 def test_web_unknown_document_or_page_is_a_404_page(signed_in, path):
     response = signed_in("dewi").get(path)
     assert response.status_code == 404 and "404 · Not found" in response.text
+
+
+def test_web_document_view_colours_each_kind_with_a_legend_and_shows_fact_details(
+    signed_in, workbench
+):
+    """Foreign nationals, officials, places, incidents by status... each have their own
+    colour, named in a legend; the fact table shows status, nationality, age, passport."""
+    from extractors.facts import extract_facts
+    from storage import repository
+    from storage.engine import get_engine, session_for
+
+    text = (
+        "Petugas menangkap Kim Jae-won (34), warga negara Korea Selatan, pemegang paspor "
+        "M12345678, di Kota Batam karena overstay. Kepala Kantor Imigrasi Batam, Budi "
+        "Santoso, menyatakan yang bersangkutan akan dideportasi."
+    )
+    path = workbench.settings.home.parent / "berita-batam.txt"
+    path.write_text(text, "utf-8")
+    with session_for(get_engine(workbench.settings.resolved_database_url)) as session:
+        run_id = repository.start_run(session, inputs=[str(path)]).id
+        document_id = claim_and_save(session, path, [text], run_id)
+        repository.save_extraction(
+            session, document_id=document_id, extraction=extract_facts([(1, text)])
+        )
+    html = signed_in("dewi").get(f"/documents/{document_id}").text
+
+    legend = html[
+        html.index('<ul class="legend"') : html.index("</ul>", html.index('class="legend"'))
+    ]
+    for label in ("foreign national", "official", "place", "incident, planned", "identifier"):
+        assert f"</span>{label}</li>" in legend, label
+    assert re.search(r'<mark class="span kind-foreign_national[^"]*"[^>]*>Kim Jae-won</mark>', html)
+    assert re.search(r'<mark class="span kind-official[^"]*"[^>]*>Budi Santoso</mark>', html)
+    planned = re.search(
+        r'<mark class="span kind-incident kind-incident-planned[^>]*>([^<]*)</mark>', html
+    )
+    assert planned and "deportasi" in planned.group(1)
+    rows = {
+        cells[0]: cells
+        for cells in (
+            [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+            for row in re.findall(r'<tr id="fact-\d+"[^>]*>(.*?)</tr>', html, re.S)
+        )
+    }
+    foreigner = rows["foreign national"]
+    assert foreigner[1:8] == [
+        "Kim Jae-won", "Kim Jae-won", "", "KR", "34", "M12345678", "arrest, deportation, overstay"
+    ]  # fmt: skip
+    assert rows["official"][7] == "Kepala Kantor Imigrasi Batam"
 
 
 def box_pixels(html: str, image: Image.Image, kind: str) -> tuple[int, int, int, int]:

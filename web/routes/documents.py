@@ -122,7 +122,8 @@ def document_page(
         "document": document,
         "pages": pages,
         "page": shown,
-        "facts": page_facts,
+        "facts": [(f, fact_details(f)) for f in page_facts],
+        "legend": LEGEND,
         "fact_count": len(facts),
         "document_fields": document_fields(facts),
         "blocks": page_blocks(shown.text, page_facts) if shown else [],
@@ -249,6 +250,64 @@ def has_image(document: Document, page: Page) -> bool:
     )
 
 
+# The legend of the page view: each kind of fact has its own colour (pantau.css), an
+# incident one per status.
+LEGEND = (
+    ("foreign_national", "foreign national"),
+    ("official", "official"),
+    ("other_person", "other person"),
+    ("location", "place"),
+    ("nationality", "nationality"),
+    ("organisation", "organisation"),
+    ("incident-reported", "incident, reported"),
+    ("incident-planned", "incident, planned"),
+    ("incident-negated", "incident, denied"),
+    ("incident-hypothetical", "incident, hypothetical"),
+    ("date", "date"),
+    ("identifier", "identifier"),
+)
+
+
+def kind_tokens(fact: FactRow) -> list[str]:
+    """The CSS kinds of a fact: its kind, and for an incident also `incident-<status>`."""
+    tokens = [str(fact.kind)]
+    status = (getattr(fact, "attributes", None) or {}).get("status")
+    if str(fact.kind) == "incident" and isinstance(status, str) and status.isidentifier():
+        tokens.append(f"incident-{status}")
+    return tokens
+
+
+@dataclass
+class FactDetails:
+    """What the fact table shows beside a fact's words and value."""
+
+    status: str = ""
+    nationality: str = ""
+    age: str = ""
+    passport: str = ""
+    note: str = ""
+
+
+def fact_details(fact: FactRow) -> FactDetails:
+    """Status, nationality, age, passport and a short note (title, region, kind of id)."""
+    attributes = fact.attributes or {}
+
+    def text(key: str) -> str:
+        value = attributes.get(key)
+        return "" if value is None or isinstance(value, dict | list) else str(value)
+
+    note = text("title") or text("region_name") or text("id_kind") or text("org_kind")
+    if attributes.get("incidents"):
+        note = ", ".join(str(label) for label in attributes["incidents"])
+    return FactDetails(
+        status=text("status"),
+        nationality=text("nationality"),
+        age=text("age"),
+        passport=text("passport"),
+        note=note,
+    )
+
+
 def fact_boxes(page: Page, facts: list[FactRow]) -> list[Box]:
     """Every fact's word boxes in percent of the page image.
 
@@ -263,7 +322,7 @@ def fact_boxes(page: Page, facts: list[FactRow]) -> list[Box]:
             boxes.append(
                 Box(
                     fact_id=fact.id or 0,
-                    kind=str(fact.kind),
+                    kind=" kind-".join(kind_tokens(fact)),
                     left=round(100 * left / page.width, 3),
                     top=round(100 * top / page.height, 3),
                     width=round(100 * width / page.width, 3),
@@ -301,7 +360,7 @@ def text_segments(
             Segment(
                 text=text[start:end],
                 fact_ids=[f.id or 0 for f in covering],
-                kinds=sorted({str(f.kind) for f in covering}),
+                kinds=sorted({token for f in covering for token in kind_tokens(f)}),
             )
         )
     return segments

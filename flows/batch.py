@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, wait
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
@@ -184,6 +184,7 @@ def process_document(
             session, path=path, sha256=sha256, size=size, media_type=media_type, run_id=run_id
         )
         document_id = document.id
+        assert document_id is not None  # a claimed document is stored
         outcome = _skipped_outcome(path, document, claim)
         backfill = outcome is not None and repository.needs_extraction(document)
     if outcome is None:
@@ -323,7 +324,14 @@ def _read_outcome(path: str, document_id: int, claim, result) -> DocumentOutcome
 
 
 # Documents in flight: enough to keep every OCR worker busy while others read text layers.
-@flow(name="pantau-batch", task_runner=ThreadPoolTaskRunner(max_workers=2 * (os.cpu_count() or 1)))
+@flow(
+    name="pantau-batch",
+    # Prefect's TaskRunner is invariant in its future type, so its own runner needs a cast.
+    task_runner=cast(
+        "TaskRunner[PrefectFuture[Any]]",
+        ThreadPoolTaskRunner(max_workers=2 * (os.cpu_count() or 1)),
+    ),
+)
 def process_batch(paths: list[str], options: BatchOptions) -> int:
     """Process every file under `paths`; returns the id of the run that records it."""
     engine = get_engine(options.database_url)
@@ -335,6 +343,7 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
         if options.retry_failed:
             repository.reset_failed(session)
         run_id = repository.start_run(session, inputs=paths).id
+    assert run_id is not None  # start_run commits the run
     try:
         items, unreadable = _inspect_all(paths)
         emit("start", len(items) + len(unreadable))
@@ -344,12 +353,14 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
         resolve_identities(options)
     except BaseException:
         with session_for(engine) as session:
-            repository.finish_run(
-                session, run=repository.get_run(session, run_id=run_id), status=RunStatus.CRASHED
-            )
+            run = repository.get_run(session, run_id=run_id)
+            assert run is not None  # started above
+            repository.finish_run(session, run=run, status=RunStatus.CRASHED)
         raise
     with session_for(engine) as session:
-        repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+        run = repository.get_run(session, run_id=run_id)
+        assert run is not None  # started above
+        repository.finish_run(session, run=run)
     return run_id
 
 
@@ -397,6 +408,7 @@ def _submit_all(items: list[intake.InputFile], *, run_id: int, options: BatchOpt
             item.media_type.value,
             run_id,
             options,
+            return_state=False,  # the default; Prefect's overloads with wait_for require it
             wait_for=[earlier] if earlier else None,
         )
         first_by_hash.setdefault(item.sha256, future)
@@ -478,13 +490,16 @@ def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOu
     with session_for(engine) as session:
         repository.reset_failed(session, document_ids=[document_id])
         run_id = repository.start_run(session, inputs=[path]).id
+    assert run_id is not None  # start_run commits the run
     try:
         return process_document.fn(
             str(item.path), item.sha256, item.size, item.media_type.value, run_id, options
         )
     finally:
         with session_for(engine) as session:
-            repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
+            run = repository.get_run(session, run_id=run_id)
+            assert run is not None  # started above
+            repository.finish_run(session, run=run)
 
 
 def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = None) -> int:
@@ -493,7 +508,9 @@ def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = 
     `api_url` points Prefect at a given API server (e.g. one this command started);
     by default Prefect uses PREFECT_API_URL or its own temporary server.
     """
-    runner = ThreadPoolTaskRunner(max_workers=2 * options.workers)
+    runner = cast(
+        "TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=2 * options.workers)
+    )
     flow_with_runner = process_batch.with_options(task_runner=runner)
     with using_api(api_url):
         return flow_with_runner(paths=paths, options=options)

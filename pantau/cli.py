@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -536,7 +536,7 @@ def extract(
             extractor=extractor_version() if stale else None,
             document_ids=doc_ids or None,
         )
-        known = {d.id for d in documents}
+        known = {cast(int, d.id) for d in documents}  # stored documents have ids
     for doc_id in doc_ids or []:
         if doc_id not in known:
             raise ConfigError(
@@ -851,7 +851,8 @@ def evaluate(
         from pantau.exports import annotations
 
         with _session(_settings(db)) as session:
-            predicted = annotations(session)
+            # mypy sees the module's `from __future__ import annotations`; see pantau.exports.
+            predicted = annotations(session)  # type: ignore[operator]
     result = run_evaluation(gold, predicted)
     by_kind = evaluate_by_kind(gold, predicted)
     if json_out:

@@ -47,7 +47,8 @@ def export_text(session: Any, *, out: Path) -> list[Path]:
     return written
 
 
-def annotations(session: Any) -> dict[str, dict[str, Any]]:
+# mypy takes this name for `from __future__ import annotations` (a _Feature), not this def.
+def annotations(session: Any) -> dict[str, dict[str, Any]]:  # type: ignore[no-redef]
     """The annotation of every readable document, keyed by its export stem."""
     documents = readable_documents(session)
     by_id = {d.id: d for d in documents}
@@ -76,7 +77,7 @@ def export_annotations(session: Any, *, out: Path) -> list[Path]:
     """Write `<input file stem>.json` per readable document in the annotation schema."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, annotation in annotations(session).items():
+    for stem, annotation in annotations(session).items():  # type: ignore[operator]  # see def
         target = out / f"{stem}.json"
         target.write_text(json.dumps(annotation, ensure_ascii=False, indent=1) + "\n", "utf-8")
         written.append(target)

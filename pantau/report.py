@@ -85,6 +85,7 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
     from storage import repository
 
     run = repository.get_run(session, run_id=run_id)
+    assert run is not None  # callers pass the id of a run they just made
     record = run_record(run)
     documents = repository.list_documents(session, run_id=run_id)
     record["problems"] = [

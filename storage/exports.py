@@ -68,7 +68,7 @@ def subject_records(session: Session) -> Iterator[dict[str, Any]]:
 def mention_records(session: Session) -> Iterator[dict[str, Any]]:
     """Every mention with its document's path, name and date, by id."""
     statement = (
-        sa.select(Mention, Document.path, Document.name, Document.document_date)
+        sa.select(Mention, col(Document.path), col(Document.name), col(Document.document_date))
         .join(Document, col(Document.id) == col(Mention.document_id))
         .order_by(col(Mention.id))
         .execution_options(yield_per=BATCH)
@@ -187,7 +187,7 @@ def ftm_entities(session: Session) -> Iterator[EntityProxy]:
     subjects = sa.select(Subject).order_by(col(Subject.id)).execution_options(yield_per=BATCH)
     for (subject,) in session.execute(subjects):
         yield person_entity(subject)
-    mentioned = sa.select(Mention.document_id).distinct()
+    mentioned = sa.select(col(Mention.document_id)).distinct()
     documents = (
         sa.select(Document)
         .where(col(Document.id).in_(mentioned))

@@ -213,8 +213,8 @@ def document_conditions(query: SearchQuery, dialect: str) -> list[sa.ColumnEleme
     """WHERE conditions on `document` for a checked query (text included)."""
     conditions: list[sa.ColumnElement[bool]] = [col(Document.duplicate_of).is_(None)]
     for facet, value in facet_filters(query):
-        having = sa.select(DocumentFacet.document_id).where(
-            DocumentFacet.facet == facet, DocumentFacet.value == value
+        having = sa.select(col(DocumentFacet.document_id)).where(
+            col(DocumentFacet.facet) == facet, col(DocumentFacet.value) == value
         )
         conditions.append(col(Document.id).in_(having))
     if query.kind:

@@ -390,13 +390,13 @@ def _open_items_between(session: Session, left: int, right: int) -> list[ReviewI
     b_mention = sa.orm.aliased(Mention)
     statement = (
         select(ReviewItem)
-        .join(a_mention, a_mention.id == ReviewItem.mention_a_id)
-        .join(b_mention, b_mention.id == ReviewItem.mention_b_id)
+        .join(a_mention, col(a_mention.id) == ReviewItem.mention_a_id)
+        .join(b_mention, col(b_mention.id) == ReviewItem.mention_b_id)
         .where(
             ReviewItem.status == "open",
             sa.or_(
-                sa.and_(a_mention.subject_id == left, b_mention.subject_id == right),
-                sa.and_(a_mention.subject_id == right, b_mention.subject_id == left),
+                sa.and_(col(a_mention.subject_id) == left, col(b_mention.subject_id) == right),
+                sa.and_(col(a_mention.subject_id) == right, col(b_mention.subject_id) == left),
             ),
         )
     )
@@ -515,8 +515,8 @@ def _close_reviews(session: Session, a: Mention, b: Mention, decision: str, user
     items = session.exec(
         select(ReviewItem).where(
             sa.or_(
-                sa.and_(ReviewItem.mention_a_id == a.id, ReviewItem.mention_b_id == b.id),
-                sa.and_(ReviewItem.mention_a_id == b.id, ReviewItem.mention_b_id == a.id),
+                sa.and_(col(ReviewItem.mention_a_id) == a.id, col(ReviewItem.mention_b_id) == b.id),
+                sa.and_(col(ReviewItem.mention_a_id) == b.id, col(ReviewItem.mention_b_id) == a.id),
             )
         )
     ).all()

@@ -419,7 +419,7 @@ def delete_document(session: Session, *, document_id: int) -> bool:
 
 
 def list_documents(
-    session: Session, *, status: DocumentStatus | None = None, run_id: int | None = None
+    session: Session, *, status: DocumentStatus | str | None = None, run_id: int | None = None
 ) -> list[Document]:
     """All documents (or those with `status`, or last touched by `run_id`), oldest first."""
     statement = select(Document).order_by(col(Document.id))
@@ -467,6 +467,7 @@ def replace_facts(session: Session, *, document: Document, extraction: Extractio
     The document's search facets and its mentions are rebuilt from the new facts in the
     same step.
     """
+    assert document.id is not None  # callers pass a stored document
     session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
     session.add_all(
         FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts

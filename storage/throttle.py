@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select
 
 from models.tables import LoginFailure
@@ -218,7 +219,7 @@ def locked(
 def locked_keys(
     session: Session,
     *,
-    column: sa.ColumnElement[str | None],
+    column: Mapped[str | None],
     limit: int,
     limits: Limits,
     now: datetime,

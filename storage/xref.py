@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -37,7 +38,7 @@ from storage.filters import check_query, document_conditions, text_query
 from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
 
 PAGE_FTS = sa.table("page_fts", sa.column("rowid"), sa.column("rank"))
-PAGE_VECTOR = sa.literal_column("page.search_vector")
+PAGE_VECTOR: sa.ColumnClause[Any] = sa.literal_column("page.search_vector")
 SQLITE_SNIPPETS = sa.text(
     "SELECT page.document_id, page.number, "
     "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts) "
@@ -113,7 +114,9 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     checked = check_query(query)
     dialect = dialect_of(session)
     conditions = document_conditions(checked, dialect)
-    total = session.exec(sa.select(sa.func.count()).select_from(Document).where(*conditions)).one()
+    total = session.execute(
+        sa.select(sa.func.count()).select_from(Document).where(*conditions)
+    ).one()
     ranked = text_query(checked) and total[0] <= RANK_ABOVE
     hits = find_hits(
         session, query=checked, conditions=conditions, dialect=dialect, ranked=bool(ranked)
@@ -138,7 +141,14 @@ def find_hits(
     ranked: bool,
 ) -> list[DocumentHit]:
     """One page of matching documents, by text score when `ranked`, else newest first."""
-    columns = (Document.id, Document.path, Document.name, Document.kind, Document.document_date)
+    columns = (
+        col(Document.id),
+        col(Document.path),
+        col(Document.name),
+        col(Document.kind),
+        col(Document.document_date),
+    )
+    statement: sa.Select[Any]
     engine_query = text_query(query)
     if engine_query and ranked:
         scored = ranked_documents(query, dialect=dialect, engine_query=engine_query)
@@ -161,7 +171,7 @@ def find_hits(
             document_date=row[4],
             score=row[5],
         )
-        for row in session.exec(statement).all()
+        for row in session.execute(statement).all()
     ]
 
 
@@ -171,7 +181,8 @@ def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> 
     Pages are scored only within documents that pass the other filters: scoring is
     the costly part of a common word.
     """
-    page = Page.__table__.c
+    table: sa.Table = Page.__table__  # type: ignore[attr-defined]  # SQLModel declares no type
+    page = table.c
     if dialect == "postgresql":
         words = sa.func.websearch_to_tsquery(
             sa.literal_column(f"'{PG_CONFIG}'::regconfig"), sa.bindparam("rank_query", engine_query)
@@ -184,12 +195,14 @@ def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> 
         statement = (
             sa.select(page.document_id, (-sa.func.min(PAGE_FTS.c.rank)).label("score"))
             .select_from(PAGE_FTS)
-            .join(Page.__table__, page.id == PAGE_FTS.c.rowid)
+            .join(table, page.id == PAGE_FTS.c.rowid)
             .where(match)
         )
     filters = document_conditions(query.model_copy(update={"text": None}), dialect)
     if len(filters) > 1:
-        statement = statement.where(page.document_id.in_(sa.select(Document.id).where(*filters)))
+        statement = statement.where(
+            page.document_id.in_(sa.select(col(Document.id)).where(*filters))
+        )
     return statement.group_by(page.document_id).subquery("ranked")
 
 
@@ -201,6 +214,7 @@ def add_snippets(
     if not engine_query:
         return
     ids = [hit.document_id for hit in hits]
+    params: dict[str, object]
     if dialect == "postgresql":
         params = {"query": engine_query, "ids": ids, "options": PG_HEADLINE_OPTIONS}
         rows = session.connection().execute(PG_SNIPPETS, params)
@@ -230,11 +244,13 @@ def add_hit_facets(session: Session, *, hits: list[DocumentHit]) -> None:
     """Give each hit its own facet values (nationalities, regions, incidents, ...)."""
     by_id = {hit.document_id: hit for hit in hits}
     statement = (
-        sa.select(DocumentFacet.document_id, DocumentFacet.facet, DocumentFacet.value)
+        sa.select(
+            col(DocumentFacet.document_id), col(DocumentFacet.facet), col(DocumentFacet.value)
+        )
         .where(col(DocumentFacet.document_id).in_(list(by_id)))
         .order_by(col(DocumentFacet.facet), col(DocumentFacet.value))
     )
-    for document_id, facet, value in session.exec(statement).all():
+    for document_id, facet, value in session.execute(statement).all():
         by_id[document_id].facets.setdefault(facet, []).append(value)
 
 
@@ -251,18 +267,18 @@ def count_facets(
     """
     step = 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
     sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
-    statement = sa.select(DocumentFacet.facet, DocumentFacet.value, sa.func.count()).where(
-        col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS)
-    )
+    statement = sa.select(
+        col(DocumentFacet.facet), col(DocumentFacet.value), sa.func.count()
+    ).where(col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS))
     # Only originals carry facets, so an unfiltered exact count reads the index alone.
     if len(sampled) > 1:
-        matching = sa.select(Document.id).where(*sampled)
+        matching = sa.select(col(Document.id)).where(*sampled)
         statement = statement.where(col(DocumentFacet.document_id).in_(matching))
     statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)
     found: dict[str, list[FacetCount]] = {
         facet.value: [] for facet in Facet if facet.value not in UNCOUNTED_FACETS
     }
-    for facet, value, documents in session.exec(statement).all():
+    for facet, value, documents in session.execute(statement).all():
         estimate = min(documents * step, total)
         found.setdefault(facet, []).append(FacetCount(value=value, documents=estimate))
     top = {
@@ -282,7 +298,7 @@ def documents_about_subject(session: Session, *, subject_id: int) -> list[Subjec
     statement = (
         sa.select(Document, Mention)
         .join(Mention, col(Mention.document_id) == col(Document.id))
-        .where(Mention.subject_id == subject_id)
+        .where(col(Mention.subject_id) == subject_id)
         .order_by(sa.nulls_last(col(Document.document_date)), col(Document.id), col(Mention.id))
     )
     return [
@@ -299,7 +315,7 @@ def documents_about_subject(session: Session, *, subject_id: int) -> list[Subjec
             place_codes=list(mention.place_codes or []),
             incidents=list(mention.incidents or []),
         )
-        for document, mention in session.exec(statement).all()
+        for document, mention in session.execute(statement).all()
     ]
 
 
@@ -327,7 +343,7 @@ def subjects_in_several_regions(
         .order_by(regions.desc(), pairs.c.subject_id)
         .limit(limit)
     )
-    counted = session.exec(statement).all()
+    counted = session.execute(statement).all()
     ids = [row[0] for row in counted]
     names = subject_names(session, subject_ids=ids)
     places = subject_region_lists(session, subject_ids=ids, width=REGION_WIDTH[level])
@@ -358,15 +374,15 @@ def subject_region_lists(
 
 
 def subject_names(
-    session: Session, *, subject_ids: Sequence[int]
+    session: Session, *, subject_ids: Collection[int]
 ) -> dict[int, tuple[str, str | None]]:
     """Display name and nationality of each subject."""
     if not subject_ids:
         return {}
-    statement = sa.select(Subject.id, Subject.name, Subject.nationality).where(
+    statement = sa.select(col(Subject.id), col(Subject.name), col(Subject.nationality)).where(
         col(Subject.id).in_(list(subject_ids))
     )
-    return {row[0]: (row[1], row[2]) for row in session.exec(statement).all()}
+    return {row[0]: (row[1], row[2]) for row in session.execute(statement).all()}
 
 
 def co_occurring(
@@ -379,27 +395,27 @@ def co_occurring(
     if min_documents < 1 or limit < 1:
         raise QueryError("min_documents and limit must be at least 1.")
     one, other = sa.orm.aliased(Mention, name="one"), sa.orm.aliased(Mention, name="other")
-    shared = sa.func.count(sa.distinct(one.document_id))
+    shared = sa.func.count(sa.distinct(col(one.document_id)))
     pair = (
-        (one.subject_id == subject_id) & (other.subject_id != subject_id)
+        (col(one.subject_id) == subject_id) & (col(other.subject_id) != subject_id)
         if subject_id is not None
-        else (one.subject_id < other.subject_id)
+        else (col(one.subject_id) < col(other.subject_id))
     )
     statement = (
         sa.select(
-            one.subject_id,
-            other.subject_id,
+            col(one.subject_id),
+            col(other.subject_id),
             shared,
             sa.func.aggregate_strings(sa.cast(one.document_id, sa.Text), ","),
         )
-        .join(other, other.document_id == one.document_id)
+        .join(other, col(other.document_id) == col(one.document_id))
         .where(col(one.subject_id).is_not(None), col(other.subject_id).is_not(None), pair)
-        .group_by(one.subject_id, other.subject_id)
+        .group_by(col(one.subject_id), col(other.subject_id))
         .having(shared >= min_documents)
-        .order_by(shared.desc(), one.subject_id, other.subject_id)
+        .order_by(shared.desc(), col(one.subject_id), col(other.subject_id))
         .limit(limit)
     )
-    rows = session.exec(statement).all()
+    rows = session.execute(statement).all()
     names = subject_names(session, subject_ids={i for row in rows for i in row[:2]})
     return [
         CoOccurrence(
@@ -433,14 +449,14 @@ def counts(
         raise QueryError("limit must be at least 1.")
     aliases = [sa.orm.aliased(DocumentFacet, name=f"f{i}") for i in range(len(facets))]
     first = aliases[0]
-    statement = sa.select(*(a.value for a in aliases), sa.func.count()).select_from(first)
+    statement = sa.select(*(col(a.value) for a in aliases), sa.func.count()).select_from(first)
     for alias in aliases[1:]:
-        statement = statement.join(alias, alias.document_id == first.document_id)
-    statement = statement.where(*(a.facet == f for a, f in zip(aliases, facets, strict=True)))
+        statement = statement.join(alias, col(alias.document_id) == col(first.document_id))
+    statement = statement.where(*(col(a.facet) == f for a, f in zip(aliases, facets, strict=True)))
     if query is not None:
         conditions = document_conditions(check_query(query), dialect_of(session))
         statement = statement.where(
-            first.document_id.in_(sa.select(Document.id).where(*conditions))
+            col(first.document_id).in_(sa.select(col(Document.id)).where(*conditions))
         )
     statement = (
         statement.group_by(*(a.value for a in aliases))
@@ -449,7 +465,7 @@ def counts(
     )
     return [
         CountRow(values=dict(zip(by, row[:-1], strict=True)), documents=row[-1])
-        for row in session.exec(statement).all()
+        for row in session.execute(statement).all()
     ]
 
 

@@ -1106,7 +1106,22 @@ def users_disable(
 
     with _session(_settings(db)) as session:
         users.deactivate(session, name=name)
+        _audit_cli(session, action="disable_user", target=f"user:{name}")
     console.print(f"disabled {escape(name)}; their open sessions are ended")
+
+
+@users_app.command("enable")
+@handle_errors
+def users_enable(
+    name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None
+) -> None:
+    """Let a disabled user sign in again."""
+    from storage import users
+
+    with _session(_settings(db)) as session:
+        users.activate(session, name=name)
+        _audit_cli(session, action="enable_user", target=f"user:{name}")
+    console.print(f"enabled {escape(name)}; they can sign in again")
 
 
 @users_app.command("password")

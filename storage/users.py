@@ -199,6 +199,14 @@ def deactivate(session: Session, *, name: str, now: datetime | None = None) -> U
     return UserPublic.model_validate(user, from_attributes=True)
 
 
+def activate(session: Session, *, name: str) -> UserPublic:
+    """Let a disabled user sign in again (with the password they had)."""
+    user = require_user(session, name=name)
+    with committing(session):
+        user.active = True
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
 def end_sessions(session: Session, user: AppUser, now: datetime | None = None) -> int:
     """End the user's open sessions inside the caller's transaction; how many."""
     if user.id is None:

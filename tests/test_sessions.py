@@ -510,10 +510,16 @@ def test_users_commands_password_revoke_unlock(tmp_path, monkeypatch):
     short = runner.invoke(app, ["users", "password", "sari", "--password-stdin"], input="x\n")
     assert short.exit_code == 2 and "too short" in short.output
     assert runner.invoke(app, ["users", "revoke", "tono"]).exit_code == 2
+    assert runner.invoke(app, ["users", "disable", "sari"]).exit_code == 0
+    enabled = runner.invoke(app, ["users", "enable", "sari"])
+    assert enabled.exit_code == 0 and "enabled sari" in enabled.output
+    assert runner.invoke(app, ["users", "enable", "tono"]).exit_code == 2
     with session_for(get_engine(Settings().resolved_database_url)) as session:
         assert users.authenticate(session, name="sari", password="sandi-baru-sari-1")
         events = audit.list_events(session)
-    assert [e.action for e in events] == ["set_password", "unlock", "unlock", "revoke_sessions"]
+    assert [e.action for e in events] == [
+        "enable_user", "disable_user", "set_password", "unlock", "unlock", "revoke_sessions"
+    ]  # fmt: skip
     assert all(e.details["via"] == "cli" for e in events)
 
 

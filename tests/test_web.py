@@ -264,7 +264,16 @@ def test_web_runs_page_lists_failures_and_retry_reads_the_document_again(signed_
     ]
 
 
-def test_web_admin_adds_and_disables_users(signed_in, workbench):
+def other_browser(workbench):
+    """A second TestClient over the workbench, with its own cookies."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    return TestClient(create_app(workbench.settings), follow_redirects=False)
+
+
+def test_web_admin_adds_disables_and_enables_users(signed_in, workbench):
     client = signed_in("ayu")
     token = form_token(client.get("/admin/users").text)
     response = client.post(
@@ -289,6 +298,18 @@ def test_web_admin_adds_and_disables_users(signed_in, workbench):
     assert "joko" in listing and "eko" not in listing and "disabled" in listing
     audit_page = client.get("/admin/audit", params={"action": "disable_user"}).text
     assert "user:dewi" in audit_page and "add_user" not in audit_page
+    assert 'action="/admin/users/dewi/enable"' in listing
+    with other_browser(workbench) as browser:
+        assert sign_in(browser, "dewi").status_code == 401
+
+    # Enabled again: the same password works once more, and the change is audited.
+    assert client.post("/admin/users/dewi/enable", data={"csrf_token": token}).status_code == 303
+    assert 'action="/admin/users/dewi/disable"' in client.get("/admin/users").text
+    with other_browser(workbench) as browser:
+        assert sign_in(browser, "dewi").status_code == 303
+    (enabled,) = audit_rows(workbench, action="enable_user")
+    assert (enabled.user, enabled.target) == ("ayu", "user:dewi")
+    assert client.post("/admin/users/nobody/enable", data={"csrf_token": token}).status_code == 404
 
 
 def test_web_disabled_user_loses_the_session(web_client, workbench):

@@ -139,6 +139,22 @@ def disable(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/users/{name}/enable")
+def enable(
+    request: Request,
+    name: str,
+    user: deps.Admin,
+    session: deps.DbSession,
+) -> Response:
+    """Let a disabled user sign in again."""
+    try:
+        users.activate(session, name=name)
+    except ConfigError as e:
+        raise HTTPException(404, e.message) from e
+    deps.record(request, session, user=user.name, action="enable_user", target=f"user:{name}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/users/{name}/sessions/revoke")
 def revoke_sessions(
     request: Request,

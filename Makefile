@@ -40,6 +40,14 @@ uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
 		python3 -m pip install --quiet --user uv || \
 		python3 -m pip install --quiet --user --break-system-packages uv
+	@# The README's commands (`uv run pantau ...`) need `uv` on PATH; pip's --user folder
+	@# (~/.local/bin) often is not, so a two-line launcher goes into /usr/local/bin.
+	@command -v uv >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		printf '#!/bin/sh\nexec %s -m uv "$$@"\n' "$$(command -v python3)" | \
+			$$sudo tee /usr/local/bin/uv >/dev/null && $$sudo chmod 755 /usr/local/bin/uv && \
+		echo "uv: /usr/local/bin/uv runs python3 -m uv"; } || \
+		echo "uv is not on PATH: add ~/.local/bin to PATH, or write 'python3 -m uv' for 'uv'"
 
 # Bytecode is compiled at install time: a command then starts without compiling the
 # ~2,000 modules it imports, even where PYTHONDONTWRITEBYTECODE keeps Python from caching.

@@ -455,6 +455,11 @@ class UserBase(SQLModel):
     name: str = Field(max_length=64, description="Login name, unique")
     role: Role = Field(sa_type=EnumText(Role))
     active: bool = True
+    must_change_password: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        description="Set by an administrator's reset: the next sign-in must choose a password",
+    )
 
 
 class AppUser(UserBase, table=True):

@@ -177,14 +177,24 @@ def set_role(session: Session, *, name: str, role: str, now: datetime | None = N
 
 
 def set_password(
-    session: Session, *, name: str, password: str, now: datetime | None = None
+    session: Session,
+    *,
+    name: str,
+    password: str,
+    now: datetime | None = None,
+    must_change: bool = False,
 ) -> UserPublic:
-    """Give the user called `name` a new password and end their sessions open `now`."""
+    """Give the user called `name` a new password and end their sessions open `now`.
+
+    `must_change` (an administrator's reset) makes the user choose their own password at
+    the next sign-in before anything else.
+    """
     user = require_user(session, name=name)
     check_password(password)
     hashed = hash_password(password)
     with committing(session):
         user.password_hash = hashed
+        user.must_change_password = must_change
         end_sessions(session, user, now)
     return UserPublic.model_validate(user, from_attributes=True)
 

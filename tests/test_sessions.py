@@ -541,3 +541,59 @@ def test_sessions_and_throttle_work_on_postgresql(pg_workbench):
         assert sign_in(client, "dewi").status_code == 303
     actions = [e.action for e in audit_rows(pg_workbench, user="dewi") if e.action != "search"]
     assert actions == ["login", "logout", "login"]
+
+
+TEMPORARY = "sementara-dari-admin"
+CHOSEN = "pilihan-dewi-sendiri"
+
+
+def change_form(client, current: str, new: str, repeat: str | None = None):
+    token = form_token(client.get("/account/password").text)
+    data = {"csrf_token": token, "current": current, "new": new, "repeat": repeat or new}
+    return client.post("/account/password", data=data)
+
+
+def test_admin_password_reset_forces_a_new_password_at_the_next_sign_in(workbench):
+    with client_for(workbench) as admin:
+        assert sign_in(admin, "ayu").status_code == 303
+        token = form_token(admin.get("/admin/users").text)
+        short = admin.post(
+            "/admin/users/dewi/password", data={"csrf_token": token, "password": "x"}
+        )
+        assert short.status_code == 400 and "too short" in short.text
+        reset = admin.post(
+            "/admin/users/dewi/password", data={"csrf_token": token, "password": TEMPORARY}
+        )
+        assert reset.status_code == 303
+        assert "must choose a new password" in admin.get("/admin/users").text
+        missing = admin.post(
+            "/admin/users/tono/password", data={"csrf_token": token, "password": TEMPORARY}
+        )
+        assert missing.status_code == 404
+
+    with client_for(workbench) as dewi:
+        assert sign_in(dewi, "dewi").status_code == 401  # the old password no longer works
+        assert sign_in(dewi, "dewi", password=TEMPORARY).status_code == 303
+        for page in ("/search", "/documents/1", "/subjects"):
+            sent = dewi.get(page)
+            assert (sent.status_code, sent.headers["location"]) == (303, "/account/password")
+        form = dewi.get("/account/password")
+        assert form.status_code == 200 and "Choose your own" in form.text
+        wrong = change_form(dewi, "salah-sekali-ini", CHOSEN)
+        assert wrong.status_code == 400 and "current password is wrong" in wrong.text
+        differ = change_form(dewi, TEMPORARY, CHOSEN, "pilihan-yang-lain")
+        assert differ.status_code == 400 and "differ" in differ.text
+        same = change_form(dewi, TEMPORARY, TEMPORARY)
+        assert same.status_code == 400 and "other than the current" in same.text
+        done = change_form(dewi, TEMPORARY, CHOSEN)
+        assert (done.status_code, done.headers["location"]) == (303, "/search")
+        assert dewi.get("/search").status_code == 200  # the fresh session works at once
+
+    with client_for(workbench) as later:
+        assert sign_in(later, "dewi", password=TEMPORARY).status_code == 401
+        assert sign_in(later, "dewi", password=CHOSEN).status_code == 303
+        assert later.get("/search").status_code == 200
+    (reset_event,) = audit_rows(workbench, action="reset_password")
+    assert (reset_event.user, reset_event.target) == ("ayu", "user:dewi")
+    assert [e.user for e in audit_rows(workbench, action="change_password")] == ["dewi"]
+    assert len(audit_rows(workbench, action="change_password_refused")) == 1

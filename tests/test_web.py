@@ -394,7 +394,7 @@ def test_users_commands_add_list_disable(tmp_path, monkeypatch):
     assert runner.invoke(app, ["users", "disable", "sari"]).exit_code == 0
     listed = runner.invoke(app, ["users", "list", "--json"])
     assert '"name": "sari"' in listed.output and '"active": false' in listed.output
-    assert "password" not in listed.output
+    assert "password_hash" not in listed.output and "$argon2" not in listed.output
     assert runner.invoke(app, ["users", "disable", "tono"]).exit_code == 2
 
 

@@ -99,6 +99,10 @@ def add_error_pages(app: FastAPI) -> None:
     async def login_redirect(request: Request, error: deps.LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={error.next_path}", status_code=303)
 
+    @app.exception_handler(deps.PasswordChangeRequired)
+    async def password_redirect(request: Request, error: deps.PasswordChangeRequired) -> Response:
+        return RedirectResponse(deps.PASSWORD_PAGE, status_code=303)
+
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, error: HTTPException) -> Response:
         return render_error(request, error.status_code, str(error.detail))

@@ -53,6 +53,14 @@ class LoginRequired(Exception):  # noqa: N818 - a signal, handled by a redirect
         self.next_path = next_path
 
 
+class PasswordChangeRequired(Exception):  # noqa: N818 - a signal, handled by a redirect
+    """Raised when the signed-in user must first replace a password an administrator set."""
+
+
+# The only page a user whose password was reset may see (besides signing out).
+PASSWORD_PAGE = "/account/password"
+
+
 @dataclass(frozen=True)
 class NavItem:
     """One entry of the navigation bar, shown to users with `role`.
@@ -121,6 +129,8 @@ def current_user(request: Request, session: DbSession) -> UserPublic:
         request.session.pop(SESSION_ID, None)
         raise LoginRequired(request.url.path)
     request.state.user = user
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     return user
 
 
@@ -139,6 +149,7 @@ def require_role(role: Role) -> Any:
     return check
 
 
+SignedIn = Annotated[UserPublic, Depends(current_user)]
 Admin = Annotated[UserPublic, Depends(require_role(Role.ADMIN))]
 Analyst = Annotated[UserPublic, Depends(require_role(Role.ANALYST))]
 Investigator = Annotated[UserPublic, Depends(require_role(Role.INVESTIGATOR))]

@@ -155,6 +155,36 @@ def enable(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/users/{name}/password")
+def reset_password(
+    request: Request,
+    name: str,
+    password: Annotated[str, Form()],
+    user: deps.Admin,
+    session: deps.DbSession,
+) -> Response:
+    """Set a user's password (say, one they forgot); their sessions end, and at the next
+    sign-in they must choose their own before anything else."""
+    if users.get_user(session, name=name) is None:
+        raise HTTPException(404, f"There is no user named {name!r}.")
+    ended = open_sessions(request, session, name)
+    try:
+        users.set_password(
+            session, name=name, password=password, now=deps.now(request), must_change=True
+        )
+    except ConfigError as e:
+        return show_users(request, session, error=e.message, status_code=400)
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="reset_password",
+        target=f"user:{name}",
+        details={"sessions_ended": ended},
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/users/{name}/sessions/revoke")
 def revoke_sessions(
     request: Request,

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from models.errors import BusyError
+from models.errors import BusyError, ConfigError
 from models.tables import Role, UserPublic
 from storage import throttle, users, web_sessions
 from web import deps
@@ -151,6 +151,49 @@ def locked_message(lock: throttle.Lock, at: datetime) -> str:
         f"Too many failed sign-ins {what}. Try again after {lock.until:%H:%M} UTC "
         f"(in {wait}), or ask an administrator to lift the lock."
     )
+
+
+@router.get(deps.PASSWORD_PAGE)
+def password_page(request: Request, user: deps.SignedIn) -> Response:
+    """The form to choose a new password (the only page after an administrator's reset)."""
+    return password_form(request, user, None, 200)
+
+
+@router.post(deps.PASSWORD_PAGE)
+def change_password(
+    request: Request,
+    current: Annotated[str, Form()],
+    new: Annotated[str, Form()],
+    repeat: Annotated[str, Form()],
+    user: deps.SignedIn,
+    session: deps.DbSession,
+) -> Response:
+    """Replace the user's password after checking the current one; other sessions end and
+    this browser gets a fresh one."""
+    if new != repeat:
+        return password_form(request, user, "The two new passwords differ.", 400)
+    if new == current:
+        return password_form(request, user, "Choose a password other than the current one.", 400)
+    try:
+        users.check_password(new)
+        checked = users.authenticate(session, name=user.name, password=current)
+    except (ConfigError, BusyError) as e:
+        return password_form(request, user, e.message, 400)
+    if checked is None:
+        deps.record(request, session, user=user.name, action="change_password_refused")
+        return password_form(request, user, "The current password is wrong.", 400)
+    at = deps.now(request)
+    changed = users.set_password(session, name=user.name, password=new, now=at)
+    deps.record(request, session, user=user.name, action="change_password")
+    start_session(request, session, changed, at)
+    return RedirectResponse(HOME_BY_ROLE[changed.role], status_code=303)
+
+
+def password_form(
+    request: Request, user: UserPublic, error: str | None, status_code: int
+) -> Response:
+    context = {"user": user, "error": error, "forced": user.must_change_password}
+    return deps.render(request, "password.html", context, status_code=status_code)
 
 
 @router.post("/logout")

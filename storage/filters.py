@@ -39,13 +39,16 @@ MAX_LIMIT = 500
 MAX_FACET_LIMIT = 100
 LETTER_NUMBER_EXAMPLE = "B-1187/IMI.1/GR.02.03/2026"
 
+# A document still pending (its pages being written in batches) is not matched yet.
 SQLITE_TEXT_MATCH = sa.text(
     "SELECT page.document_id FROM page_fts JOIN page ON page.id = page_fts.rowid "
-    "WHERE page_fts MATCH :fts_query"
+    "JOIN document ON document.id = page.document_id "
+    "WHERE page_fts MATCH :fts_query AND document.status <> 'pending'"
 )
 PG_TEXT_MATCH = sa.text(
-    "SELECT page.document_id FROM page "
-    "WHERE page.search_vector @@ websearch_to_tsquery('pantau_simple', :fts_query)"
+    "SELECT page.document_id FROM page JOIN document ON document.id = page.document_id "
+    "WHERE page.search_vector @@ websearch_to_tsquery('pantau_simple', :fts_query) "
+    "AND document.status <> 'pending'"
 )
 
 

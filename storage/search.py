@@ -34,7 +34,7 @@ SQLITE_SEARCH = sa.text(
     FROM page_fts
     JOIN page ON page.id = page_fts.rowid
     JOIN document ON document.id = page.document_id
-    WHERE page_fts MATCH :query
+    WHERE page_fts MATCH :query AND document.status <> 'pending'
     ORDER BY rank, page.id
     LIMIT :limit
     """
@@ -45,8 +45,9 @@ PG_SEARCH = sa.text(
     WITH hits AS (
         SELECT page.id, page.document_id, page.number, page.text, query.q,
                ts_rank(page.search_vector, query.q, 1) AS score
-        FROM page, websearch_to_tsquery('{PG_CONFIG}', :query) AS query(q)
-        WHERE page.search_vector @@ query.q
+        FROM page JOIN document ON document.id = page.document_id,
+             websearch_to_tsquery('{PG_CONFIG}', :query) AS query(q)
+        WHERE page.search_vector @@ query.q AND document.status <> 'pending'
         ORDER BY score DESC, page.id
         LIMIT :limit
     )

@@ -347,6 +347,29 @@ def test_storage_large_document_is_written_in_bounded_transactions(session):
     assert repository.get_run(session, run_id=document.run_id).processed == 1
 
 
+def test_storage_pages_of_a_document_still_being_written_are_not_found(session):
+    """Between its page batches and its last transaction (or after a kill in between) a
+    large document is pending: its pages are stored but no search finds them yet."""
+    from models.records import SearchQuery
+    from storage import xref
+    from storage.search import search_pages
+
+    document, _ = claim(session)
+    pages = [f"Halaman {n}: tamu asing menginap di penginapan Kelimutu." for n in range(120)]
+    result = document_result(document.path, document.sha256, pages)
+    stored = [repository.page_from_result(document.id, page) for page in result.pages]
+    repository._write_pages_in_batches(session, document_id=document.id, pages=stored)
+
+    assert len(repository.get_pages(session, document_id=document.id)) == 120
+    assert search_pages(session, query="Kelimutu") == []
+    assert xref.search(session, query=SearchQuery(text="Kelimutu")).total == 0
+
+    repository.save_result(session, document_id=document.id, result=result)
+    assert {hit.document_id for hit in search_pages(session, query="Kelimutu")} == {document.id}
+    found = xref.search(session, query=SearchQuery(text="Kelimutu"))
+    assert found.total == 1
+
+
 def test_storage_save_result_rejects_pending_and_unknown(session):
     document, _ = claim(session)
     with pytest.raises(ValueError, match="processed, partial or failed"):

@@ -1,5 +1,5 @@
 """`python -m pantau` is the same as the `pantau` command."""
 
-from pantau.cli import main
+from pantau.launcher import main
 
 main()

@@ -16,6 +16,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # Each test has its own home: a Prefect server kept for the next command would only idle.
 # tests/test_prefect_shared_server.py exercises the shared one.
 os.environ.setdefault("PANTAU_PREFECT_IDLE_SECONDS", "0")
+# Nor a command server (tests/test_command_server.py exercises it).
+os.environ.setdefault("PANTAU_COMMAND_SERVER_IDLE_SECONDS", "0")
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

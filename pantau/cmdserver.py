@@ -1,0 +1,418 @@
+"""A warm process that answers read commands without paying for Python's imports again.
+
+A read command (`pantau docs`, `show`, `facts`, `search`, `subjects`, `subject`, `runs`,
+`xref`) spends nearly all of its time importing SQLAlchemy, SQLModel, pydantic and the
+table definitions (about 0.8 s on two cores), not querying. The first read command of a
+Pantau home therefore starts, in the background, a small server that imports them once and
+waits on a Unix socket; the following read commands connect to it and it forks a child per
+command, as Mercurial's command server does for `chg`. The child takes over the caller's
+standard input, output and error (passed over the socket), its working folder, environment,
+umask and limits, runs the command exactly as `pantau` would in its own process, and sends
+back the exit code. Nothing is shared between two commands but the imported code.
+
+- Only the same user can connect (peer credentials, checked both ways).
+- The server stops after PANTAU_COMMAND_SERVER_IDLE_SECONDS (default 600) without a command,
+  when its home folder is removed, or when Pantau's code or its installed packages change
+  (the command is then run in-process and the next one starts a fresh server).
+  PANTAU_COMMAND_SERVER_IDLE_SECONDS=0 turns it off.
+- Anything unexpected (no socket, a limit the server cannot take on) falls back to running
+  the command in the caller's own process: the server only ever saves time.
+
+This module is imported by every `pantau` command before anything else, so the client side
+uses the standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+from pathlib import Path
+
+SERVED_COMMANDS = frozenset(
+    {"docs", "show", "facts", "search", "subjects", "subject", "runs", "xref"}
+)
+IDLE_VARIABLE = "PANTAU_COMMAND_SERVER_IDLE_SECONDS"
+DEFAULT_IDLE_SECONDS = 600.0
+LOG_NAME = "command-server.log"
+# How often an idle server looks whether its home folder still exists.
+HOME_CHECK_SECONDS = 5.0
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+LIMITS = ("RLIMIT_FSIZE", "RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_NOFILE", "RLIMIT_CPU")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("pantau", "storage", "models", "extractors", "web", "flows")
+# Imported by the server before it forks: the costly part of every read command. Not
+# pantau.cli itself, whose consoles look at the terminal when they are made.
+PRELOAD = (
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite",
+    "sqlmodel",
+    "pydantic_settings",
+    "typer",
+    "rich.console",
+    "rich.table",
+    "rich.markup",
+    "models.records",
+    "models.tables",
+    "pantau.settings",
+    "storage.engine",
+    "storage.migrate",
+    "storage.repository",
+    "storage.search",
+    "storage.dossier",
+    "storage.facets",
+    "storage.identity",
+    "storage.audit",
+    "storage.xref",
+    "pantau.report",
+    "pantau.subjects",
+)
+
+# Messages from the server: P<pid> (the child running the command), X<exit code>, or S
+# (stale or unable: run the command in-process).
+_INT = struct.Struct("!i")
+
+
+def idle_seconds() -> float:
+    """PANTAU_COMMAND_SERVER_IDLE_SECONDS; 0 (or a value that is not a number) is off."""
+    try:
+        return max(0.0, float(os.environ.get(IDLE_VARIABLE, DEFAULT_IDLE_SECONDS)))
+    except ValueError:
+        return 0.0
+
+
+def home_folder() -> Path:
+    """PANTAU_HOME as pantau.settings reads it, without importing pydantic."""
+    home = os.environ.get("PANTAU_HOME")
+    if home:
+        return Path(os.path.abspath(os.path.expanduser(home)))
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(os.path.abspath(base)) / "pantau"
+
+
+def address(home: Path) -> bytes:
+    """The server's abstract socket name: one per user, home, interpreter and installation."""
+    key = "\0".join((str(home), sys.executable, str(PROJECT_ROOT)))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return f"\0pantau-commands-{os.getuid()}-{digest}".encode()
+
+
+def code_fingerprint() -> str:
+    """Changes whenever a module of Pantau or the set of installed packages changes."""
+    parts = []
+    for package in PACKAGES:
+        folder = PROJECT_ROOT / package
+        for path in sorted(folder.rglob("*.py")) if folder.is_dir() else ():
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    for entry in sys.path:
+        if entry.endswith("site-packages") and os.path.isdir(entry):
+            parts.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _peer_uid(connection: socket.socket) -> int:
+    credentials = connection.getsockopt(
+        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+    )
+    return int(struct.unpack("3i", credentials)[1])
+
+
+def _limits() -> dict[str, list[int]]:
+    import resource
+
+    return {name: list(resource.getrlimit(getattr(resource, name))) for name in LIMITS}
+
+
+# --------------------------------------------------------------------------- client
+
+
+def forward(argv: list[str]) -> int | None:
+    """Run `pantau ARGV` in the home's command server; its exit code, or None to run it here.
+
+    None when the command is not a read command, the server is off or unreachable, or it
+    declined; a server is then started in the background for the next command.
+    """
+    if not argv or argv[0] not in SERVED_COMMANDS or not sys.platform.startswith("linux"):
+        return None
+    idle = idle_seconds()
+    if idle <= 0:
+        return None
+    home = home_folder()
+    name = address(home)
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.connect(name)
+        if _peer_uid(client) != os.getuid():
+            return None
+        return _converse(client, argv)
+    except OSError:
+        _start_server(home, name, idle)
+        return None
+    finally:
+        client.close()
+
+
+def _converse(client: socket.socket, argv: list[str]) -> int | None:
+    umask = os.umask(0)
+    os.umask(umask)
+    request = json.dumps(
+        {
+            "argv": argv,
+            "program": sys.argv[0],
+            "package": getattr(sys.modules["__main__"], "__package__", None),
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+            "umask": umask,
+            "limits": _limits(),
+        }
+    ).encode("utf-8", "surrogateescape")
+    socket.send_fds(client, [_INT.pack(len(request)) + request], [0, 1, 2])
+    child = 0
+    interrupted = 0
+
+    def relay(signum: int, _frame: object) -> None:
+        nonlocal interrupted
+        interrupted = signum
+        if child:
+            os.kill(child, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, relay)
+    stream = client.makefile("rb")
+    while True:
+        kind = stream.read(1)
+        if kind == b"P":
+            child = _INT.unpack(stream.read(_INT.size))[0]
+            if interrupted:
+                os.kill(child, interrupted)
+        elif kind == b"X":
+            return int(_INT.unpack(stream.read(_INT.size))[0])
+        elif kind == b"S" or (kind == b"" and not child):
+            return None
+        else:  # the child ended without saying how: killed
+            os.write(2, b"error: the command ended unexpectedly\n")
+            return 128 + interrupted if interrupted else 1
+
+
+def _start_server(home: Path, name: bytes, idle: float) -> None:
+    """Start the server in its own session, detached from this command's terminal."""
+    import subprocess
+
+    log = home / "logs" / LOG_NAME
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        errors = open(log, "ab")  # noqa: SIM115 - handed to the child
+    except OSError:
+        return
+    with errors:
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "pantau.cmdserver", "--home", str(home), "--idle", str(idle)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+            close_fds=True,
+            cwd="/",
+        )
+
+
+# --------------------------------------------------------------------------- server
+
+
+def serve(home: Path, idle: float) -> None:
+    """Bind the home's address, import the read commands' code, answer until idle."""
+    import importlib
+    import time
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address(home))
+    except OSError:  # another server of this home is up
+        return
+    for module in PRELOAD:
+        importlib.import_module(module)
+    fingerprint = code_fingerprint()
+    listener.listen(16)
+    signal.signal(signal.SIGCHLD, _reap)
+    last = time.monotonic()
+    _log(f"serving {home} (pid {os.getpid()})")
+    while True:
+        listener.settimeout(min(idle, HOME_CHECK_SECONDS))
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            if time.monotonic() - last >= idle or not home.is_dir():
+                break
+            continue
+        last = time.monotonic()
+        with connection:
+            if _peer_uid(connection) != os.getuid():
+                continue
+            if code_fingerprint() != fingerprint:
+                connection.sendall(b"S")
+                break
+            _answer(listener, connection)
+    listener.close()
+    _log("stopped")
+
+
+def _log(line: str) -> None:
+    """One line in the server's log (the command's name only: no arguments, no data)."""
+    import time
+
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}", file=sys.stderr, flush=True)
+
+
+def _reap(_signum: int, _frame: object) -> None:
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _receive(connection: socket.socket) -> tuple[dict, list[int]] | None:
+    data, fds, _flags, _address = socket.recv_fds(connection, 65536, 3)
+    if len(data) < _INT.size or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return None
+    size = _INT.unpack(data[: _INT.size])[0]
+    body = bytearray(data[_INT.size :])
+    while len(body) < size <= MAX_REQUEST_BYTES:
+        more = connection.recv(size - len(body))
+        if not more:
+            break
+        body += more
+    if len(body) != size:
+        for fd in fds:
+            os.close(fd)
+        return None
+    return json.loads(body.decode("utf-8", "surrogateescape")), fds
+
+
+def _answer(listener: socket.socket, connection: socket.socket) -> None:
+    received = _receive(connection)
+    if received is None:
+        return
+    request, fds = received
+    if not _can_take_limits(request["limits"]):
+        connection.sendall(b"S")
+        for fd in fds:
+            os.close(fd)
+        return
+    pid = os.fork()
+    if pid:
+        for fd in fds:
+            os.close(fd)
+        _log(f"{request['argv'][0]} (pid {pid})")
+        return
+    listener.close()
+    code = 1
+    try:
+        _become(request, fds)
+        connection.sendall(b"P" + _INT.pack(os.getpid()))
+        code = _run(request["argv"])
+    finally:
+        try:
+            connection.sendall(b"X" + _INT.pack(code))
+        finally:
+            os._exit(code)
+
+
+def _can_take_limits(limits: dict[str, list[int]]) -> bool:
+    import resource
+
+    for name, (_soft, hard) in limits.items():
+        _, own_hard = resource.getrlimit(getattr(resource, name))
+        if own_hard != resource.RLIM_INFINITY and (
+            hard == resource.RLIM_INFINITY or hard > own_hard
+        ):
+            return False
+    return True
+
+
+def _become(request: dict, fds: list[int]) -> None:
+    """Turn the forked child into the caller's process: descriptors, folder, environment."""
+    import io
+    import resource
+    import time
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    os.umask(request["umask"])
+    for name, (soft, hard) in request["limits"].items():
+        resource.setrlimit(getattr(resource, name), (soft, hard))
+    encoding = os.environ.get("PYTHONIOENCODING", "utf-8").split(":")[0] or "utf-8"
+    streams = [open(fd, "rb" if fd == 0 else "wb", closefd=False) for fd in (0, 1, 2)]  # noqa: SIM115
+    sys.stdin = io.TextIOWrapper(streams[0], encoding=encoding)
+    sys.stdout = io.TextIOWrapper(streams[1], encoding=encoding, line_buffering=os.isatty(1))
+    sys.stderr = io.TextIOWrapper(
+        streams[2], encoding=encoding, errors="backslashreplace", line_buffering=True
+    )
+    # Usage lines name the program as the caller ran it (`pantau` or `python -m pantau`).
+    sys.argv = [request["program"], *request["argv"]]
+    sys.modules["__main__"].__package__ = request["package"]
+
+
+def _run(argv: list[str]) -> int:
+    """Run the command as the `pantau` entry point would; its exit code."""
+    code = 0
+    try:
+        from pantau.cli import main
+
+        main()
+    except SystemExit as e:
+        if e.code is None:
+            code = 0
+        elif isinstance(e.code, int):
+            code = e.code
+        else:
+            print(e.code, file=sys.stderr)
+            code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except BaseException:  # noqa: BLE001 - the caller must get an exit code, whatever happens
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError):
+                stream.flush()
+    return code
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pantau.cmdserver --home HOME --idle SECONDS` (started by the client)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pantau.cmdserver")
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--idle", type=float, default=DEFAULT_IDLE_SECONDS)
+    args = parser.parse_args(argv)
+    if args.idle > 0:
+        serve(args.home, args.idle)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,7 @@ With ``--work DIR`` a second run reuses the renderings and the pages already rea
 and only extracts again (for measuring a change to the extraction quickly).
 
     uv run python -m benchmarks.paperwork [--formats text,digital,office,fax,photo]
-        [--work DIR] [--workers N]
+        [--work DIR] [--workers N] [--set paperwork|heldout]
 """
 
 from __future__ import annotations
@@ -94,15 +94,20 @@ def main() -> None:
                         help="format groups, comma-separated")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--set", choices=("paperwork", "heldout"), default="paperwork",
+                        help="tools/paperwork (default) or the held-out set tools/heldout")
     args = parser.parse_args()
+    heldout = args.set == "heldout"
+    papers = make_paperwork.heldout_papers() if heldout else make_paperwork.PAPERS
+    gold_dir = (make_paperwork.HELDOUT_DIR if heldout else make_paperwork.SOURCE_DIR) / "gold"
     work = args.work or Path(tempfile.mkdtemp(prefix="pantau-paperwork-"))
     formats = [f for f in args.formats.split(",") if f]
     began = time.perf_counter()
     missing = [f for f in formats if not any((work / "inputs" / f).glob("*"))]
-    make_paperwork.build(work / "inputs", missing)
+    make_paperwork.build(work / "inputs", missing, papers)
     print(f"built {len(missing)} of {len(formats)} format groups in "
           f"{time.perf_counter() - began:.0f} s into {work / 'inputs'}")
-    gold = read_annotations(make_paperwork.GOLD_DIR)
+    gold = read_annotations(gold_dir)
     results, timings = {}, {}
     for name in formats:
         pred_dir, timings[name] = run_group(work / "inputs" / name, work, name, args.workers)

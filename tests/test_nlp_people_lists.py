@@ -498,3 +498,50 @@ def test_people_lists_local_people_beside_foreigners_are_not_foreigners(
     doc = run(nlp, text, names)
     assert foreigners(doc) == foreign
     assert named(doc)[local]._.person_role == "other"
+
+
+def _foreign_facts(text: str) -> dict[str, str | None]:
+    """Named foreign nationals found by the whole pipeline: name -> nationality."""
+    from extractors.facts import extract_facts
+    from models.records import FactKind
+
+    return {
+        f.value: f.attributes.get("nationality")
+        for f in extract_facts([(1, text)]).facts
+        if f.kind is FactKind.FOREIGN_NATIONAL and f.attributes.get("name_kind") != "group"
+    }
+
+
+@pytest.mark.parametrize("blank", ["", "\n"])
+def test_nlp_people_numbered_list_one_name_per_line_shares_the_groups_nationality(blank):
+    """A group's citizenship stated once, its members one per numbered line with an age (a
+    web page puts each item in its own paragraph: a blank line between items)."""
+    items = [
+        "1. Md. Kamrul Hasan (33);",
+        "2. Jahangir Alam (27);",
+        "3. Nurul Amin (41); dan",
+        "4. Rafiqul (25).",
+    ]
+    text = (
+        "Petugas Polres Asahan mengamankan empat warga negara Bangladesh yang hendak "
+        "menyeberang ke Malaysia, masing-masing:\n\n" + ("\n" + blank).join(items) + "\n\n"
+        "Keempatnya kini ditempatkan di ruang detensi Kantor Imigrasi Tanjung Balai Asahan.\n"
+    )
+    assert _foreign_facts(text) == {
+        "Md. Kamrul Hasan": "BD",
+        "Jahangir Alam": "BD",
+        "Nurul Amin": "BD",
+        "Rafiqul": "BD",
+    }
+
+
+def test_nlp_people_numbered_list_of_initials_with_sex_shares_the_nationality():
+    text = (
+        "Tim gabungan menangkap lima WN RRT yang menjalankan penipuan daring di sebuah ruko, "
+        "yakni:\n"
+        "1. QW (26), laki-laki;\n"
+        "2. LF (30), perempuan;\n"
+        "3. HZY (35), laki-laki; dan\n"
+        "4. TR (22), perempuan.\n"
+    )
+    assert _foreign_facts(text) == {"QW": "CN", "LF": "CN", "HZY": "CN", "TR": "CN"}

@@ -507,3 +507,49 @@ def test_nlp_records_form_block_of_an_officer_is_an_official(records_nlp) -> Non
         ("block", False, "official"),
         ("block", True, None),
     ]
+
+
+def test_nlp_records_label_qualifier_and_passport_wording_of_nationality() -> None:
+    """A header label with a bracketed qualifier names its field, and a nationality copied
+    from the passport in English capitals is read, Taiwan's official name included."""
+    text = (
+        "Hasil pemeriksaan tenaga kerja asing pada PT Sinar Logam Utama:\n\n"
+        "No | Nama TKA | Kebangsaan (sesuai paspor) | No. Paspor | Jabatan | Keterangan\n"
+        "1 | Huang Jiahao | CHINESE | EG4410927 | Operator tanur | Sesuai\n"
+        "2 | Chen Yu-ting | REPUBLIC OF CHINA (TAIWAN) | 302918475 | Konsultan | Sesuai\n"
+        "3 | Arjun Mehta Kumar | INDIAN | Z7702918 | Ahli kimia | Sesuai\n"
+    )
+    found = foreigners(extract_facts([(1, text)]))
+    assert {name: (code, passport) for name, (code, passport, _) in found.items()} == {
+        "Huang Jiahao": ("CN", "EG4410927"),
+        "Chen Yu-ting": ("TW", "302918475"),
+        "Arjun Mehta Kumar": ("IN", "Z7702918"),
+    }
+
+
+def test_nlp_records_a_negation_in_one_cell_does_not_reach_the_next() -> None:
+    """"Tidak ada" under RPTKA says the permit is missing; it does not deny the work stated
+    in the row's last cell."""
+    text = (
+        "Daftar tenaga kerja asing yang diperiksa:\n\n"
+        "No | Nama | Kewarganegaraan | No. Paspor | RPTKA | Izin Tinggal | Temuan\n"
+        "1 | Gao Ming | RRT | EK5520913 | Tidak ada | Visa kunjungan | Bekerja tanpa izin\n"
+        "2 | Xu Lan | RRT | EK5520977 | Ada | ITAS | Sesuai\n"
+    )
+    found = foreigners(extract_facts([(1, text)]))
+    assert "illegal_work" in found["Gao Ming"][2]
+    assert "illegal_work" not in found["Xu Lan"][2]
+
+
+def test_nlp_records_table_of_counts_by_region_names_nobody() -> None:
+    """A statistics table with a column of regencies and columns of permit types: the
+    regencies are places, not foreign nationals, and ITK is a permit, not initials."""
+    text = (
+        "Rekapitulasi orang asing pemegang izin tinggal per kabupaten/kota:\n\n"
+        "No | Kabupaten/Kota | ITK | ITAS | ITAP | Jumlah\n"
+        "1 | Kota Pangkalpinang | 40 | 81 | 10 | 131\n"
+        "2 | Kabupaten Bangka Tengah | 15 | 38 | 4 | 57\n"
+        "3 | Kabupaten Belitung | 22 | 19 | 2 | 43\n\n"
+        "Sebanyak 3 (tiga) orang pemegang ITK asal Thailand melebihi izin tinggal.\n"
+    )
+    assert foreigners(extract_facts([(1, text)])) == {}

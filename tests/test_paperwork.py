@@ -182,3 +182,29 @@ def test_paperwork_scans_are_deterministic_and_photos_still_read(tmp_path: Path)
     text = pytesseract.image_to_string(image, lang="ind+eng")
     for word in ("REKAPITULASI", "Bangladesh", "Teuku Rizky Ananda", "Dumai"):
         assert word in text, word
+
+
+HELDOUT = make_paperwork.read_expected(make_paperwork.HELDOUT_DIR)
+
+
+def test_heldout_set_has_source_answer_key_gold_and_metadata_for_every_document() -> None:
+    folder = make_paperwork.HELDOUT_DIR
+    sources = {p.stem for p in folder.glob("*.txt")}
+    gold = {p.stem for p in (folder / "gold").glob("*.json")}
+    papers = {p.stem for p in make_paperwork.heldout_papers()}
+    assert len(sources) >= 20
+    assert sources == set(HELDOUT) == gold == papers
+
+
+@pytest.mark.parametrize("stem", sorted(HELDOUT))
+def test_heldout_gold_is_its_answer_key_and_names_occur_in_the_source(stem: str) -> None:
+    gold = make_paperwork.HELDOUT_DIR / "gold" / f"{stem}.json"
+    assert gold.read_text(encoding="utf-8") == make_paperwork.gold_json(HELDOUT[stem])
+    text = " ".join(make_paperwork.plain_text(make_paperwork.read_source(stem)).split())
+    entry = HELDOUT[stem]
+    for person in entry["foreigners"]:
+        for written in [person.get("name"), *person.get("aliases", []), person.get("passport")]:
+            assert written is None or written in text, (stem, written)
+        assert set(person["incidents"]) <= set(entry["incidents"]), stem
+    for name in entry["officials"] + entry["other_persons"]:
+        assert name in text, (stem, name)

@@ -19,7 +19,9 @@ Each document is written, under the same file stem, once per format group:
 The build is deterministic (fixed seeds, fixed metadata dates): the same bytes every time.
 
 Run: ``uv run python -m tools.make_paperwork --out DIR [--formats text,digital,...]``;
-``uv run python -m tools.make_paperwork --gold`` rewrites the gold files.
+``uv run python -m tools.make_paperwork --gold`` rewrites the gold files. ``--set heldout``
+does the same for the held-out set in `tools/heldout` (paperwork and news written apart from
+the rules, for measuring how the extraction carries over).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from tools.make_samples import Block
 SOURCE_DIR = Path(__file__).resolve().parent / "paperwork"
 EXPECTED_PATH = SOURCE_DIR / "expected.json"
 GOLD_DIR = SOURCE_DIR / "gold"
+HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
 FORMATS = ("text", "digital", "office", "fax", "photo")
 SCAN_FORMATS = ("office", "fax", "photo")
 RENDER_DPI = 300
@@ -83,6 +86,7 @@ class Paper:
     date: str  # ISO date of the file's metadata
     seed: int
     author: str = "Subbag Umum"
+    site: str = "Kantor Imigrasi Kelas I TPI Jayapura"  # the website of an HTML page
 
 
 PAPERS: tuple[Paper, ...] = (
@@ -117,8 +121,12 @@ OFFICE = dataclasses.replace(scansim.PROFILES["office"], noise=4.0)
 
 
 def read_source(stem: str) -> str:
-    """The marked-up source `tools/paperwork/<stem>.txt`."""
-    return (SOURCE_DIR / f"{stem}.txt").read_text(encoding="utf-8")
+    """The marked-up source `tools/paperwork/<stem>.txt` (or `tools/heldout/<stem>.txt`)."""
+    for folder in (SOURCE_DIR, HELDOUT_DIR):
+        path = folder / f"{stem}.txt"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no source {stem}.txt in {SOURCE_DIR} or {HELDOUT_DIR}")
 
 
 def source_stems() -> list[str]:
@@ -126,9 +134,22 @@ def source_stems() -> list[str]:
     return sorted(p.stem for p in SOURCE_DIR.glob("*.txt"))
 
 
-def read_expected() -> dict[str, dict]:
-    """The hand-written answer key, by document stem."""
-    return json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
+def read_expected(folder: Path = SOURCE_DIR) -> dict[str, dict]:
+    """The hand-written answer key of a set (every `expected*.json` of its folder), by stem."""
+    entries: dict[str, dict] = {}
+    for path in sorted(folder.glob("expected*.json")):
+        entries.update(json.loads(path.read_text(encoding="utf-8")))
+    return entries
+
+
+def heldout_papers() -> tuple[Paper, ...]:
+    """The held-out set (`tools/heldout/papers*.json`): paperwork and news written apart
+    from the rules, for measuring how the extraction carries over to text it was not
+    developed against."""
+    papers = []
+    for path in sorted(HELDOUT_DIR.glob("papers*.json")):
+        papers += [Paper(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+    return tuple(sorted(papers, key=lambda paper: paper.stem))
 
 
 def is_table_row(line: str) -> bool:
@@ -294,7 +315,8 @@ def html_text(paper: Paper) -> str:
     assert isinstance(headline, Block) and isinstance(meta, Block)
     parts = [html_item(item) for item in body]
     return HTML_PAGE.format(title=html.escape(headline.text), meta=html.escape(meta.text),
-                            published=paper.date, body="\n".join(parts))
+                            published=paper.date, body="\n".join(parts),
+                            site=html.escape(paper.site))
 
 
 def html_item(item: Item) -> str:
@@ -318,7 +340,7 @@ HTML_PAGE = """<!DOCTYPE html>
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{title} - Kantor Imigrasi</title>
+  <title>{title} - {site}</title>
   <style>
     body {{ font-family: Arial, sans-serif; max-width: 52rem; margin: auto; }}
     table.data {{ border-collapse: collapse; }}
@@ -327,7 +349,7 @@ HTML_PAGE = """<!DOCTYPE html>
 </head>
 <body>
   <header>
-    <div class="logo">Kantor Imigrasi Kelas I TPI Jayapura</div>
+    <div class="logo">{site}</div>
     <nav>
       <a href="/">Beranda</a>
       <a href="/profil">Profil</a>
@@ -343,7 +365,7 @@ HTML_PAGE = """<!DOCTYPE html>
 {body}
   </article>
   </main>
-  <footer>Kantor Imigrasi Kelas I TPI Jayapura. Layanan pengaduan: 0811 4800 0000.</footer>
+  <footer>{site}. Layanan pengaduan: 0811 4800 0000.</footer>
 </body>
 </html>
 """
@@ -404,11 +426,11 @@ def gold_json(expected: dict) -> str:
     return json.dumps(gold_annotation(expected), ensure_ascii=False, indent=1) + "\n"
 
 
-def write_gold(folder: Path = GOLD_DIR) -> list[Path]:
-    """Write `<stem>.json` for every answer-key entry into `folder`."""
+def write_gold(folder: Path = GOLD_DIR, source: Path = SOURCE_DIR) -> list[Path]:
+    """Write `<stem>.json` for every answer-key entry of the set in `source` into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, entry in sorted(read_expected().items()):
+    for stem, entry in sorted(read_expected(source).items()):
         target = folder / f"{stem}.json"
         target.write_text(gold_json(entry), encoding="utf-8")
         written.append(target)
@@ -469,16 +491,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder to write the format groups into")
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help=f"comma-separated groups (default: {','.join(FORMATS)})")
+    parser.add_argument("--set", choices=("paperwork", "heldout"), default="paperwork",
+                        help="the paperwork set (tools/paperwork) or the held-out set "
+                        "(tools/heldout)")
     parser.add_argument("--gold", action="store_true",
-                        help=f"rewrite the gold files in {GOLD_DIR} from expected.json")
+                        help="rewrite the set's gold files from its answer key")
     args = parser.parse_args(argv)
+    source = HELDOUT_DIR if args.set == "heldout" else SOURCE_DIR
+    papers = heldout_papers() if args.set == "heldout" else PAPERS
     if args.gold:
-        for path in write_gold():
+        for path in write_gold(source / "gold", source):
             print(path)
     if args.out is None:
         return 0 if args.gold else parser.error("give --out DIR, or --gold")
     started = datetime.now()
-    written = build(args.out, [f for f in args.formats.split(",") if f])
+    written = build(args.out, [f for f in args.formats.split(",") if f], papers)
     for path in written:
         print(f"{path.stat().st_size:>10,}  {path}")
     print(f"{len(written)} files in {(datetime.now() - started).total_seconds():.0f} s")

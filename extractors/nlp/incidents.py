@@ -134,6 +134,9 @@ class Layout:
 
     sentence: list[int]
     clause: list[int]
+    # Table cells: the number grows at every cell border ("|") and sentence, so a status
+    # cue in one cell of a row ("Tidak ada" under RPTKA) never reaches another cell.
+    cell: list[int] = field(default_factory=list)
     sentence_starts: list[int] = field(default_factory=list)
     lower: list[str] = field(default_factory=list)  # each token's lower-cased text
     persons: frozenset[int] = frozenset()  # tokens that name foreigners (pantau_people_spans)
@@ -297,19 +300,25 @@ class IncidentMatcher:
         starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         sentence: list[int] = []
         clause: list[int] = []
-        current = 0
+        cell: list[int] = []
+        current = cells = 0
         for j, i in enumerate(compact.index):
             sent = bisect_right(starts, i) - 1
             if sentence and sent != sentence[-1]:
                 current += 1
+                cells += 1
             token = compact.doc[j]
             if token.lower_ in self.clause_breaks:
                 current += 1
+            if token.text == "|":
+                cells += 1
             sentence.append(sent)
             clause.append(current)
+            cell.append(cells)
         layout = Layout(
             sentence=sentence,
             clause=clause,
+            cell=cell,
             sentence_starts=starts,
             lower=[t.lower_ for t in compact.doc],
             statement=sentence,
@@ -571,6 +580,8 @@ def in_scope(
     """True when a status cue at ``m_start:m_end`` scopes over the incident at ``start:end``."""
     units = layout.clause if rule.scope == "clause" else layout.sentence
     if units[m_start] != units[start]:
+        return False
+    if layout.cell and layout.cell[m_start] != layout.cell[min(start, len(layout.cell) - 1)]:
         return False
     if rule.position == "before":
         return m_end <= start and start - m_end < rule.window

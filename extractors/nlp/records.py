@@ -70,6 +70,13 @@ PAGE_FURNITURE = re.compile(
 )
 MARKDOWN_RULE = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?")
 LABEL_PARTS = re.compile(r"[ \t]*(?:/|&|\bdan\b)[ \t]*", re.IGNORECASE)
+# A qualifier in brackets after a label: "Kebangsaan (sesuai paspor)", "Umur (th)".
+# The first word of a region's name: a column of these is a column of places, not people.
+REGION_WORDS = frozenset(
+    {"kabupaten", "kab", "kota", "kecamatan", "kec", "provinsi", "prov", "desa", "kelurahan",
+     "distrik", "kampung", "gampong", "nagari", "wilayah"}
+)
+LABEL_QUALIFIER = re.compile(r"[ \t]*\([^()\n]{0,40}\)[ \t]*")
 # A break starts where a run of spaces starts, so that a long run is scanned once; the
 # spaces after it belong to the next cell, which is trimmed.
 CELL_BREAK = re.compile(r"(?<![ \t])[ \t]*\|")
@@ -155,12 +162,17 @@ class FieldNames:
                 self.roles[entry["field"]] = entry["role"]
 
     def lookup(self, label: str) -> str | None:
-        """The field a label names, or None; "No. Paspor/ITAS" names its first known part."""
+        """The field a label names, or None; "No. Paspor/ITAS" names its first known part,
+        "Kebangsaan (sesuai paspor)" the field of the label before its bracketed qualifier."""
         folded = fold_label(label)
         if folded in self.fields:
             return self.fields[folded]
         parts = [fold_label(p) for p in LABEL_PARTS.split(label)]
-        return next((self.fields[p] for p in parts if p in self.fields), None)
+        found = next((self.fields[p] for p in parts if p in self.fields), None)
+        bare = LABEL_QUALIFIER.sub(" ", label)
+        if found is None and bare != label and bare.strip():
+            return self.lookup(bare)
+        return found
 
     def lookup_misread(self, label: str) -> str | None:
         """The field of a header cell read from a scan: exact, else the one known label
@@ -372,9 +384,12 @@ def name_column(text: str, fields: list[str | None], rows: list[list[Cell]]) -> 
 
 
 def looks_like_name(value: str) -> bool:
-    """One to six capitalised words, no digits, not a sex ("Laki-laki")."""
+    """One to six capitalised words, no digits, not a sex ("Laki-laki"), not a region
+    ("Kabupaten Bangka Barat")."""
     words = value.split()
     if not 0 < len(words) <= MAX_NAME_CELL_WORDS or any(c.isdigit() for c in value):
+        return False
+    if words[0].lower().rstrip(".") in REGION_WORDS:
         return False
     if fold_label(value).replace(" ", "") in SEX_VALUES or fold_label(value) in SEX_VALUES:
         return False

@@ -545,3 +545,35 @@ def test_nlp_people_numbered_list_of_initials_with_sex_shares_the_nationality():
         "4. TR (22), perempuan.\n"
     )
     assert _foreign_facts(text) == {"QW": "CN", "LF": "CN", "HZY": "CN", "TR": "CN"}
+
+
+def test_nlp_people_lettered_items_name_then_citizenship_abbreviation():
+    """Items that open with a name and then the citizenship, written as an abbreviation, a
+    bare country or "WN X"; one-word names and an alias included."""
+    text = (
+        "Hasil pengawasan orang asing di wilayah kerja kami sebagai berikut:\n\n"
+        "a. PARK JI-HOON, Korsel, paspor M44102938, nakhoda kapal ikan di Pelabuhan Tual.\n"
+        "b. Waiko alias Wai, PNG, tanpa dokumen perjalanan, bekerja di kebun warga.\n"
+        "c. ZHOU YANG, WN RRT, paspor EE1029384, pemegang ITAS kerja.\n"
+        "d. Laura Benedetti, Italia, pemegang ITAS penyatuan keluarga.\n"
+    )
+    assert _foreign_facts(text) == {
+        "PARK JI-HOON": "KR",
+        "Waiko": "PG",
+        "ZHOU YANG": "CN",
+        "Laura Benedetti": "IT",
+    }
+
+
+def test_nlp_people_indonesians_listed_beside_foreigners_are_not_foreign():
+    """Indonesian crew written like the foreign crew before them, said to be WNI by a
+    pronoun without a verb; a resident of an Indonesian village named before the name."""
+    text = (
+        "Petugas mengamankan lima nelayan warga negara Filipina, yakni Rodel Santos (40), "
+        "Arnel Cruz (35) dan Jomar Reyes (29). Kapal itu juga membawa dua ABK, yakni "
+        "Rusdi (33) dan Baso Tang (41). Keduanya warga negara Indonesia dan hanya menjadi "
+        "saksi. Polisi juga memeriksa seorang warga Kecamatan Sebatik berinisial HK (52) "
+        "yang menampung para nelayan itu.\n"
+    )
+    found = _foreign_facts(text)
+    assert found == {"Rodel Santos": "PH", "Arnel Cruz": "PH", "Jomar Reyes": "PH"}

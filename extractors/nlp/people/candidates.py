@@ -20,6 +20,7 @@ from extractors.nlp.people.named import (
     from_fields,
     from_initials,
     from_intros,
+    from_list_items,
     from_ner,
     from_quotes,
     from_team_fields,
@@ -47,6 +48,7 @@ SOURCE_RANK = {
     "apposition": 1,
     "byline": 1,
     "capitals": 1,
+    "item": 1,  # a list item: name, then citizenship (named.py)
     "field": 2,
     "intro": 2,
     "list": 3,
@@ -73,6 +75,7 @@ FINDERS = (
     from_quotes,
     from_ages,
     from_initials,
+    from_list_items,
     find_initials_lists,
     from_ner,
     from_groups,

@@ -35,6 +35,10 @@ class Context:
         self.covered_reach = list(itertools.accumulate((e for _, e in ordered), max))
         self.statistic_spans = statistic_spans(self.text, cues, self.countries)
         self.place_words = place_words(doc, cues)
+        # Indonesian regions by where they end, for "warga <region> bernama X".
+        regions = [p for p in doc.spans.get("place", []) if p._.region_code]
+        self.regions_by_end = sorted(regions, key=lambda p: p.end_char)
+        self.region_ends = [p.end_char for p in self.regions_by_end]
 
     def scope(self, pos: int) -> tuple[int, int]:
         """Character bounds of the sentence holding ``pos``."""

@@ -36,10 +36,13 @@ INITIALS_ITEM = re.compile(r"[A-Z]{2,4}")
 LIST_CONTEXT = 100  # characters before a list of initials that may hold its foreigner cue
 MIN_LIST = 2
 # A pronoun for the people just listed, then "adalah/merupakan" and a citizenship cue.
+# Without the verb, the pronoun must open the sentence ("Keduanya warga negara Indonesia").
 ANAPHOR = re.compile(
     r"(?<![\w])(?i:mereka|(?:ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
     r"|semua|seluruh)nya)(?:[ \t]+(?:orang|WNA|pria|wanita|warga))?"
     r"(?:[ \t]+(?:itu|tersebut|ini))?[ \t]+(?i:adalah|merupakan|ialah|yakni|sebagai)[ \t]+\Z"
+    r"|(?:\A|[.!?][\s\"']*+)(?i:mereka|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan"
+    r"|sepuluh)nya)[ \t\n]+\Z"
 )
 ANAPHOR_SENTENCES = 2
 ANAPHOR_REACH = 60
@@ -101,9 +104,18 @@ def name_runs(ctx: Context, kept: list[Candidate]) -> list[list[Candidate]]:
 def settle_lists(ctx: Context, kept: list[Candidate]) -> None:
     """Share role and nationality inside lists of foreigners; continue a list of foreigners."""
     previous: list[Candidate] | None = None
-    for run in name_runs(ctx, kept):
+    runs = name_runs(ctx, kept)
+    for k, run in enumerate(runs):
         free = [c for c in run if c.source not in OFFICIAL_SOURCES and c.role != "official"]
         if not free:
+            continue
+        stated = anaphor_country(ctx, run, runs[k + 1][0].start if k + 1 < len(runs) else None)
+        if stated is not None and stated.code == "ID":
+            # "A dan B. Keduanya warga negara Indonesia": said of the list itself, this
+            # outweighs a nationality shared from foreigners named before it.
+            for cand in free:
+                cand.role, cand.nationality = "other", None
+                cand.evidence = evidence_of(ctx, stated)
             continue
         foreign = [c for c in free if c.role == "foreign_national"]
         if not foreign and previous is not None and continues(ctx, previous, run):
@@ -111,29 +123,50 @@ def settle_lists(ctx: Context, kept: list[Candidate]) -> None:
         if foreign:
             share(ctx, free, foreign)
             previous = run
-        elif (country := anaphor_country(ctx, run)) is not None:
-            share_country(ctx, free, country)
+        elif stated is not None:
+            share_country(ctx, free, stated)
             previous = run
         elif any(c.role == "foreign_national" for c in run):
             previous = run
 
 
-def anaphor_country(ctx: Context, run: list[Candidate]) -> Country | None:
+def anaphor_country(
+    ctx: Context, run: list[Candidate], until: int | None = None
+) -> Country | None:
     """A citizenship stated for the listed people by a pronoun after the list.
 
     "A, B dan C ditangkap petugas. ... padahal mereka adalah warga negara X" or
     "Keempatnya merupakan WNA asal X": the country of the first such statement in the list's
-    sentence or the next ``ANAPHOR_SENTENCES`` sentences.
+    sentence or the next ``ANAPHOR_SENTENCES`` sentences, before ``until`` (where the next
+    list begins). A pronoun that counts ("keduanya") must count the list's members.
     """
     lo = run[-1].end
     hi = ctx.sentences.end_after(lo, ANAPHOR_SENTENCES)
+    if until is not None:
+        hi = min(hi, until)
     for country in ctx.countries:
         if country.status != "cued" or not lo <= country.cue_start < hi:
             continue
         before = ctx.text[max(lo, country.cue_start - ANAPHOR_REACH) : country.cue_start]
-        if ANAPHOR.search(before):
+        found = ANAPHOR.search(before)
+        if found and counted(found.group()) in (None, len(run)):
             return country
     return None
+
+
+COUNTING_PRONOUN = re.compile(
+    r"(?i:ke(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)nya)"
+)
+PRONOUN_COUNTS = {
+    "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10,
+}
+
+
+def counted(pronoun: str) -> int | None:
+    """How many people a pronoun counts ("keduanya" 2), None for "mereka", "semuanya"."""
+    m = COUNTING_PRONOUN.search(pronoun)
+    return PRONOUN_COUNTS[m.group(1).lower()] if m else None
 
 
 def share_country(ctx: Context, members: list[Candidate], country: Country) -> None:

@@ -212,3 +212,44 @@ def from_ner(ctx: Context) -> list[Candidate]:
         for e in ctx.doc.ents
         if e.label_ == "PERSON" and not any(c.isdigit() for c in e.text)
     ]
+
+
+# A list item that opens with a name and then its citizenship: "b. KANG MIN-SEOK, Korsel,
+# paspor ...", "3. Taim alias Timo, PNG, tanpa dokumen", "1. ZHANG WEI, WN RRT, ...".
+ITEM_PERSON = re.compile(
+    r"^[ \t]*+(?:\d{1,2}|[a-zA-Z])[.)][ \t]++"
+    r"(?P<name>[A-Z][\w'’.-]*+"
+    r"(?:[ \t]++(?:[A-Z][\w'’.-]*+|bin|binti|dela|de|van|der|al|alias)){0,7})"
+    r"[ \t]*+,[ \t]*+(?:(?i:WNA|WN|warga[ \t]+negara)[ \t]++)?",
+    re.MULTILINE,
+)
+ITEM_FIELD_END = re.compile(r"[ \t]*+(?:[,;.(]|$)", re.MULTILINE)
+NAME_PARTICLES = frozenset({"bin", "binti", "dela", "de", "van", "der", "al", "alias"})
+
+
+def from_list_items(ctx: Context) -> list[Candidate]:
+    """A numbered or lettered item whose first field is a name and whose second is a
+    citizenship: one foreign national (or a WNI, another person) per item."""
+    found = []
+    countries = {c.start: c for c in ctx.countries if c.status != "blocked"}
+    for m in ITEM_PERSON.finditer(ctx.text):
+        country = countries.get(m.end())
+        if country is None or not ITEM_FIELD_END.match(ctx.text, country.end):
+            continue
+        name = m.group("name")
+        words = [w for w in name.split() if w.lower() not in NAME_PARTICLES]
+        if not name.isupper() and any(w.lower().strip(".") in ctx.cues.stop for w in words):
+            continue
+        if ctx.is_covered(*m.span("name")):
+            continue
+        role, code = ("other", None) if country.code == "ID" else ("foreign_national", country.code)
+        found.append(
+            Candidate(
+                *m.span("name"),
+                "item",
+                role=role,
+                nationality=code,
+                evidence=" ".join(ctx.text[m.end("name") : country.end].strip(" ,").split()),
+            )
+        )
+    return found

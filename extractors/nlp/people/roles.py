@@ -19,6 +19,7 @@ of the full one; a counted group whose members are all named right after it is d
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from extractors.nlp.people.context import Context
@@ -40,7 +41,7 @@ COUPLE = re.compile(
 def assign_roles(ctx: Context, kept: list[Candidate]) -> None:
     """Decide role, nationality and evidence of every candidate."""
     for cand in kept:
-        if cand.role == "official" or cand.role == "other" or cand.source == "record":
+        if cand.role == "official" or cand.role == "other" or cand.source in ("record", "item"):
             continue
         if cand.source in ("group", "statistic"):
             settle_group(ctx, cand)
@@ -117,11 +118,31 @@ def local_origin(ctx: Context, cand: Candidate, *, stated_abroad: bool) -> str |
     """
     m = ctx.cues.local_after.match(ctx.text, cand.end)
     if m is None or m.end() - cand.end > 40 or (m.group("residence") and stated_abroad):
-        return None
+        return None if stated_abroad else local_before(ctx, cand)
     for place in ctx.doc.spans.get("place", []):
         if place.start_char == m.end() and place._.region_code:
             cue = m.group("cue") or m.group("residence")
             return " ".join(f"{cue} {place.text}".split())
+    return None
+
+
+# "seorang warga Teluk Nibung berinisial RS": a resident of an Indonesian region named just
+# before the name.
+RESIDENT_BEFORE = re.compile(r"(?<![\w])(?i:warga|penduduk)[ \t]+\Z")
+RESIDENT_LINK = re.compile(r"[ \t,]*+(?:(?:yang[ \t]+)?(?i:berinisial|bernama)[ \t]+)?")
+
+
+def local_before(ctx: Context, cand: Candidate) -> str | None:
+    """ "warga Desa Pererenan bernama X" before the name: a local resident."""
+    text = ctx.text
+    lo = bisect.bisect_left(ctx.region_ends, cand.start - 40)
+    hi = bisect.bisect_right(ctx.region_ends, cand.start)
+    for place in ctx.regions_by_end[lo:hi]:
+        if not RESIDENT_LINK.fullmatch(text, place.end_char, cand.start):
+            continue
+        cue = RESIDENT_BEFORE.search(text, max(0, place.start_char - 12), place.start_char)
+        if cue:
+            return " ".join(f"{cue.group().strip()} {place.text}".split())
     return None
 
 

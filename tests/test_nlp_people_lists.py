@@ -577,3 +577,26 @@ def test_nlp_people_indonesians_listed_beside_foreigners_are_not_foreign():
     )
     found = _foreign_facts(text)
     assert found == {"Rodel Santos": "PH", "Arnel Cruz": "PH", "Jomar Reyes": "PH"}
+
+
+def test_nlp_people_cue_after_serta_seorang_belongs_to_the_next_person():
+    text = (
+        "Petugas mengamankan empat orang, yakni dua WN Pakistan, yakni Imran Qadir dan "
+        "Faisal Mahmood, serta seorang pencari suaka asal Somalia, Abdirahman Warsame.\n"
+    )
+    assert _foreign_facts(text) == {
+        "Imran Qadir": "PK",
+        "Faisal Mahmood": "PK",
+        "Abdirahman Warsame": "SO",
+    }
+
+
+def test_nlp_people_list_of_some_of_a_counted_group_takes_its_nationality():
+    """"Dua di antaranya, yaitu A dan B": members of the group counted earlier."""
+    text = (
+        "Petugas menemukan tujuh pekerja asing asal Vietnam di sebuah galangan kapal tanpa "
+        "izin kerja.\n\n"
+        "Kepala seksi menyebut pemeriksaan masih berjalan. \"Dua di antaranya sudah bekerja "
+        "sejak Maret, yaitu Pham Van Hieu (36) dan Do Minh Tuan (29),\" katanya.\n"
+    )
+    assert _foreign_facts(text) == {"Pham Van Hieu": "VN", "Do Minh Tuan": "VN"}

@@ -29,6 +29,11 @@ SHARED_CUE = re.compile(
     rf"{_AGE}(?:[ \t]*,[ \t]*|[ \t]+)(?:dan|serta)[ \t]+"
     rf"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){{0,4}}{_AGE}[ \t]*,?[ \t]*"
 )
+# "A dan B, serta seorang pencari suaka asal Sudan, C": the cue after "serta seorang"
+# introduces someone else.
+NEW_PERSON = re.compile(
+    r"\b(?:dan|serta)[ \t\n]+(?:juga[ \t]+)?(?:seorang|satu[ \t]+orang)\b", re.IGNORECASE
+)
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials", "capitals"})
 
@@ -81,6 +86,8 @@ def gap(ctx: Context, cand: Candidate, country: Country) -> int:
     chars = max(between[1] - between[0], 0)
     if country.start >= cand.end and SHARED_CUE.fullmatch(ctx.text, *between):
         return chars
+    if country.start >= cand.end and NEW_PERSON.search(ctx.text, *between):
+        return MAX_PERSON_GAP + 1
     if CONJUNCTION.search(ctx.text, *between) or (
         country.start < cand.start
         and country.cue.lower() in POSTPOSED_CUES

@@ -126,13 +126,45 @@ def settle_lists(ctx: Context, kept: list[Candidate]) -> None:
         elif stated is not None:
             share_country(ctx, free, stated)
             previous = run
+        elif (group := partitive_group(ctx, run, kept)) is not None:
+            for cand in free:
+                if cand.role != "foreign_national" and not cand.local:
+                    cand.role, cand.nationality = "foreign_national", group.nationality
+                    cand.evidence = group.evidence
+            previous = run
         elif any(c.role == "foreign_national" for c in run):
             previous = run
 
 
-def anaphor_country(
-    ctx: Context, run: list[Candidate], until: int | None = None
-) -> Country | None:
+# "Tiga di antaranya ..., yaitu A, B dan C": members of a group counted before.
+PARTITIVE = re.compile(
+    r"(?<![\w])(?i:di[ \t\n]+antara(?:nya|[ \t\n]+mereka)|salah[ \t\n]+(?:satu|seorang)nya)"
+    r"(?![\w])"
+)
+PARTITIVE_REACH = 1000  # characters back from the list to the group it is part of
+
+
+def partitive_group(ctx: Context, run: list[Candidate], kept: list[Candidate]) -> Candidate | None:
+    """The counted group of foreigners a list is part of ("Tiga di antaranya, yaitu A, B dan
+    C"), when the list's sentence says so before its first name: the last such group with a
+    nationality within ``PARTITIVE_REACH`` characters before that word."""
+    lo = ctx.scope(run[0].start)[0]
+    cues = list(PARTITIVE.finditer(ctx.text, lo, run[0].start))
+    if not cues:
+        return None
+    cue = cues[-1]
+    groups = [
+        c
+        for c in kept
+        if c.source in GROUP_SOURCES
+        and c.role == "foreign_national"
+        and c.nationality
+        and cue.start() - PARTITIVE_REACH <= c.start < cue.start()
+    ]
+    return groups[-1] if groups else None
+
+
+def anaphor_country(ctx: Context, run: list[Candidate], until: int | None = None) -> Country | None:
     """A citizenship stated for the listed people by a pronoun after the list.
 
     "A, B dan C ditangkap petugas. ... padahal mereka adalah warga negara X" or
@@ -158,8 +190,15 @@ COUNTING_PRONOUN = re.compile(
     r"(?i:ke(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)nya)"
 )
 PRONOUN_COUNTS = {
-    "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
-    "sembilan": 9, "sepuluh": 10,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+    "sepuluh": 10,
 }
 
 

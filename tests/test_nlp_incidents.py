@@ -304,3 +304,37 @@ def test_nlp_incidents_done_general_and_possessive_statements(text, label, statu
     doc = load_pipeline()(text)
     found = {(s._.incident, s._.status) for s in doc.spans["incident"]}
     assert (label, status) in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Ia mengajar bahasa Inggris di sebuah lembaga kursus tanpa izin.", "illegal_work"),
+        ("Kedua mekanik itu dipekerjakan di bengkel, tanpa pengesahan RPTKA.", "illegal_work"),
+        ("Warga Jepang itu membuka praktik pijat tanpa izin kerja.", "illegal_work"),
+        (
+            "Mereka berada di lokasi tambang tanpa izin tinggal terbatas untuk bekerja.",
+            "illegal_work",
+        ),
+        ("Perbuatannya melanggar Pasal 122 huruf a Undang-Undang Keimigrasian.", "permit_misuse"),
+        (
+            "Ia masuk dengan visa on arrival. Setiap pagi ia memandu tamu resor dengan "
+            "komisi dari pemilik kapal.",
+            "permit_misuse",
+        ),
+        ("ITAS warga Korea itu berakhir pada 3 Mei 2026 dan tidak diperpanjang.", "overstay"),
+        (
+            "Tiga pria itu masuk melalui hutan di perbatasan tanpa melalui PLBN Skouw.",
+            "illegal_entry",
+        ),
+        ("Kelimanya diamankan personel Satgas Pamtas di sekitar pasar.", "arrest"),
+    ],
+)
+def test_nlp_incidents_paid_work_lapsed_permits_and_checkpoints(incidents_nlp, text, label):
+    assert label in labels(incidents_nlp, text)
+
+
+def test_nlp_incidents_an_extended_permit_is_no_overstay(incidents_nlp):
+    assert "overstay" not in labels(
+        incidents_nlp, "ITAS warga Korea itu berakhir pada 3 Mei 2026 dan telah diperpanjang."
+    )

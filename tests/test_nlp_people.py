@@ -494,3 +494,39 @@ def test_nlp_people_team_members_listed_in_a_field_are_officials(indent):
     }
     assert found["Yosef Lamabelawa"]._.title == "Anggota"
     assert not any(name.startswith("6") for name in found)  # a count of officers is no name
+
+
+def test_nlp_people_attendance_table_with_an_agency_column_lists_officials():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "NOTULEN RAPAT TIMPORA KECAMATAN SEBATIK\n\n"
+        "Tempat : Aula Kantor Camat Sebatik, Tanjung Karang\n\n"
+        "No | Nama | Instansi | Jabatan\n"
+        "1 | Hermanus Tandi, S.Sos. | Kecamatan Sebatik | Camat\n"
+        "2 | Dewi Anggraini Lubis | Kantor Imigrasi Kelas II TPI Nunukan | Kepala Seksi\n"
+        "3 | Yakobus Pare | Pemerintah Desa Tanjung Karang | Kepala Desa\n\n"
+        "Dibahas keberadaan WN Malaysia bernama Rosli bin Awang di Desa Tanjung Karang.\n"
+    )
+    found = people(load_pipeline()(text)).values()
+    roles = {s._.clean_name: s._.person_role for s in found if s._.person_role != "other"}
+    assert roles == {
+        "Hermanus Tandi": "official",
+        "Dewi Anggraini Lubis": "official",
+        "Yakobus Pare": "official",
+        "Rosli bin Awang": "foreign_national",
+    }
+
+
+def test_nlp_people_two_signatures_side_by_side_each_under_its_column():
+    from extractors.nlp.pipeline import load_pipeline
+
+    text = (
+        "Demikian laporan ini dibuat dengan sebenarnya.\n\n"
+        "Mengetahui,                             Yang melaporkan,\n"
+        "KA SPKT\n\n"
+        "IPDA ROBERT KALANGI, S.H.               YOSIA PANGEMANAN\n"
+        "NRP 81020455                            BRIPTU NRP 95110312\n"
+    )
+    roles = {n: s._.person_role for n, s in people(load_pipeline()(text)).items()}
+    assert roles == {"ROBERT KALANGI": "official", "YOSIA PANGEMANAN": "official"}

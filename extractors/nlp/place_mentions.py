@@ -135,6 +135,15 @@ class PlaceMentions:
         self.titles = {tuple(r["text"].split()): r["levels"] for r in by_type.get("title", [])}
         self.title_starts = frozenset(words[0] for words in self.titles)
         self.not_places = frozenset(r["text"] for r in by_type.get("not_place", []))
+        # Police and military ranks: an entity that opens with one is a person
+        # ("IPTU HENDRA WATUNG" above an NRP), never a place.
+        self.ranks = frozenset(
+            phrase.lower()
+            for record in read_jsonl(data_path("people_cues.jsonl"))
+            if record.get("kind") == "rank"
+            for phrase in record["phrases"]
+            if " " not in phrase
+        )
         self.region_prefixes = {
             word: levels for word, levels in self.regions.prefixes.items() if levels != ["province"]
         }
@@ -332,6 +341,8 @@ class PlaceMentions:
             return None  # a heading over a line that opens with "(": "(Tersangka)"
         if compact.lower[start] in self.calendar or not outlet_follows(compact, end):
             return None
+        if compact.lower[start].rstrip(".") in self.ranks:
+            return None  # "IPDA NAME, S.H." above an NRP: a signature, not a dateline
         key = compact.key(start, end)
         if key in self.countries or key in self.not_places:
             return None
@@ -370,7 +381,7 @@ class PlaceMentions:
             if ent.label_ != "LOC":
                 continue
             span = self.trim(ent)
-            if span is None:
+            if span is None or span[0].lower_.rstrip(".") in self.ranks:
                 continue
             over = {id(f): f for i in range(span.start, span.end) for f in covering.get(i, ())}
             if over:

@@ -134,9 +134,10 @@ class Cues:
             rf"(?:{self.rank_seq}[ \t]++)?(?P<title>(?i:{titles}))(?![\w])"
         )
         self.signature = re.compile(
-            # the staff number may follow an upper-case rank on the same line
-            rf"^[ \t]*(?:[A-Z][A-Z.]*[ \t]+){{0,5}}"
-            rf"(?:{alternation(lists['signature_id'])})(?![\w])",
+            # the staff number may follow an upper-case rank on the same line, and a second
+            # signature block may stand beside the first after a run of spaces
+            rf"(?:^[ \t]*+|(?<=\S)[ \t]{{4,}}+)(?P<id>(?:[A-Z][A-Z.]*[ \t]+){{0,5}}"
+            rf"(?:{alternation(lists['signature_id'])}))(?![\w])",
             re.MULTILINE,
         )
         self.name_line = re.compile(rf"(?P<name>{name_line})")
@@ -248,6 +249,8 @@ class Cues:
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['chair_verb'])}))[ \t]+\Z"
         )
         self.rank_before = re.compile(rf"(?<![\w])(?P<rank>{self.rank_seq})[ \t]+\Z")
+        # A rank opening a signature's name line, in any case ("IPTU MAXI ...").
+        self.rank_start = re.compile(rf"(?i:{self.rank_seq})[ \t]++")
         self.vessel_before = re.compile(
             rf"(?:(?<![\w])(?i:{alternation(lists['vessel'])})"
             rf"(?:[ \t]+(?:{alternation(lists['vessel_link'])})){{0,4}}"

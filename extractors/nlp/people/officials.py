@@ -162,8 +162,9 @@ def from_signatures(ctx: Context) -> list[Candidate]:
     found = []
     for m in ctx.cues.signature.finditer(ctx.text):
         lines = lines_before(ctx, m.start(), 6)
+        column = m.start("id") - (ctx.text.rfind("\n", 0, m.start()) + 1)
         for i, (ls, le) in enumerate(lines[:2]):
-            name = signature_name(ctx, ls, le)
+            name = signature_name(ctx, *column_of(ctx.text, ls, le, column))
             if name:
                 title = title_in_lines(ctx, lines[i + 1 :])
                 found.append(Candidate(*name, "signature", "official", title, "NIP"))
@@ -183,8 +184,29 @@ def lines_before(ctx: Context, pos: int, limit: int) -> list[tuple[int, int]]:
     return lines
 
 
+# Two signature blocks side by side are columns set apart by a run of spaces.
+COLUMN_GAP = re.compile(r"[ \t]{4,}")
+
+
+def column_of(text: str, start: int, end: int, column: int) -> tuple[int, int]:
+    """The part of a line set in the column that starts at ``column`` characters: of
+    "IPTU MAXI RORIMPANDEY, S.H.      ALFRITS ROMPAS", the name above the NRP in question."""
+    cuts = [m for m in COLUMN_GAP.finditer(text, start, end) if text[start : m.start()].strip()]
+    cuts = [m for m in cuts if m.end() < end]
+    if not cuts:
+        return start, end
+    bounds = [start, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), end]
+    k = max((j for j, b in enumerate(bounds) if b - start <= column + 2), default=0)
+    return bounds[k], ends[k]
+
+
 def signature_name(ctx: Context, start: int, end: int) -> tuple[int, int] | None:
-    """A line that is only a name, optionally followed by degrees after a comma."""
+    """A line that is only a name, optionally after a rank and followed by degrees after a
+    comma."""
+    rank = ctx.cues.rank_start.match(ctx.text, start, end)
+    if rank:
+        start = rank.end()
     line = ctx.text[start:end]
     body = line.split(",")[0].strip(" \t_()")
     if not body or re.search(r"\d", body):

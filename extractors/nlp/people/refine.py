@@ -46,6 +46,8 @@ def refine_candidates(ctx: Context, candidates: list[Candidate]) -> list[Candida
         extend_prefix(ctx, cand)
         if cand.source not in OFFICIAL_SOURCES and not_a_person(ctx, cand, stats):
             continue
+        if cand.source in OFFICIAL_SOURCES and is_place_word(ctx, cand):
+            continue  # "Camat Sipora Utara, Tuapejat": the office's village, not its head
         out.append(cand)
     return out
 
@@ -154,6 +156,12 @@ def not_a_person(ctx: Context, cand: Candidate, stats: list[tuple[int, int]]) ->
     if any(s <= cand.start and cand.end <= e for s, e in stats):
         return True
     return is_vessel(ctx, cand) or is_dateline_outlet(ctx, cand)
+
+
+def is_place_word(ctx: Context, cand: Candidate) -> bool:
+    """A one-word candidate that the document names as a place elsewhere."""
+    words = ctx.text[cand.start : cand.end].split()
+    return len(words) == 1 and words[0].lower() in ctx.place_words
 
 
 def is_prefix(ctx: Context, word: str) -> bool:

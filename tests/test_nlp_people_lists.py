@@ -600,3 +600,17 @@ def test_nlp_people_list_of_some_of_a_counted_group_takes_its_nationality():
         "sejak Maret, yaitu Pham Van Hieu (36) dan Do Minh Tuan (29),\" katanya.\n"
     )
     assert _foreign_facts(text) == {"Pham Van Hieu": "VN", "Do Minh Tuan": "VN"}
+
+
+def test_nlp_people_numbered_list_read_from_a_scan_with_colons_for_semicolons():
+    text = (
+        "Polisi merilis identitas ketiga WN Nepal tersebut, yaitu:\n"
+        "1. Bikash Thapa (28),\n"
+        "2. Sunil Gurung (31):\n"
+        "3. Ramesh Karki (25).\n"
+    )
+    assert _foreign_facts(text) == {
+        "Bikash Thapa": "NP",
+        "Sunil Gurung": "NP",
+        "Ramesh Karki": "NP",
+    }

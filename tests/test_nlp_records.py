@@ -553,3 +553,22 @@ def test_nlp_records_table_of_counts_by_region_names_nobody() -> None:
         "Sebanyak 3 (tiga) orang pemegang ITK asal Thailand melebihi izin tinggal.\n"
     )
     assert foreigners(extract_facts([(1, text)])) == {}
+
+
+def test_nlp_records_misread_nationality_label_over_a_column_of_countries() -> None:
+    """A scan misreads the label ("Kewarganepardati"): the column of country names under it
+    is still the nationality column of a table of counts, and no country is a person."""
+    text = (
+        "Rekapitulasi orang asing menurut kewarganegaraan:\n\n"
+        "Na | Kewarganepardati | ITK | ITAS | Jumlah\n"
+        "1 | RRT | 12 | 40 | 52\n"
+        "2 | Malaysia | 9 | 11 | 20\n"
+        "3 | Korea Selatan | 4 | 7 | 11\n"
+    )
+    extraction = extract_facts([(1, text)])
+    groups = {
+        f.attributes.get("nationality"): f.attributes.get("count")
+        for f in extraction.facts
+        if f.kind is FactKind.FOREIGN_NATIONAL
+    }
+    assert groups == {"CN": 52, "MY": 20, "KR": 11}

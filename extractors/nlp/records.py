@@ -33,6 +33,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -361,8 +362,13 @@ def misread_header(
     in the rows below, look like names.
     """
     fields = [names.lookup_misread(text[s:e]) for s, e in cells]
+    if "nationality" not in fields:
+        column = country_column(text, fields, rows)
+        if column is not None:
+            fields[column] = "nationality"  # "Kewarganepardati" over RRT, Malaysia, ...
     known = [f for f in fields if f]
-    if not any(f in NAME_FIELDS for f in known):
+    counts = "nationality" in known and "count" in known  # a table of counts by nationality
+    if not counts and not any(f in NAME_FIELDS for f in known):
         if len(known) < MIN_HEADER_FIELDS or FOREIGN_FIELDS.isdisjoint(known):
             return None
         column = name_column(text, fields, rows)
@@ -383,13 +389,35 @@ def name_column(text: str, fields: list[str | None], rows: list[list[Cell]]) -> 
     return None
 
 
+def country_column(text: str, fields: list[str | None], rows: list[list[Cell]]) -> int | None:
+    """The first column without a field whose cells are mostly country names."""
+    for column, known in enumerate(fields):
+        values = [text[slice(*row[column])] for row in rows if column < len(row)]
+        if known is None and values:
+            share = sum(is_country(v) for v in values) / len(values)
+            if share >= MIN_NAME_SHARE:
+                return column
+    return None
+
+
+def is_country(value: str) -> bool:
+    """A country's name, demonym or abbreviation as the gazetteer writes it ("RRT")."""
+    return " ".join(value.split()).lower() in country_names()
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Lower-cased names, demonyms and abbreviations of every country."""
+    return frozenset(e["name"].lower() for e in read_jsonl(data_path("countries.jsonl")))
+
+
 def looks_like_name(value: str) -> bool:
     """One to six capitalised words, no digits, not a sex ("Laki-laki"), not a region
     ("Kabupaten Bangka Barat")."""
     words = value.split()
     if not 0 < len(words) <= MAX_NAME_CELL_WORDS or any(c.isdigit() for c in value):
         return False
-    if words[0].lower().rstrip(".") in REGION_WORDS:
+    if words[0].lower().rstrip(".") in REGION_WORDS or is_country(value):
         return False
     if fold_label(value).replace(" ", "") in SEX_VALUES or fold_label(value) in SEX_VALUES:
         return False

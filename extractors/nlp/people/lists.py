@@ -18,7 +18,7 @@ from extractors.nlp.people.types import GROUP_SOURCES, OFFICIAL_SOURCES, Candida
 # What may stand between two names of one list: an age, a comma, "dan", "serta"; or, in a
 # list written one item per line ("1. A (34);" / "2. B (26), laki-laki; dan"), the end of an
 # item and the next item's number or letter (one blank line between items at most, as in a
-# web page where each item is a paragraph).
+# web page where each item is a paragraph; a scan may read the item's ";" as ":").
 LIST_GAP = re.compile(
     r"[ \t]*+(?:,?[ \t]*+\([ \t]*+\d{1,2}[ \t]*+(?:[Tt]ahun|[Tt]hn?\.?)?[ \t]*+\)"
     r"|,[ \t]*+\d{1,2}[ \t]*+"
@@ -26,7 +26,7 @@ LIST_GAP = re.compile(
     r"(?:[ \t]*+,[ \t]*+(?i:laki-laki|perempuan|pria|wanita)"
     r"(?=[ \t]*+[;,.]?[ \t]*+(?:dan[ \t]*+)?\n))?"
     r"[ \t]*+(?:,[ \t]*+(?:(?:dan|serta)[ \t]++)?|(?:dan|serta|&)[ \t]++"
-    r"|[;,.]?[ \t]*+(?:(?:dan|serta)[ \t]*+)?\n(?:[ \t]*+\n)?[ \t]*+(?:\d{1,2}|[a-z])[.)][ \t]++)",
+    r"|[;,.:]?[ \t]*+(?:(?:dan|serta)[ \t]*+)?\n(?:[ \t]*+\n)?[ \t]*+(?:\d{1,2}|[a-z])[.)][ \t]++)",
 )
 INITIALS_LIST = re.compile(
     r"(?<![\w.])(?P<list>[A-Z]{2,4}(?:[ \t]*,[ \t]*[A-Z]{2,4})*[ \t]*,?[ \t]*"

@@ -190,6 +190,8 @@ def run(
 
     with _session(settings) as session:
         report = load_run(session, run_id=run_id)
+        if settings.retention_days is not None:
+            apply_retention(session, settings, days=settings.retention_days)
     if json_out:
         print(json.dumps(report, indent=2, default=str))
     else:
@@ -291,6 +293,109 @@ def show(
     for page in record["pages"]:
         console.rule(_page_heading(page), style="dim")
         console.print(escape(page["text"] or page["error"] or ""), highlight=False)
+
+
+@app.command()
+@handle_errors
+def delete(
+    doc_ids: Annotated[list[int], typer.Argument(help="Document ids (see `pantau docs`).")],
+    db: DbOption = None,
+) -> None:
+    """Delete documents and everything derived from them: pages, facts, mentions, search
+    entries, page images; subjects left without a mention go too. Audited."""
+    settings = _settings(db)
+    with _session(settings) as session:
+        from storage import repository
+
+        missing = [d for d in doc_ids if repository.get_document(session, document_id=d) is None]
+        if missing:
+            raise ConfigError(
+                f"no document with id {', '.join(map(str, missing))}; `pantau docs` lists them."
+            )
+        for doc_id in doc_ids:
+            path = _delete_document(session, settings, doc_id, action="delete_document")
+            console.print(f"deleted {doc_id} {escape(path)}")
+
+
+@app.command()
+@handle_errors
+def retention(
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, help="Retention period (default: PANTAU_RETENTION_DAYS)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be deleted; delete nothing.")
+    ] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Delete the documents stored longer ago than the retention period, with everything
+    derived from them (audited); `--dry-run` only lists them."""
+    settings = _settings(db)
+    period = days or settings.retention_days
+    if period is None:
+        raise ConfigError("no retention period: give --days N or set PANTAU_RETENTION_DAYS")
+    with _session(settings) as session:
+        removed = apply_retention(session, settings, days=period, dry_run=dry_run)
+    if json_out:
+        print(json.dumps({"days": period, "dry_run": dry_run, "documents": removed}, indent=2))
+        return
+    verb = "would delete" if dry_run else "deleted"
+    for record in removed:
+        console.print(f"{verb} {record['id']} {escape(record['path'])} (stored {record['stored']})")
+    console.print(f"{verb} {len(removed)} document(s) stored more than {period} days ago")
+
+
+def apply_retention(
+    session: Any, settings: Settings, *, days: int, dry_run: bool = False
+) -> list[dict[str, Any]]:
+    """Delete (or, dry, list) the documents stored more than `days` days ago."""
+    from datetime import UTC, datetime, timedelta
+
+    from storage import repository
+
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    old = repository.documents_stored_before(session, cutoff=cutoff)
+    removed = [{"id": d.id, "path": d.path, "stored": d.created_at.date().isoformat()} for d in old]
+    if not dry_run:
+        for document in old:
+            _delete_document(
+                session,
+                settings,
+                int(document.id or 0),
+                action="retention_delete",
+                details={"days": days},
+            )
+    return removed
+
+
+def _delete_document(
+    session: Any,
+    settings: Settings,
+    doc_id: int,
+    *,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> str:
+    """Delete one document and its cached page images; audited. The document's path."""
+    from storage import repository
+
+    document = repository.get_document(session, document_id=doc_id)
+    if document is None:
+        return ""
+    path, sha256 = document.path, document.sha256
+    repository.delete_document(session, document_id=doc_id)
+    if repository.find_original(session, sha256=sha256) is None:
+        for image in (settings.home / "page-images").glob(f"{sha256}-p*.png"):
+            image.unlink(missing_ok=True)
+    _audit_cli(
+        session,
+        action=action,
+        target=f"document:{doc_id}",
+        details={"path": path, **(details or {})},
+    )
+    return path
 
 
 def _page_record(page: Any) -> dict[str, Any]:

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="Identity resolution after a batch; the mentions left "
         "are resolved by the next run or `pantau resolve`",
     )
+    retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Documents stored longer ago than this many days are deleted with "
+        "everything derived from them by `pantau retention` and after every `pantau run`; "
+        "unset: kept until deleted",
+    )
     prefect_idle_seconds: float = Field(
         default=600,
         ge=0,

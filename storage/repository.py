@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -416,6 +417,15 @@ def delete_document(session: Session, *, document_id: int) -> bool:
         )
         identity.refresh_subjects(session, subject_ids=subjects)
     return deleted.rowcount == 1
+
+
+def documents_stored_before(session: Session, *, cutoff: datetime) -> list[Document]:
+    """Documents first stored before `cutoff` (what a retention period removes), oldest
+    first."""
+    statement = (
+        select(Document).where(col(Document.created_at) < cutoff).order_by(col(Document.id))
+    )
+    return list(session.exec(statement.execution_options(populate_existing=True)).all())
 
 
 def list_documents(

@@ -260,3 +260,31 @@ def test_incident_links_an_announced_list_of_blocks_shares_the_incident(nlp):
     found = person_incidents(doc)
     assert found["WONG KAR FAI"] == found["LIM SWEE HOCK"] == ["permit_misuse"]
     assert found["TAN AH KOW"] == []  # after a blank line: not in the announced list
+
+
+def test_nlp_incident_links_a_list_one_item_per_line_shares_what_is_said_of_them():
+    """Members listed one per line after their group, then a pronoun for all of them: each
+    member gets the incidents stated for the group and the pronoun; a deportation that
+    "could not yet be carried out" is nobody's."""
+    from extractors.facts import extract_facts
+    from models.records import FactKind
+
+    text = (
+        "Polres Batu Bara menangkap empat warga negara Pakistan di Pelabuhan Tanjung Tiram, "
+        "yaitu:\n"
+        "1. Adnan Rauf (31);\n"
+        "2. Bilal Sheikh (27);\n"
+        "3. Kamran Iqbal (35); dan\n"
+        "4. Tariq Mehmood (29).\n\n"
+        "Keempatnya telah melebihi izin tinggal sejak Juli 2026. Kepala Kantor Imigrasi "
+        "mengatakan deportasi belum dapat dilakukan karena paspor mereka masih disita.\n"
+    )
+    incidents = {
+        f.value: set(f.attributes.get("incidents", []))
+        for f in extract_facts([(1, text)]).facts
+        if f.kind is FactKind.FOREIGN_NATIONAL and f.value
+    }
+    assert set(incidents) == {"Adnan Rauf", "Bilal Sheikh", "Kamran Iqbal", "Tariq Mehmood"}
+    for name, labels in incidents.items():
+        assert "overstay" in labels, name
+        assert "deportation" not in labels, name

@@ -58,6 +58,19 @@ PASSIVE_PREFIXES = ("di", "ter", "ke")
 NAME_TOKEN = re.compile(r"[A-ZÀ-Ý][\w'’-]{2,}")
 BLOCKING_ROLES = frozenset({"official"})
 LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]*")  # an item's number before a name
+# Between two names of a list written one item per line ("1. A (34);" / "2. B (26), laki-laki;
+# dan"), or between a group and the first item of the list that names its members ("keenam
+# WN Bangladesh tersebut, yaitu:" / "1. A"): the list is one chain, like "A, B dan C".
+_NEXT_ITEM = r"[ \t]*+\n(?:[ \t]*+\n)?[ \t]*+(?:\d{1,2}|[a-z])[.)][ \t]++\Z"
+ITEM_GAP = re.compile(
+    r"(?:[ \t]*+\([^()\n]{0,12}\))?(?:[ \t]*+,[ \t]*+(?i:laki-laki|perempuan|pria|wanita))?"
+    r"[ \t]*+[;,.:]?[ \t]*+(?:(?:dan|serta)[ \t]*+)?" + _NEXT_ITEM
+)
+LIST_INTRO_GAP = re.compile(
+    r"(?:[ \t]++(?:tersebut|itu|ini))?[ \t]*+,?[ \t]*+"
+    r"(?i:yaitu|yakni|antara[ \t]+lain|sebagai[ \t]+berikut|masing-masing(?:[ \t]+berinisial)?)"
+    r"[ \t]*+:?" + _NEXT_ITEM
+)
 ROW_REFERENCE = re.compile(
     r"(?i:nomor|no\.?)[ \t]+urut[ \t]+"
     r"(?P<numbers>\d{1,3}(?:[ \t]*+(?:,|dan|serta|&)[ \t]*+\d{1,3}){0,30})"
@@ -373,7 +386,10 @@ class LinkState:
             previous = mention
 
     def joins(self, left: Mention, right: Mention, gap: int, connectors: frozenset[str]) -> bool:
-        """True when only connector words, numbers or names stand between two mentions."""
+        """True when only connector words, numbers or names stand between two mentions, or
+        the end of one list item and the next item's number."""
+        if right.start >= left.end and self.next_item(left, right):
+            return True
         if self.sentence[left.start] != self.sentence[right.start]:
             return False
         if right.start < left.end:
@@ -389,6 +405,18 @@ class LinkState:
             t.lower_ in connectors or t.like_num or t.text[:1].isupper() or is_relation(t.text)
             for t in between
         )
+
+    def next_item(self, left: Mention, right: Mention) -> bool:
+        """True when ``right`` opens the list item after ``left``'s (or the first item of the
+        list that ``left``, a group, introduces)."""
+        last = self.source[self.index[left.end - 1]]
+        start = self.source[self.index[right.start]].idx
+        end = last.idx + len(last.text)
+        if start <= end or start - end > 80:
+            return False
+        if ITEM_GAP.fullmatch(self.doc_text, end, start):
+            return True
+        return left.number != 1 and bool(LIST_INTRO_GAP.fullmatch(self.doc_text, end, start))
 
     def resolve_chains(self) -> None:
         """Entities of every chain, resolving anaphors left to right and naming members."""

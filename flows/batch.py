@@ -28,6 +28,7 @@ from extractors import intake
 from extractors.facts import extract_facts
 from extractors.pipeline import ReadOptions, read_document
 from extractors.tesseract import clean_stale_scratch
+from flows.leases import kept_alive
 from models.errors import StorageError
 from models.records import (
     DocumentResult,
@@ -37,7 +38,7 @@ from models.records import (
     PageSource,
     RunStatus,
 )
-from storage import identity, repository
+from storage import claims, identity, repository
 from storage.engine import get_engine, session_for
 from storage.migrate import upgrade
 
@@ -57,6 +58,7 @@ class BatchOptions(BaseModel):
     ocr_page_seconds: float = 300
     nlp_seconds: float = 300
     resolve_seconds: float = 600
+    lease_seconds: float = 60
     retry_failed: bool = False
 
     @classmethod
@@ -73,6 +75,7 @@ class BatchOptions(BaseModel):
             "ocr_page_seconds": settings.ocr_page_seconds,
             "nlp_seconds": settings.nlp_seconds,
             "resolve_seconds": settings.resolve_seconds,
+            "lease_seconds": settings.lease_seconds,
         }
         return cls(**{**values, **overrides})
 
@@ -175,29 +178,45 @@ def process_document(
     path: str, sha256: str, size: int, media_type: str, run_id: int, options: BatchOptions
 ) -> DocumentOutcome:
     """Claim one input by content hash; read and store it unless it is already known."""
+    with kept_alive(options.database_url, options.lease_seconds):
+        return _process_document(path, sha256, size, media_type, run_id, options)
+
+
+def _process_document(
+    path: str, sha256: str, size: int, media_type: str, run_id: int, options: BatchOptions
+) -> DocumentOutcome:
     item = intake.InputFile(
         path=Path(path), sha256=sha256, size=size, media_type=MediaType(media_type)
     )
     engine = get_engine(options.database_url)
+    claimant = repository.Claimant(
+        run_id=run_id,
+        worker=claims.worker_id(),
+        lease_seconds=options.lease_seconds,
+        retry_failed=options.retry_failed,
+    )
     with session_for(engine) as session:
         document, claim = repository.claim_document(
-            session, path=path, sha256=sha256, size=size, media_type=media_type, run_id=run_id
+            session,
+            path=path,
+            sha256=sha256,
+            size=size,
+            media_type=media_type,
+            run_id=run_id,
+            claimant=claimant,
         )
         document_id = document.id
         assert document_id is not None  # a claimed document is stored
         outcome = _skipped_outcome(path, document, claim)
         backfill = outcome is not None and repository.needs_extraction(document)
     if outcome is None:
-        result = read_document(
-            item, options=options.read_options(), executor=ocr_pool(options.workers)
-        )
-        extraction = extract_result(result, seconds=options.nlp_seconds)
-        outcome = _read_outcome(path, document_id, claim, result)
-        outcome.facts = len(extraction.facts) if extraction else 0
-        with session_for(engine) as session:
-            repository.save_result(
-                session, document_id=document_id, result=result, extraction=extraction
-            )
+        try:
+            outcome = _read_and_save(item, document_id, claim, claimant, options)
+        except BaseException:
+            # Pending, unclaimed: the next run (or this task's retry) reads it again at once.
+            with session_for(engine) as session, repository.committing(session):
+                claims.release(session, document_id=document_id, worker=claimant.worker)
+            raise
     elif backfill:
         try:
             outcome.facts = extract_stored(
@@ -206,9 +225,59 @@ def process_document(
         except (OperationalError, StorageError):
             raise  # transient: the task is retried
         except Exception as e:  # the stored pages stay as they are; a later run retries
-            logger.warning("%s: facts could not be extracted (%s: %s)", path, type(e).__name__, e)
+            error = _nlp_failure(e)
+            with session_for(engine) as session:
+                repository.mark_partial(
+                    session,
+                    document_id=document_id,
+                    error_code="nlp_failed",
+                    error=error,
+                    run_id=run_id,
+                )
+            outcome.status, outcome.error_code, outcome.error = "partial", "nlp_failed", error
     emit("document", outcome)
     return outcome
+
+
+def _read_and_save(
+    item: intake.InputFile,
+    document_id: int,
+    claim: repository.Claim,
+    claimant: repository.Claimant,
+    options: BatchOptions,
+) -> DocumentOutcome:
+    path = str(item.path)
+    result = read_document(item, options=options.read_options(), executor=ocr_pool(options.workers))
+    extraction = extract_result(result, seconds=options.nlp_seconds)
+    outcome = _read_outcome(path, document_id, claim, result)
+    outcome.facts = len(extraction.facts) if extraction else 0
+    try:
+        with session_for(get_engine(options.database_url)) as session:
+            repository.save_result(
+                session,
+                document_id=document_id,
+                result=result,
+                extraction=extraction,
+                worker=claimant.worker,
+            )
+    except repository.LostClaim as e:
+        logger.warning("%s: %s", path, e)
+        return DocumentOutcome(
+            path=path,
+            document_id=document_id,
+            claim="lost",
+            status=DocumentStatus.PENDING.value,
+            error_code="lost_claim",
+            error=str(e),
+        )
+    return outcome
+
+
+def _nlp_failure(error: BaseException) -> str:
+    return (
+        f"facts could not be extracted ({type(error).__name__}: {error}); the page text is "
+        "stored and searchable, and the next run or `pantau extract` tries again."
+    )
 
 
 def extract_result(
@@ -234,18 +303,15 @@ def extract_result(
             seconds=seconds,
         )
     except Exception as e:  # a bug in a rule must not lose the document
-        result.warnings.append(
-            f"facts could not be extracted ({type(e).__name__}: {e}); "
-            "the next run or `pantau extract` tries again."
-        )
+        mark_stage_failed(result, _nlp_failure(e), code="nlp_failed")
         return None
     if extraction.stopped:
-        mark_stopped(result, extraction.stopped)
+        mark_stage_failed(result, extraction.stopped, code="nlp_timeout")
     return extraction
 
 
-def mark_stopped(result: DocumentResult, reason: str) -> None:
-    """Make a read document `partial` because its fact extraction stopped at the time limit.
+def mark_stage_failed(result: DocumentResult, reason: str, *, code: str) -> None:
+    """Make a read document `partial` because a later stage (NLP) stopped or broke.
 
     The page text is stored and searchable; the reason says which stage stopped and how
     to get the rest (a read error already on the document is kept first).
@@ -253,7 +319,7 @@ def mark_stopped(result: DocumentResult, reason: str) -> None:
     if result.status is DocumentStatus.PROCESSED:
         result.status = DocumentStatus.PARTIAL
     if result.error is None:
-        result.error, result.error_code = reason, "nlp_timeout"
+        result.error, result.error_code = reason, code
     else:
         result.warnings.append(reason)
 
@@ -298,13 +364,19 @@ def resolve_identities(options: BatchOptions) -> dict[str, int]:
 def _skipped_outcome(path: str, document, claim) -> DocumentOutcome | None:  # noqa: ANN001
     if claim in (repository.Claim.NEW, repository.Claim.RESUME):
         return None
-    return DocumentOutcome(
+    outcome = DocumentOutcome(
         path=path,
         document_id=document.id,
         claim=claim.value,
         status=document.status,
         pages=document.page_count or 0,
     )
+    if claim is repository.Claim.BUSY:
+        outcome.error = (
+            f"{Path(path).name}: being read by {document.claimed_by} (claim renewed until "
+            f"{document.lease_expires_at:%H:%M:%S} UTC); left to it."
+        )
+    return outcome
 
 
 def _read_outcome(path: str, document_id: int, claim, result) -> DocumentOutcome:  # noqa: ANN001
@@ -338,30 +410,58 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
     upgrade(engine)
     if removed := clean_stale_scratch():
         logger.info("removed %d page images left by OCR processes that were killed", removed)
-    with session_for(engine) as session:
-        repository.mark_crashed_runs(session)
-        if options.retry_failed:
-            repository.reset_failed(session)
-        run_id = repository.start_run(session, inputs=paths).id
-    assert run_id is not None  # start_run commits the run
-    try:
-        items, unreadable = _inspect_all(paths)
-        emit("start", len(items) + len(unreadable))
-        for outcome in unreadable:
-            _count_without_document(outcome, run_id=run_id, options=options)
-        _submit_all(items, run_id=run_id, options=options)
-        resolve_identities(options)
-    except BaseException:
+    with kept_alive(options.database_url, options.lease_seconds) as worker:
         with session_for(engine) as session:
+            for crashed in repository.mark_crashed_runs(session):
+                logger.warning(
+                    "run %s of %s stopped renewing its lease: crashed", crashed.id, crashed.worker
+                )
+            run_id = repository.start_run(
+                session, inputs=paths, worker=worker, lease_seconds=options.lease_seconds
+            ).id
+        assert run_id is not None  # start_run commits the run
+        try:
+            items, unreadable = _inspect_all(paths)
+            emit("start", len(items) + len(unreadable))
+            for outcome in unreadable:
+                _count_without_document(outcome, run_id=run_id, options=options)
+            _submit_all(items, run_id=run_id, options=options)
+            _resolve_or_mark(options, run_id=run_id)
+        except BaseException:
+            with session_for(engine) as session:
+                claims.release_all(session, worker=worker, run_id=run_id)
+                run = repository.get_run(session, run_id=run_id)
+                assert run is not None  # started above
+                repository.finish_run(session, run=run, status=RunStatus.CRASHED)
+            raise
+        with session_for(engine) as session:
+            claims.release_all(session, worker=worker, run_id=run_id)
             run = repository.get_run(session, run_id=run_id)
             assert run is not None  # started above
-            repository.finish_run(session, run=run, status=RunStatus.CRASHED)
-        raise
-    with session_for(engine) as session:
-        run = repository.get_run(session, run_id=run_id)
-        assert run is not None  # started above
-        repository.finish_run(session, run=run)
+            repository.finish_run(session, run=run)
     return run_id
+
+
+def _resolve_or_mark(options: BatchOptions, *, run_id: int) -> None:
+    """Resolve identities; if that fails, the run's documents whose people were left
+    unlinked become `partial` (stage identity) until a later resolution links them."""
+    try:
+        resolve_identities(options)
+    except Exception as e:
+        error = (
+            f"identity resolution failed ({type(e).__name__}: {e}); the facts are stored, and "
+            "`pantau resolve` or the next run links this document's people to subjects."
+        )
+        logger.error("run %s: %s", run_id, error)
+        with session_for(get_engine(options.database_url)) as session:
+            for document_id in repository.documents_unresolved(session, run_id=run_id):
+                repository.mark_partial(
+                    session,
+                    document_id=document_id,
+                    error_code="identity_failed",
+                    error=error,
+                    run_id=run_id,
+                )
 
 
 def _inspect_all(paths: list[str]) -> tuple[list[intake.InputFile], list[DocumentOutcome]]:
@@ -474,7 +574,7 @@ def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOu
         document = repository.get_document(session, document_id=document_id)
         if document is None:
             return None
-        path = document.path
+        path, sha256 = document.path, document.sha256
     try:
         item = intake.inspect(Path(path))
     except OSError as e:
@@ -487,19 +587,34 @@ def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOu
             error=f"{Path(path).name}: cannot be opened ({e.strerror or e}); check that the "
             "original is still at this path.",
         )
-    with session_for(engine) as session:
-        repository.reset_failed(session, document_ids=[document_id])
-        run_id = repository.start_run(session, inputs=[path]).id
-    assert run_id is not None  # start_run commits the run
-    try:
-        return process_document.fn(
-            str(item.path), item.sha256, item.size, item.media_type.value, run_id, options
+    if item.sha256 != sha256:
+        # Reading it would store a new document and leave this one pending for ever.
+        return DocumentOutcome(
+            path=path,
+            document_id=document_id,
+            claim="changed",
+            status=document.status,
+            error_code="changed",
+            error=f"{Path(path).name}: the file has changed since it was stored (its content "
+            f"differs), so this document keeps its result. Run `pantau run {path}` to read the "
+            "new content as a new document.",
         )
-    finally:
+    with kept_alive(options.database_url, options.lease_seconds) as worker:
         with session_for(engine) as session:
-            run = repository.get_run(session, run_id=run_id)
-            assert run is not None  # started above
-            repository.finish_run(session, run=run)
+            repository.reset_failed(session, document_ids=[document_id])
+            run_id = repository.start_run(
+                session, inputs=[path], worker=worker, lease_seconds=options.lease_seconds
+            ).id
+        assert run_id is not None  # start_run commits the run
+        try:
+            return process_document.fn(
+                str(item.path), item.sha256, item.size, item.media_type.value, run_id, options
+            )
+        finally:
+            with session_for(engine) as session:
+                run = repository.get_run(session, run_id=run_id)
+                assert run is not None  # started above
+                repository.finish_run(session, run=run)
 
 
 def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = None) -> int:

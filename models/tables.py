@@ -92,7 +92,15 @@ class RunBase(SQLModel):
         description="Inputs not read: {path, error_code, error}, at most MAX_REFUSED",
     )
     facts: int = Field(default=0, description="Facts extracted by this run")
+    elsewhere: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Inputs another worker held a live claim on; left to it",
+    )
     seconds: float = 0.0
+    worker: str | None = Field(
+        default=None, max_length=200, description="host:pid of the process that ran it"
+    )
 
 
 class Run(RunBase, table=True):
@@ -101,6 +109,8 @@ class Run(RunBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Renewed while the run's process lives; a running run past it has crashed.
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class RunPublic(RunBase):
@@ -165,6 +175,44 @@ class Document(DocumentBase, table=True):
     run_id: int = Field(foreign_key="run.id", index=True)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    # The worker reading a pending document, and until when its claim holds unless renewed.
+    claimed_by: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class DocumentEvent(SQLModel, table=True):
+    """One step in a document's history: claimed, taken over, failed, retried, recovered.
+
+    A retry or a new result replaces the document's current error; the earlier ones stay
+    here.
+    """
+
+    __tablename__ = "document_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    run_id: int | None = Field(default=None, foreign_key="run.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    event: str = Field(max_length=32)
+    stage: str | None = Field(default=None, max_length=16, description="read, ocr, nlp, identity")
+    status: str | None = Field(default=None, max_length=16)
+    error_code: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    worker: str | None = Field(default=None, max_length=200)
+
+
+class AppLock(SQLModel, table=True):
+    """Named locks for work that must not run twice at once (identity resolution).
+
+    On PostgreSQL an advisory lock does the locking; on SQLite writing the row takes the
+    database's write lock. Either way the row says who took it last.
+    """
+
+    __tablename__ = "app_lock"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str | None = Field(default=None, max_length=200)
+    taken_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class DocumentPublic(DocumentBase):

@@ -273,8 +273,9 @@ def show(
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Print the text of each page of a document, with its source and confidence."""
-    from storage import repository
+    """Print the text of each page of a document, with its source and confidence, and the
+    document's history (failures, retries, takeovers)."""
+    from storage import claims, repository
 
     with _session(_settings(db)) as session:
         document = repository.get_document(session, document_id=doc_id)
@@ -283,6 +284,18 @@ def show(
         _audit_read(session, "cli_show", f"document:{doc_id}")
         pages = repository.get_pages(session, document_id=doc_id)
         record = _doc_record(document)
+        record["history"] = [
+            {
+                "at": event.at.isoformat(),
+                "event": event.event,
+                "stage": event.stage,
+                "error_code": event.error_code,
+                "error": event.error,
+                "run": event.run_id,
+                "worker": event.worker,
+            }
+            for event in claims.history(session, document_id=doc_id)
+        ]
         record["pages"] = [_page_record(page) for page in pages]
     if json_out:
         print(json.dumps(record, indent=2, ensure_ascii=False))
@@ -290,6 +303,12 @@ def show(
     console.rule(f"[bold]{escape(record['path'])}[/] ({_status_text(record['status'])})")
     if record["error"]:
         console.print(f"[red]{escape(record['error'])}[/]")
+    for event in record["history"]:
+        stage = f" ({event['stage']})" if event["stage"] else ""
+        reason = f": {event['error_code']}: {event['error']}" if event["error"] else ""
+        console.print(
+            f"[dim]{event['at'][:19]} {event['event']}{stage}{escape(reason)}[/]", highlight=False
+        )
     for page in record["pages"]:
         console.rule(_page_heading(page), style="dim")
         console.print(escape(page["text"] or page["error"] or ""), highlight=False)

@@ -18,6 +18,7 @@ COUNT_FIELDS = (
     "failed",
     "duplicates",
     "unchanged",
+    "elsewhere",
     "pages",
     "pages_ocr",
     "pages_text_layer",
@@ -72,6 +73,7 @@ def run_record(run: Any) -> dict[str, Any]:
         "finished_at": run.finished_at,
         "seconds": run.seconds or 0.0,
         "inputs": run.inputs,
+        "worker": run.worker,
         "failures_by_reason": dict(run.failures_by_reason or {}),
     }
     record.update({name: getattr(run, name) or 0 for name in COUNT_FIELDS})
@@ -123,6 +125,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         ("failed", report["failed"]),
         ("duplicates skipped", report["duplicates"]),
         ("already stored, unchanged", report["unchanged"]),
+        *[("being read by another worker", report["elsewhere"])] * bool(report["elsewhere"]),
         ("pages read", report["pages"]),
         ("  by OCR", report["pages_ocr"]),
         ("  from text layer", report["pages_text_layer"]),

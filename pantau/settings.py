@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         description="Identity resolution after a batch; the mentions left "
         "are resolved by the next run or `pantau resolve`",
     )
+    lease_seconds: float = Field(
+        default=60,
+        ge=1,
+        description="How long a worker's claim on a document (and on its run) holds "
+        "unless renewed; a killed worker's documents are taken over after it",
+    )
     retention_days: int | None = Field(
         default=None,
         ge=1,

@@ -39,6 +39,7 @@ from models.tables import (
     Subject,
     utc_now,
 )
+from storage import claims
 from storage.dossier import get_dossier, list_subjects, mentions_of
 from storage.transactions import committing
 
@@ -55,6 +56,7 @@ __all__ = [
     "subject_of_mention",
 ]
 DECISIONS = ("same", "different", "unsure")
+IDENTITY_LOCK = "identity"  # held by resolution, decisions and re-linking of mentions
 Ref = tuple[int, str]  # (document id, mention key): stable across re-extraction
 PairKey = tuple[Ref, Ref]
 
@@ -80,6 +82,11 @@ def rebuild_mentions(session: Session, *, document_id: int) -> list[Mention]:
     )
     drafts = gather_mentions([Fact.model_validate(row.model_dump()) for row in rows])
     existing = {m.key: m for m in mentions_of(session, document_ids=[document_id])}
+    if any(m.subject_id is not None for m in existing.values()):
+        # Re-extraction moves linked mentions: not while a resolution or a decision runs.
+        claims.exclusive(session, IDENTITY_LOCK)
+        for linked in existing.values():
+            session.refresh(linked)
     touched: set[int] = set()
     kept = []
     for draft in drafts:
@@ -282,19 +289,41 @@ def resolve(
     """
     report = ResolveReport()
     deadline = Deadline("resolve", seconds, "PANTAU_RESOLVE_SECONDS")
-    decisions = load_decisions(session)
     statement = select(Mention).where(col(Mention.subject_id).is_(None))
     if document_ids is not None:
         statement = statement.where(col(Mention.document_id).in_(list(document_ids)))
     with committing(session):
-        mentions = session.exec(statement.order_by(col(Mention.id))).all()
+        # One resolution at a time, across processes and machines: two resolving the same
+        # new mentions at once would each start a subject for the same person.
+        claims.exclusive(session, IDENTITY_LOCK)
+        decisions = load_decisions(session)
+        mentions = session.exec(
+            statement.order_by(col(Mention.id)).execution_options(populate_existing=True)
+        ).all()
         for done, mention in enumerate(mentions):
             if deadline.expired():
                 report.deferred = len(mentions) - done
                 break
             _resolve_one(session, mention, decisions, report)
             report.mentions += 1
+        _recover_documents(session, resolved={m.document_id for m in mentions[: report.mentions]})
     return report
+
+
+def _recover_documents(session: Session, *, resolved: set[int]) -> None:
+    """Documents made partial by a failed resolution are processed once all their
+    mentions have subjects."""
+    waiting = set(claims.documents_failed_at(session, error_code="identity_failed")) & resolved
+    if not waiting:
+        return
+    left = session.exec(
+        select(Mention.document_id)
+        .where(col(Mention.subject_id).is_(None), col(Mention.document_id).in_(waiting))
+        .distinct()
+    ).all()
+    claims.recover_stage(
+        session, document_ids=sorted(waiting - set(left)), error_code="identity_failed"
+    )
 
 
 def _resolve_one(
@@ -501,6 +530,9 @@ def decide_pair(
     if a is None or b is None:
         raise IdentityError("A mention of this pair is gone; `pantau review` lists current ones.")
     with committing(session):
+        claims.exclusive(session, IDENTITY_LOCK)
+        session.refresh(a)
+        session.refresh(b)
         _store_decision(session, a, b, decision, user)
         session.flush()
         if decision == "same":

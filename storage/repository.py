@@ -10,6 +10,9 @@ counts that match exactly what was stored:
 - `save_result` counts its outcome (processed, partial or failed, its pages and
   failure reasons) the first time a pending document gets a result;
 - `save_extraction` replaces a document's facts and counts them for the run that made them.
+
+A pending document is read by one worker at a time: the claim (`storage.claims`) names
+the worker and lasts as long as it renews its lease.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePath
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -33,8 +37,8 @@ from models.records import (
     PageSource,
     RunStatus,
 )
-from models.tables import Document, FactRow, Page, Run, utc_now
-from storage import identity
+from models.tables import Document, FactRow, Mention, Page, Run, utc_now
+from storage import claims, identity
 from storage.facets import document_facets, replace_document_facets
 from storage.transactions import committing
 
@@ -50,6 +54,7 @@ class Claim(StrEnum):
     RESUME = "resume"  # still pending from an earlier attempt: process it again
     UNCHANGED = "unchanged"  # this path and content already has a final state: skip
     DUPLICATE = "duplicate"  # this content is stored under another path: nothing to do
+    BUSY = "elsewhere"  # pending, and another worker holds a live claim on it: leave it
 
 
 # Error codes of faults of the machine at the time; documents that ended with one are read
@@ -60,9 +65,22 @@ RETRIED_NEXT_RUN = frozenset({"setup", "temporary"})
 # --- runs -------------------------------------------------------------------
 
 
-def start_run(session: Session, *, inputs: Sequence[str]) -> Run:
-    """Record the start of a batch run over `inputs` (paths as given)."""
-    run = Run(inputs=list(inputs))
+def start_run(
+    session: Session,
+    *,
+    inputs: Sequence[str],
+    worker: str | None = None,
+    lease_seconds: float = claims.DEFAULT_LEASE_SECONDS,
+) -> Run:
+    """Record the start of a batch run over `inputs` (paths as given) by `worker`.
+
+    The run's lease must be renewed (`claims.renew`) while it runs, or it counts as crashed.
+    """
+    run = Run(
+        inputs=list(inputs),
+        worker=worker or claims.worker_id(),
+        lease_expires_at=claims.expires(lease_seconds),
+    )
     with committing(session):
         session.add(run)
     return run
@@ -76,16 +94,24 @@ def finish_run(session: Session, *, run: Run, status: str = RunStatus.FINISHED) 
     with committing(session):
         stored.status = RunStatus(status)
         stored.finished_at = utc_now()
+        stored.lease_expires_at = None
         stored.seconds = (stored.finished_at - stored.started_at).total_seconds()
     return stored
 
 
 def mark_crashed_runs(session: Session) -> list[Run]:
-    """Turn runs still marked running (their process died) into crashed ones."""
-    runs = list(session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).all())
+    """Turn running runs whose lease ran out (their process died) into crashed ones.
+
+    A run of another live worker keeps renewing its lease and is left alone.
+    """
+    statement = select(Run).where(Run.status == RunStatus.RUNNING)
+    running = session.exec(statement.execution_options(populate_existing=True)).all()
+    runs = [run for run in running if claims.run_lapsed(run)]
     with committing(session):
         for run in runs:
             run.status = RunStatus.CRASHED
+            run.finished_at = run.finished_at or run.lease_expires_at or utc_now()
+            run.lease_expires_at = None
     return runs
 
 
@@ -151,20 +177,41 @@ def add_failures(session: Session, *, run_id: int, failures: Counter[str]) -> No
 # --- documents --------------------------------------------------------------
 
 
+class Claimant(NamedTuple):
+    """Who claims: a worker, the run it works for, how long its claims last unrenewed, and
+    whether it reads failed documents again (`run --retry-failed`)."""
+
+    run_id: int
+    worker: str
+    lease_seconds: float = claims.DEFAULT_LEASE_SECONDS
+    retry_failed: bool = False
+
+
 def claim_document(
-    session: Session, *, path: str, sha256: str, size: int, media_type: str, run_id: int
+    session: Session,
+    *,
+    path: str,
+    sha256: str,
+    size: int,
+    media_type: str,
+    run_id: int,
+    claimant: Claimant | None = None,
 ) -> tuple[Document, Claim]:
     """Register an input for `run_id` and say whether it needs processing.
 
-    Safe when several workers claim the same content at once: the unique
-    constraints decide, and the loser retries and sees the winner's row.
+    Safe when several workers claim the same content at once: the unique constraints
+    decide a new document, a compare-and-set decides a pending one, and the loser sees
+    the winner's row (BUSY while the winner's lease holds).
     """
+    claimant = claimant or Claimant(run_id=run_id, worker=claims.worker_id())
     for _ in range(CLAIM_ATTEMPTS):
         try:
             return claim_once(
-                session, path=path, sha256=sha256, size=size, media_type=media_type, run_id=run_id
+                session, path=path, sha256=sha256, size=size, media_type=media_type,
+                claimant=claimant,
             )
         except sa.exc.IntegrityError:
+            session.rollback()
             continue
     raise StorageError(
         f"Could not claim {path}: other workers kept claiming the same content. "
@@ -173,12 +220,13 @@ def claim_document(
 
 
 def claim_once(
-    session: Session, *, path: str, sha256: str, size: int, media_type: str, run_id: int
+    session: Session, *, path: str, sha256: str, size: int, media_type: str, claimant: Claimant
 ) -> tuple[Document, Claim]:
     """One claim attempt; raises IntegrityError when another worker won a race."""
+    run_id = claimant.run_id
     existing = find_document(session, sha256=sha256, path=path)
     if existing is not None:
-        return reclaim(session, document=existing, run_id=run_id)
+        return reclaim(session, document=existing, claimant=claimant)
     original = find_original(session, sha256=sha256)
     document = Document(
         sha256=sha256,
@@ -187,12 +235,15 @@ def claim_once(
         size=size,
         media_type=str(media_type),
         run_id=run_id,
+        claimed_by=claimant.worker,
+        lease_expires_at=claims.expires(claimant.lease_seconds),
     )
     claim = Claim.NEW
     if original is not None:
         claim = Claim.DUPLICATE
         document.status = DocumentStatus.DUPLICATE
         document.duplicate_of = original.id
+        document.claimed_by = document.lease_expires_at = None
     with committing(session):
         session.add(document)
         session.flush()  # a lost race fails here, before anything is counted
@@ -206,28 +257,58 @@ def claim_once(
     return document, claim
 
 
-def reclaim(session: Session, *, document: Document, run_id: int) -> tuple[Document, Claim]:
+def reclaim(session: Session, *, document: Document, claimant: Claimant) -> tuple[Document, Claim]:
     """Claim a path and content that is already stored."""
+    run_id = claimant.run_id
     # Seen again by the run that last touched it (a retried task): count nothing twice.
     counted = document.run_id == run_id
-    # Failed for a fault of the machine in an earlier run: read again, once per run.
-    retried = not counted and retried_next_run(document)
-    pending = retried or document.status == DocumentStatus.PENDING
+    # Failed for a fault of the machine in an earlier run (or failed, and the run retries
+    # failed documents): read again, once per run.
+    retried = not counted and (
+        retried_next_run(document)
+        or (claimant.retry_failed and document.status == DocumentStatus.FAILED)
+    )
+    claim = Claim.UNCHANGED
+    earlier = (document.status, document.error_code, document.error)
     with committing(session):
-        if retried:  # the reason stays in `error` until the new result replaces it
-            document.status = DocumentStatus.PENDING
-        if pending:
-            document.run_id = run_id
-            document.updated_at = utc_now()
+        if retried or document.status == DocumentStatus.PENDING:
+            taken = claims.take_document(
+                session,
+                document=document,
+                worker=claimant.worker,
+                lease_seconds=claimant.lease_seconds,
+                run_id=run_id,
+                status=DocumentStatus.PENDING,
+            )
+            if taken:
+                claim = Claim.RESUME
+            else:
+                session.refresh(document)
+                busy = document.status == DocumentStatus.PENDING
+                claim = Claim.BUSY if busy else Claim.UNCHANGED
+        if claim is Claim.RESUME and retried:
+            # The reason stays in `error` until the new result replaces it, and in the history.
+            claims.add_event(
+                session,
+                document_id=document.id or 0,
+                run_id=run_id,
+                event="retry",
+                stage=claims.stage_of(earlier[1]),
+                status=str(earlier[0]),
+                error_code=earlier[1],
+                error=earlier[2],
+                worker=claimant.worker,
+            )
         if not counted:
             add_to_run(
                 session,
                 run_id=run_id,
                 failures=Counter(),
                 documents_seen=1,
-                unchanged=int(not pending),
+                unchanged=int(claim is Claim.UNCHANGED),
+                elsewhere=int(claim is Claim.BUSY),
             )
-    return document, Claim.RESUME if pending else Claim.UNCHANGED
+    return document, claim
 
 
 def retried_next_run(document: Document) -> bool:
@@ -259,8 +340,12 @@ def save_result(
     document_id: int,
     result: DocumentResult,
     extraction: ExtractionResult | None = None,
+    worker: str | None = None,
 ) -> Document:
     """Store a document's result (and its facts), replacing what was saved before.
+
+    With `worker`, the result is stored only while that worker holds the document's
+    claim (`LostClaim` otherwise: another worker took it over), and the claim ends with it.
 
     Saving the same result again leaves the same state. The run that claimed the
     document is counted only when it goes from pending to a result.
@@ -280,8 +365,13 @@ def save_result(
     pages = [page_from_result(document_id, page) for page in result.pages]
     written_aside = document.status == DocumentStatus.PENDING and _large(pages)
     if written_aside:
+        if worker is not None and not claims.owns(session, document_id=document_id, worker=worker):
+            raise LostClaim(document_id, worker)
         _write_pages_in_batches(session, document_id=document_id, pages=pages)
     with committing(session):
+        # First: on PostgreSQL this locks the row, so a takeover cannot slip in before commit.
+        if not claims.release(session, document_id=document_id, worker=worker):
+            raise LostClaim(document_id, worker)
         first_result = leave_pending(session, document_id=document_id, status=result.status)
         if not written_aside:
             session.exec(sa.delete(Page).where(col(Page.document_id) == document_id))
@@ -295,6 +385,18 @@ def save_result(
         document.updated_at = utc_now()
         if extraction is not None:
             replace_facts(session, document=document, extraction=extraction)
+        if result.status != DocumentStatus.PROCESSED:
+            claims.add_event(
+                session,
+                document_id=document_id,
+                run_id=document.run_id,
+                event=str(result.status),
+                stage=claims.stage_of(result.error_code),
+                status=str(result.status),
+                error_code=result.error_code,
+                error=result.error,
+                worker=worker,
+            )
         if first_result:
             count_result(session, run_id=document.run_id, result=result)
             if extraction is not None:
@@ -302,6 +404,54 @@ def save_result(
                     session, run_id=document.run_id, failures=Counter(), facts=len(extraction.facts)
                 )
     return document
+
+
+class LostClaim(StorageError):
+    """A worker's claim on a document was taken over before it could save its result."""
+
+    def __init__(self, document_id: int, worker: str | None) -> None:
+        super().__init__(
+            f"document {document_id}: {worker} no longer holds its claim (its lease ran out "
+            "and another worker took it over); this result is dropped, the other worker's "
+            "is kept."
+        )
+        self.document_id = document_id
+
+
+def mark_partial(
+    session: Session, *, document_id: int, error_code: str, error: str, run_id: int | None = None
+) -> bool:
+    """A stage after reading (NLP, identity) failed on a stored document: make it `partial`
+    with the stage's code and reason, kept in its history. False if it is not readable."""
+    document = session.get(Document, document_id, populate_existing=True)
+    if document is None or document.status not in (
+        DocumentStatus.PROCESSED,
+        DocumentStatus.PARTIAL,
+    ):
+        return False
+    with committing(session):
+        if document.status == DocumentStatus.PROCESSED and run_id == document.run_id:
+            # The run counted it processed; it counts it partial now.
+            add_to_run(
+                session, run_id=run_id, failures=Counter([error_code]), processed=-1, partial=1
+            )
+        if document.status == DocumentStatus.PROCESSED or document.error is None:
+            document.status = DocumentStatus.PARTIAL
+            document.error, document.error_code = error, error_code
+        else:
+            document.warnings = [*document.warnings, error]
+        document.updated_at = utc_now()
+        claims.add_event(
+            session,
+            document_id=document_id,
+            run_id=run_id,
+            event="partial",
+            stage=claims.stage_of(error_code),
+            status=str(DocumentStatus.PARTIAL),
+            error_code=error_code,
+            error=error,
+        )
+    return True
 
 
 PAGES_PER_TRANSACTION = 100
@@ -376,11 +526,14 @@ def count_result(session: Session, *, run_id: int, result: DocumentResult) -> No
 
 
 def failure_codes(result: DocumentResult) -> Counter[str]:
-    """Reasons to report: a failed document's code, or each failed page's code."""
+    """Reasons to report: a failed document's code, or each failed page's code (and a
+    partial document's own code when a later stage, not a page, made it partial)."""
     page_codes = [page.error_code or FALLBACK_FAILURE_CODE for page in result.pages if page.error]
     if result.status == DocumentStatus.FAILED:
         code = result.error_code or (page_codes[0] if page_codes else FALLBACK_FAILURE_CODE)
         return Counter([code])
+    if result.status == DocumentStatus.PARTIAL and result.error_code not in (None, *page_codes):
+        page_codes.append(result.error_code or FALLBACK_FAILURE_CODE)
     return Counter(page_codes)
 
 
@@ -399,6 +552,15 @@ def reset_failed(session: Session, *, document_ids: Sequence[int] | None = None)
     documents = list(session.exec(statement.execution_options(populate_existing=True)).all())
     with committing(session):
         for document in documents:
+            claims.add_event(
+                session,
+                document_id=document.id or 0,
+                event="retry",
+                stage=claims.stage_of(document.error_code),
+                status=str(document.status),
+                error_code=document.error_code,
+                error=document.error,
+            )
             document.status = DocumentStatus.PENDING
             document.error = None
             document.error_code = None
@@ -417,6 +579,17 @@ def delete_document(session: Session, *, document_id: int) -> bool:
         )
         identity.refresh_subjects(session, subject_ids=subjects)
     return deleted.rowcount == 1
+
+
+def documents_unresolved(session: Session, *, run_id: int) -> list[int]:
+    """Ids of the documents last read by `run_id` that have mentions without a subject."""
+    statement = (
+        select(Mention.document_id)
+        .join(Document, col(Document.id) == col(Mention.document_id))
+        .where(Document.run_id == run_id, col(Mention.subject_id).is_(None))
+        .distinct()
+    )
+    return sorted(session.exec(statement).all())
 
 
 def documents_stored_before(session: Session, *, cutoff: datetime) -> list[Document]:

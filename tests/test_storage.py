@@ -197,9 +197,19 @@ def test_storage_claim_same_content_elsewhere_is_duplicate(session):
 
 
 def test_storage_claim_pending_from_crashed_run_resumes(session):
-    document, _ = claim(session)
+    # A worker on another machine claimed it, then stopped renewing its leases.
+    gone = repository.start_run(session, inputs=["/arsip"], worker="server-b:77", lease_seconds=-1)
+    document, _ = repository.claim_document(
+        session,
+        path="/arsip/masuk/surat-a.pdf",
+        sha256=SHA_A,
+        size=2048,
+        media_type="application/pdf",
+        run_id=gone.id,
+        claimant=repository.Claimant(run_id=gone.id, worker="server-b:77", lease_seconds=-1),
+    )
     crashed = repository.mark_crashed_runs(session)
-    assert [run.status for run in crashed] == [RunStatus.CRASHED]
+    assert [(run.id, run.status) for run in crashed] == [(gone.id, RunStatus.CRASHED)]
     new_run = repository.start_run(session, inputs=["/arsip/masuk"])
     resumed, outcome = claim(session, run_id=new_run.id)
     assert outcome is Claim.RESUME
@@ -414,7 +424,9 @@ def test_storage_run_counts_follow_each_commit(session):
 
 def test_storage_mark_crashed_runs_leaves_finished_runs(session):
     finished = repository.finish_run(session, run=repository.start_run(session, inputs=["/a"]))
-    left_running = repository.start_run(session, inputs=["/b"])
+    left_running = repository.start_run(
+        session, inputs=["/b"], worker="server-b:1", lease_seconds=-1
+    )
     crashed = repository.mark_crashed_runs(session)
     assert [run.id for run in crashed] == [left_running.id]
     runs = repository.list_runs(session, limit=5)

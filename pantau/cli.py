@@ -1126,6 +1126,128 @@ def schedule(
         )
 
 
+def _prefect_executable() -> str:
+    executable = Path(sys.executable).with_name("prefect")
+    return str(executable) if executable.exists() else "prefect"
+
+
+def _require_api(command: str) -> str:
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        raise ConfigError(
+            f"`pantau {command}` works with a Prefect server: start one with `pantau server` "
+            "and set PREFECT_API_URL to the URL it prints (e.g. http://10.0.0.5:4200/api)."
+        )
+    return api_url
+
+
+@app.command()
+@handle_errors
+def server(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the API and UI.")] = 4200,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="Prefect's own database: a PostgreSQL URL (default: SQLite in PREFECT_HOME).",
+        ),
+    ] = None,
+) -> None:
+    """Run a Prefect server (API, UI, scheduler) for workers on other machines.
+
+    It keeps flow runs, schedules and work pools; Pantau's records stay in Pantau's
+    database. Workers and `pantau deploy` reach it through PREFECT_API_URL.
+    """
+    settings = _settings(None)
+    prepare_prefect(settings)
+    env = dict(os.environ)
+    if database_url:
+        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", database_url)
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ConfigError(
+                f"--database-url {database_url!r}: give a PostgreSQL URL, e.g. "
+                "postgresql://prefect@db.example:5432/prefect"
+            )
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = url
+    env.pop("PREFECT_API_URL", None)
+    console.print(
+        f"Prefect server on http://{escape(host)}:{port}; on every worker and for `pantau "
+        f"deploy`: [bold]export PREFECT_API_URL=http://{escape(host)}:{port}/api[/]"
+    )
+    command = [_prefect_executable(), "server", "start", "--host", host, "--port", str(port)]
+    os.execvpe(command[0], command, env)
+
+
+@app.command()
+@handle_errors
+def deploy(
+    inbox: Annotated[Path, typer.Argument(help="The inbox folder, as every worker sees it.")],
+    pool: Annotated[str, typer.Option(help="Work pool (created if missing).")] = "pantau",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "inbox",
+    cron: Annotated[
+        str | None, typer.Option(help='Schedule of the inbox scan, e.g. "*/5 * * * *".')
+    ] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
+    chunk: Annotated[int, typer.Option(help="Files per flow run.", min=1)] = 10,
+    json_out: JsonOption = False,
+) -> None:
+    """Register the batch in a Prefect work pool: an inbox scan (on `--cron`) that hands
+    out flow runs of `--chunk` files each to whichever worker is free."""
+    api_url = _require_api("deploy")
+    if not inbox.is_absolute():
+        raise ConfigError(
+            f"{inbox}: give the inbox's absolute path, the same on every worker machine."
+        )
+    if cron:
+        check_schedule(cron, timezone)
+    prepare_prefect(_settings(None))
+    from flows.work import INBOX_FLOW
+    from flows.work import deploy as register
+
+    ids = register(pool=pool, inbox=inbox, name=name, cron=cron, timezone=timezone, chunk=chunk)
+    if json_out:
+        print(json.dumps({"api_url": api_url, "pool": pool, "deployments": ids}))
+        return
+    for deployment in ids:
+        console.print(f"registered [bold]{escape(deployment)}[/] in work pool {escape(pool)}")
+    console.print(
+        f"start workers with `pantau worker --pool {escape(pool)}`; scan the inbox now with "
+        f"`prefect deployment run {INBOX_FLOW}/{escape(name)}`"
+    )
+
+
+@app.command()
+@handle_errors
+def worker(
+    pool: Annotated[str, typer.Option(help="Work pool to take flow runs from.")] = "pantau",
+    name: Annotated[str | None, typer.Option(help="Worker name (default: host and pid).")] = None,
+    limit: Annotated[int, typer.Option(help="Flow runs at a time on this machine.", min=1)] = 1,
+) -> None:
+    """Run a Prefect worker: it takes this pool's flow runs and runs them on this machine,
+    with this machine's PANTAU_* settings (database, OCR workers, limits)."""
+    _require_api("worker")
+    settings = _settings(None)
+    from extractors.tesseract import check_tesseract
+    from storage.engine import check_connection, get_engine
+    from storage.migrate import upgrade
+
+    check_tesseract()
+    prepare_prefect(settings)
+    engine = get_engine(settings.resolved_database_url)
+    check_connection(engine)
+    upgrade(engine)
+    os.environ["PREFECT_LOGGING_LEVEL"] = os.environ.get("PANTAU_WORKER_LOG_LEVEL", "INFO")
+    command = [
+        _prefect_executable(), "worker", "start", "--pool", pool, "--type", "process",
+        "--limit", str(limit),
+    ]  # fmt: skip
+    if name:
+        command += ["--name", name]
+    console.print(f"worker for pool {escape(pool)} ({limit} flow run(s) at a time)")
+    os.execvpe(command[0], command, dict(os.environ))
+
+
 _CRON_ATOM = r"(\*|\d+(-\d+)?|[A-Za-z]{3}(-[A-Za-z]{3})?)(/\d+)?"
 _CRON_FIELD = re.compile(rf"^{_CRON_ATOM}(,{_CRON_ATOM})*$")
 

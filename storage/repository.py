@@ -581,6 +581,28 @@ def delete_document(session: Session, *, document_id: int) -> bool:
     return deleted.rowcount == 1
 
 
+def paths_needing_work(session: Session, *, files: Sequence[tuple[str, int]]) -> list[str]:
+    """Of these (path, size) pairs, the paths a batch still has to see: not stored, stored
+    with another size, or pending without a live claim. In the order given."""
+    known: dict[str, list[Document]] = {}
+    paths = [path for path, _ in files]
+    for start in range(0, len(paths), 500):
+        statement = select(Document).where(col(Document.path).in_(paths[start : start + 500]))
+        for document in session.exec(statement.execution_options(populate_existing=True)):
+            known.setdefault(document.path, []).append(document)
+    needed = []
+    for path, size in files:
+        stored = [d for d in known.get(path, []) if d.size == size]
+        done = any(
+            d.status != DocumentStatus.PENDING
+            or not claims.claim_lapsed(d.claimed_by, d.lease_expires_at, me="")
+            for d in stored
+        )
+        if not done:
+            needed.append(path)
+    return needed
+
+
 def documents_unresolved(session: Session, *, run_id: int) -> list[int]:
     """Ids of the documents last read by `run_id` that have mentions without a subject."""
     statement = (

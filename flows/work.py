@@ -20,6 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any, cast
 
@@ -59,10 +63,21 @@ def task_runner(kind: str, workers: int) -> TaskRunner[PrefectFuture[Any]]:
 
 
 @flow(name=DOCUMENTS_FLOW)
-def process_documents(paths: list[str], retry_failed: bool = False) -> int:
-    """Read these files and folders with this worker's settings; returns Pantau's run id."""
+def process_documents(
+    paths: list[str], retry_failed: bool = False, retry_documents: list[int] | None = None
+) -> int:
+    """Read these files and folders with this worker's settings; returns Pantau's run id.
+
+    `retry_documents` (ids) are set back to pending first, whatever their result, so that
+    the batch reads them again (a retry asked for in the workbench).
+    """
     settings = Settings()
     options = BatchOptions.from_settings(settings, retry_failed=retry_failed)
+    if retry_documents:
+        engine = get_engine(options.database_url)
+        upgrade(engine)
+        with session_for(engine) as session:
+            repository.reset_failed(session, document_ids=retry_documents)
     runner = task_runner(settings.task_runner, options.workers)
     return process_batch.with_options(task_runner=runner)(paths=paths, options=options)
 
@@ -198,3 +213,44 @@ async def _deploy(
             )
             ids[f"{function.name}/{name}"] = str(deployment_id)
         return ids
+
+
+def queue_retry(*, document_id: int, path: str, settings: Settings) -> str:
+    """Have a stored document read again, never in this process; says where it went.
+
+    With a Prefect server (PREFECT_API_URL) and a deployment (PANTAU_DEPLOYMENT) the retry
+    is a flow run for the pool's workers; otherwise a `pantau retry` process of its own.
+    """
+    if os.environ.get("PREFECT_API_URL") and settings.deployment:
+        name = f"{DOCUMENTS_FLOW}/{settings.deployment}"
+        flow_run = asyncio.run(_queue(name, {"paths": [path], "retry_documents": [document_id]}))
+        return f"queued as flow run {flow_run} of {name}"
+    log = settings.home / "logs" / "retries.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PANTAU_HOME": str(settings.home),
+        "PANTAU_DATABASE_URL": settings.resolved_database_url,
+    }
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pantau", "retry", str(document_id)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    threading.Thread(target=process.wait, name="retry-reaper", daemon=True).start()
+    return f"being read again by process {process.pid} (log: {log})"
+
+
+async def _queue(deployment: str, parameters: dict[str, Any]) -> str:
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        target = await client.read_deployment_by_name(deployment)
+        flow_run = await client.create_flow_run_from_deployment(
+            target.id, parameters=parameters, tags=["pantau", "retry"]
+        )
+    return flow_run.name

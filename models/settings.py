@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Identity resolution after a batch; the mentions left "
         "are resolved by the next run or `pantau resolve`",
     )
+    deployment: str | None = Field(
+        default=None,
+        description="Name given to `pantau deploy`; with PREFECT_API_URL set, the workbench "
+        "queues retries as flow runs for that work pool's workers",
+    )
     task_runner: str = Field(
         default="threads",
         pattern="^(threads|processes)$",

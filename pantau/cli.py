@@ -202,6 +202,42 @@ def run(
 
 @app.command()
 @handle_errors
+def retry(
+    doc_ids: Annotated[list[int], typer.Argument(help="Document ids (see `pantau docs`).")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Read stored documents again from their originals, each in a run of its own (what the
+    workbench's Retry button starts); the earlier result stays in their history."""
+    from extractors.tesseract import check_tesseract
+
+    settings = _settings(db)
+    check_tesseract()
+    prepare_prefect(settings)
+    from flows.batch import BatchOptions, reprocess_document
+
+    _quiet_fault_tracebacks()
+    options = BatchOptions.from_settings(settings)
+    records: list[dict[str, Any]] = []
+    for doc_id in doc_ids:
+        done = reprocess_document(options, document_id=doc_id)
+        if done is None:
+            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+        records.append(done.model_dump())
+    if json_out:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    for record in records if not json_out else []:
+        console.print(
+            f"#{record['document_id']} {escape(Path(record['path']).name)}: "
+            f"{_status_text(record['status'])}"
+            + (f"\n    {escape(record['error'])}" if record["error"] else "")
+        )
+    bad = [r for r in records if r["status"] != "processed"]
+    raise typer.Exit(EXIT_SOME_FAILED if bad else EXIT_OK)
+
+
+@app.command()
+@handle_errors
 def docs(
     db: DbOption = None,
     status: Annotated[str | None, typer.Option(help="Only documents with this status.")] = None,

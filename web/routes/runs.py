@@ -1,17 +1,18 @@
 """Run history for analysts: counts and failures by reason, failed documents, retry.
 
-A retry reads the document again from its original in the background, through the
-batch flow's own document task, and records it as a run of its own.
+A retry never runs in the web server: it is a flow run for the work pool's workers (with
+a Prefect server and PANTAU_DEPLOYMENT) or a `pantau retry` process of its own, which
+reads the document again from its original and records a run of its own.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from flows.batch import BatchOptions, reprocess_document
+from flows.work import queue_retry
 from models.records import DocumentStatus
 from models.tables import Role
 from storage import repository
@@ -35,10 +36,16 @@ def runs_page(
         for status in RETRYABLE
         for document in repository.list_documents(session, status=status)
     ]
+    runs = repository.list_runs(session, limit=RUN_LIMIT)
+    reading = repository.list_documents(session, status=DocumentStatus.PENDING)
     context = {
-        "runs": repository.list_runs(session, limit=RUN_LIMIT),
+        "runs": runs,
+        "reading": reading,
         "problems": problems,
         "retried": request.query_params.get("retried"),
+        # Refresh while something is being read, so its state shows as it progresses.
+        "refresh": bool(reading or request.query_params.get("retried"))
+        or any(run.status == "running" for run in runs),
     }
     return deps.render(request, "runs.html", context)
 
@@ -56,7 +63,6 @@ def page_errors(session: Session, document_id: int) -> list[dict[str, object]]:
 def retry(
     request: Request,
     document_id: int,
-    background: BackgroundTasks,
     user: deps.Analyst,
     session: deps.DbSession,
 ) -> Response:
@@ -68,8 +74,15 @@ def retry(
             f"Document {document_id} is {document.status}; only failed or partial "
             "documents are retried.",
         )
-    settings = request.app.state.settings
-    options = BatchOptions.from_settings(settings)
-    background.add_task(reprocess_document, options, document_id=document_id)
-    deps.record(request, session, user=user.name, action="retry", target=f"document:{document_id}")
+    where = queue_retry(
+        document_id=document_id, path=document.path, settings=request.app.state.settings
+    )
+    deps.record(
+        request,
+        session,
+        user=user.name,
+        action="retry",
+        target=f"document:{document_id}",
+        details={"queued": where},
+    )
     return RedirectResponse(f"/runs?retried={document_id}", status_code=303)

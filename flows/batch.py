@@ -20,7 +20,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, wait
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
@@ -29,7 +29,7 @@ from extractors.facts import extract_facts
 from extractors.pipeline import ReadOptions, read_document
 from extractors.tesseract import clean_stale_scratch
 from flows.leases import kept_alive
-from models.errors import StorageError
+from models.errors import ConfigError, StorageError
 from models.records import (
     DocumentResult,
     DocumentStatus,
@@ -59,6 +59,7 @@ class BatchOptions(BaseModel):
     nlp_seconds: float = 300
     resolve_seconds: float = 600
     lease_seconds: float = 60
+    task_runner: str = "threads"
     retry_failed: bool = False
 
     @classmethod
@@ -76,6 +77,7 @@ class BatchOptions(BaseModel):
             "nlp_seconds": settings.nlp_seconds,
             "resolve_seconds": settings.resolve_seconds,
             "lease_seconds": settings.lease_seconds,
+            "task_runner": settings.task_runner,
         }
         return cls(**{**values, **overrides})
 
@@ -617,15 +619,31 @@ def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOu
                 repository.finish_run(session, run=run)
 
 
+TASK_RUNNERS = ("threads", "processes")
+
+
+def task_runner(kind: str, workers: int) -> "TaskRunner[PrefectFuture[Any]]":
+    """The task runner for the per-document tasks: threads (the default: OCR runs in
+    tesseract processes anyway) or processes (NLP in parallel too, one pipeline per
+    process)."""
+    if kind == "threads":
+        runner: Any = ThreadPoolTaskRunner(max_workers=2 * workers)
+    elif kind == "processes":
+        runner = ProcessPoolTaskRunner(max_workers=workers)
+    else:
+        raise ConfigError(
+            f"PANTAU_TASK_RUNNER={kind!r} is unknown; use one of {', '.join(TASK_RUNNERS)}."
+        )
+    return cast("TaskRunner[PrefectFuture[Any]]", runner)
+
+
 def run_batch(paths: list[str], options: BatchOptions, *, api_url: str | None = None) -> int:
     """Run the batch flow now, in this process; returns the run id.
 
     `api_url` points Prefect at a given API server (e.g. one this command started);
     by default Prefect uses PREFECT_API_URL or its own temporary server.
     """
-    runner = cast(
-        "TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=2 * options.workers)
-    )
+    runner = task_runner(options.task_runner, options.workers)
     flow_with_runner = process_batch.with_options(task_runner=runner)
     with using_api(api_url):
         return flow_with_runner(paths=paths, options=options)
@@ -637,11 +655,21 @@ def using_api(api_url: str | None) -> Iterator[None]:
     if api_url is None:
         yield
         return
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        try:
-            yield
-        finally:
-            _flush_to_api()
+    # In the environment too: task runs in processes (PANTAU_TASK_RUNNER=processes) read it
+    # there, instead of each starting a temporary server of its own.
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            try:
+                yield
+            finally:
+                _flush_to_api()
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
 
 
 def _flush_to_api(timeout: float = 30) -> None:

@@ -25,15 +25,12 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from prefect import flow
-from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from extractors import intake
-from flows.batch import BatchOptions, process_batch
-from models.errors import ConfigError
+from flows.batch import BatchOptions, process_batch, task_runner
 from models.settings import Settings
 from storage import repository
 from storage.engine import get_engine, session_for
@@ -43,23 +40,7 @@ logger = logging.getLogger("pantau.work")
 
 DOCUMENTS_FLOW = "pantau-documents"
 INBOX_FLOW = "pantau-inbox"
-TASK_RUNNERS = ("threads", "processes")
 PAGE = 200  # flow runs per API read (the server's default page limit)
-
-
-def task_runner(kind: str, workers: int) -> TaskRunner[PrefectFuture[Any]]:
-    """The task runner for the per-document tasks: threads (the default: OCR runs in
-    tesseract processes anyway) or processes (NLP in parallel too, at one pipeline per
-    process)."""
-    if kind == "threads":
-        runner: Any = ThreadPoolTaskRunner(max_workers=2 * workers)
-    elif kind == "processes":
-        runner = ProcessPoolTaskRunner(max_workers=workers)
-    else:
-        raise ConfigError(
-            f"PANTAU_TASK_RUNNER={kind!r} is unknown; use one of {', '.join(TASK_RUNNERS)}."
-        )
-    return cast("TaskRunner[PrefectFuture[Any]]", runner)
 
 
 @flow(name=DOCUMENTS_FLOW)
@@ -71,14 +52,13 @@ def process_documents(
     `retry_documents` (ids) are set back to pending first, whatever their result, so that
     the batch reads them again (a retry asked for in the workbench).
     """
-    settings = Settings()
-    options = BatchOptions.from_settings(settings, retry_failed=retry_failed)
+    options = BatchOptions.from_settings(Settings(), retry_failed=retry_failed)
     if retry_documents:
         engine = get_engine(options.database_url)
         upgrade(engine)
         with session_for(engine) as session:
             repository.reset_failed(session, document_ids=retry_documents)
-    runner = task_runner(settings.task_runner, options.workers)
+    runner = task_runner(options.task_runner, options.workers)
     return process_batch.with_options(task_runner=runner)(paths=paths, options=options)
 
 

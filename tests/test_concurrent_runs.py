@@ -151,3 +151,25 @@ def test_concurrent_runs_end_as_one_run(
     assert read == len(LETTERS)
     elsewhere_or_done = sum(report["elsewhere"] + report["unchanged"] for report in reports)
     assert elsewhere_or_done == (runs - 1) * len(LETTERS)
+
+
+def test_documents_as_task_runs_in_processes_read_the_same(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("surat-batam.txt", "nota-dinas.txt"):
+        (inbox / name).write_text(LETTERS[name], encoding="utf-8")
+    home = tmp_path_factory.mktemp("pantau-home")
+    url = f"sqlite:///{tmp_path / 'pantau.db'}"
+    os.environ["PANTAU_TASK_RUNNER"] = "processes"
+    try:
+        process = _pantau("run", str(inbox), "--db", url, "--json", home=home)
+    finally:
+        del os.environ["PANTAU_TASK_RUNNER"]
+    code, out = _finish(process)
+    report = json.loads(out)
+    assert (code, report["processed"]) == (0, 2)
+    state = _state(url)
+    assert [person for person, *_ in state["people"]] == ["ZHANG WEILONG"]
+    assert state["unlinked"] == [(0,)]

@@ -11,47 +11,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import font_path, fresh_pg_schema, pg_admin_conninfo
-from PIL import Image, ImageDraw, ImageFont
+from conftest import fresh_pg_schema, pg_admin_conninfo
 
-from tools.cluster import Cluster, descendants
+from tools.cluster import PEOPLE, Cluster, descendants, make_inbox
 
 pytestmark = pytest.mark.postgres
-
-COUNTRIES = ["Tiongkok", "Vietnam", "Korea Selatan", "Filipina", "India"]
-PEOPLE = ["ZHANG WEILONG", "NGUYEN VAN HUNG", "PARK JIHOON", "REYES MARIO", "ANIL KUMAR"]
-PLACES = ["Kecamatan Sekupang", "Pulau Abang", "Tanjung Uncang", "Kecamatan Batu Ampar"]
-SENTENCES = [
-    "Tim Pengawasan Orang Asing Kantor Imigrasi Batam memeriksa WNA asal {country} bernama "
-    "{person} ({age}) di {place}, Kota Batam, pada {day} Maret 2026.",
-    "Petugas mengamankan WN {country} bernama {person} ({age}) di {place}, Kota Batam, karena "
-    "izin tinggalnya telah habis sejak Januari 2026.",
-    "Laporan nomor {number}: {person} ({age}), warga negara {country}, bekerja tanpa izin "
-    "kerja di {place}, Kota Batam.",
-    "Rapat Timpora tanggal {day} Maret 2026 membahas WN {country} {person} ({age}) yang "
-    "tinggal di {place}, Kota Batam.",
-]
-
-
-def _letter(number: int) -> str:
-    person = number % len(PEOPLE)
-    return f"Nomor {number}/TIMPORA/III/2026. " + SENTENCES[number % len(SENTENCES)].format(
-        country=COUNTRIES[person],
-        person=PEOPLE[person],
-        age=30 + person,
-        place=PLACES[number % len(PLACES)],
-        day=1 + number % 28,
-        number=number,
-    )
-
-
-def _scan(text: str, path: Path) -> None:
-    image = Image.new("L", (2480, 1200), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(font_path(), 44)
-    for row, start in enumerate(range(0, len(text), 70)):
-        draw.text((150, 250 + 70 * row), text[start : start + 70], font=font, fill=0)
-    image.save(path, dpi=(300, 300))
 
 
 @pytest.fixture
@@ -87,13 +51,7 @@ def test_two_workers_one_killed_mid_document_every_input_once(
     schemas = fresh_pg_schema(pg_database)
     url = next(schemas)
     request.addfinalizer(lambda: next(schemas, None))
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for number in range(40):
-        if number % 5 == 0:  # a scan every fifth document: OCR keeps a worker busy for seconds
-            _scan(_letter(number), inbox / f"pindai-{number:02d}.png")
-        else:
-            (inbox / f"surat-{number:02d}.txt").write_text(_letter(number), encoding="utf-8")
+    inbox = make_inbox(tmp_path / "inbox", count=40, scan_every=5)
 
     cluster = Cluster(
         home=tmp_path / "cluster",

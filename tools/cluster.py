@@ -27,6 +27,57 @@ import sqlalchemy as sa
 
 from extractors import intake
 
+COUNTRIES = ["Tiongkok", "Vietnam", "Korea Selatan", "Filipina", "India"]
+PEOPLE = ["ZHANG WEILONG", "NGUYEN VAN HUNG", "PARK JIHOON", "REYES MARIO", "ANIL KUMAR"]
+PLACES = ["Kecamatan Sekupang", "Pulau Abang", "Tanjung Uncang", "Kecamatan Batu Ampar"]
+SENTENCES = [
+    "Tim Pengawasan Orang Asing Kantor Imigrasi Batam memeriksa WNA asal {country} bernama "
+    "{person} ({age}) di {place}, Kota Batam, pada {day} Maret 2026.",
+    "Petugas mengamankan WN {country} bernama {person} ({age}) di {place}, Kota Batam, karena "
+    "izin tinggalnya telah habis sejak Januari 2026.",
+    "Laporan nomor {number}: {person} ({age}), warga negara {country}, bekerja tanpa izin "
+    "kerja di {place}, Kota Batam.",
+    "Rapat Timpora tanggal {day} Maret 2026 membahas WN {country} {person} ({age}) yang "
+    "tinggal di {place}, Kota Batam.",
+]
+
+
+def _letter(number: int) -> str:
+    person = number % len(PEOPLE)
+    return f"Nomor {number}/TIMPORA/III/2026. " + SENTENCES[number % len(SENTENCES)].format(
+        country=COUNTRIES[person],
+        person=PEOPLE[person],
+        age=30 + person,
+        place=PLACES[number % len(PLACES)],
+        day=1 + number % 28,
+        number=number,
+    )
+
+
+def _scan(text: str, path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tools.scansim import find_font
+
+    image = Image.new("L", (2480, 1200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(find_font("regular")), 44)
+    for row, start in enumerate(range(0, len(text), 70)):
+        draw.text((150, 250 + 70 * row), text[start : start + 70], font=font, fill=0)
+    image.save(path, dpi=(300, 300))
+
+
+def make_inbox(folder: Path, *, count: int, scan_every: int = 5) -> Path:
+    """An inbox of `count` invented one-paragraph letters about five foreign nationals;
+    every `scan_every`-th is a 300 dpi scan (PNG) instead of a text file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        if scan_every and number % scan_every == 0:
+            _scan(_letter(number), folder / f"pindai-{number:03d}.png")
+        else:
+            (folder / f"surat-{number:03d}.txt").write_text(_letter(number), encoding="utf-8")
+    return folder
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -175,17 +175,20 @@ def main() -> None:
             f"{r['database_cpu'] / r['documents']:>9.3f}s"
         )
     last = results[max(results)]
-    per_doc_worker = last["worker_cpu"] / last["documents"]
     per_doc_server = last["server_cpu"] / last["documents"]
     per_doc_db = last["database_cpu"] / last["documents"]
-    machine = 60 * (os.cpu_count() or 1) / per_doc_worker
+    machine = last["per_minute"]  # measured: one machine of this kind with its workers
     server_limit = 60 * args.server_cores / max(per_doc_server, 1e-6)
     db_limit = 60 * args.db_cores / max(per_doc_db, 1e-6)
     print(
-        f"model: one {os.cpu_count()}-core worker machine ≈ {machine:.0f} docs/min of this mix "
-        f"(CPU-bound); the Prefect server ({args.server_cores} cores) tops out near "
-        f"{server_limit:.0f} docs/min, the database ({args.db_cores} cores) near "
-        f"{db_limit:.0f} docs/min"
+        f"per document: {last['worker_cpu'] / last['documents']:.2f} s worker CPU, "
+        f"{per_doc_server:.3f} s Prefect server CPU, {per_doc_db:.4f} s PostgreSQL CPU"
+    )
+    print(
+        f"model: one machine like this one ({os.cpu_count()} cores, {max(results)} workers) "
+        f"reads {machine:.0f} docs/min of this mix; a Prefect server of {args.server_cores} "
+        f"cores tops out near {server_limit:.0f} docs/min, a database of {args.db_cores} cores "
+        f"near {db_limit:.0f} docs/min"
     )
     for machines in (1, 2, 5, 10, 25, 50, 125):
         rate = min(machines * machine, server_limit, db_limit)

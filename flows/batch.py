@@ -619,17 +619,22 @@ def reprocess_document(options: BatchOptions, *, document_id: int) -> DocumentOu
                 repository.finish_run(session, run=run)
 
 
-TASK_RUNNERS = ("threads", "processes")
+TASK_RUNNERS = ("threads", "processes", "dask:ADDRESS")
 
 
 def task_runner(kind: str, workers: int) -> "TaskRunner[PrefectFuture[Any]]":
     """The task runner for the per-document tasks: threads (the default: OCR runs in
-    tesseract processes anyway) or processes (NLP in parallel too, one pipeline per
-    process)."""
+    tesseract processes anyway), processes (NLP in parallel too, one pipeline per
+    process), or an existing Dask cluster (`dask:tcp://scheduler:8786`), whose workers
+    must have Pantau installed and see the originals and the database."""
     if kind == "threads":
         runner: Any = ThreadPoolTaskRunner(max_workers=2 * workers)
     elif kind == "processes":
         runner = ProcessPoolTaskRunner(max_workers=workers)
+    elif kind.startswith("dask:") and len(kind) > len("dask:"):
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(address=kind.removeprefix("dask:"))
     else:
         raise ConfigError(
             f"PANTAU_TASK_RUNNER={kind!r} is unknown; use one of {', '.join(TASK_RUNNERS)}."

@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     )
     task_runner: str = Field(
         default="threads",
-        pattern="^(threads|processes)$",
-        description="How a batch runs its per-document tasks: threads (default) or processes",
+        pattern="^(threads|processes|dask:.+)$",
+        description="How a batch runs its per-document tasks: threads (default), processes, "
+        "or an existing Dask cluster as dask:tcp://scheduler:8786",
     )
     lease_seconds: float = Field(
         default=60,

@@ -173,3 +173,33 @@ def test_documents_as_task_runs_in_processes_read_the_same(
     state = _state(url)
     assert [person for person, *_ in state["people"]] == ["ZHANG WEILONG"]
     assert state["unlinked"] == [(0,)]
+
+
+def test_documents_as_task_runs_on_an_existing_dask_cluster(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from distributed import Client, LocalCluster
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("laporan-sekupang.txt", "berita-singkat.txt"):
+        (inbox / name).write_text(LETTERS[name], encoding="utf-8")
+    home = tmp_path_factory.mktemp("pantau-home")
+    url = f"sqlite:///{tmp_path / 'pantau.db'}"
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster:
+        os.environ["PANTAU_TASK_RUNNER"] = f"dask:{cluster.scheduler_address}"
+        try:
+            process = _pantau("run", str(inbox), "--db", url, "--json", home=home)
+        finally:
+            del os.environ["PANTAU_TASK_RUNNER"]
+        code, out = _finish(process)
+        with Client(cluster) as client:
+            prefixes = client.run_on_scheduler(
+                lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
+            )
+    assert any("process_document" in prefix for prefix in prefixes), prefixes
+    report = json.loads(out)
+    assert (code, report["processed"]) == (0, 2)
+    state = _state(url)
+    assert [person for person, *_ in state["people"]] == ["NGUYEN VAN HUNG"]
+    assert state["unlinked"] == [(0,)]

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from pantau import cmdserver
+from tools.cluster import render_scan
 
 LETTER = """KANTOR IMIGRASI KELAS II TPI TANJUNG UBAN
 Nomor : W.6.IMI.4-GR.02.04-{n:04d}
@@ -93,6 +94,15 @@ def main() -> None:
             (inbox / f"surat-{n}.txt").write_text(LETTER.format(n=n, day=10 + n))
             runs.append(timed([*pantau, "run", str(inbox), "--json"], env))
 
+        # One new one-page scan, against raw tesseract on the same page.
+        scans = []
+        for n in range(args.runs):
+            inbox = work / f"scan-{n}"
+            inbox.mkdir()
+            page = render_scan(LETTER.format(n=100 + n, day=20 + n), inbox / f"pindai-{n}.png")
+            raw = timed(["tesseract", str(page), "-", "-l", "ind+eng"], env)
+            scans.append((raw, timed([*pantau, "run", str(inbox), "--json"], env)))
+
         # The first read command runs in its own process and starts the home's command
         # server (pantau.cmdserver); the following ones are answered by it.
         first_read = timed([*pantau, "docs"], env)
@@ -117,6 +127,9 @@ def main() -> None:
     later = statistics.median(runs[1:]) if runs[1:] else float("nan")
     print(f"pantau run, one new page, next commands : {later:6.2f} s   goal 3 s (median of "
           f"{len(runs) - 1})")
+    raw, scan = (statistics.median(column) for column in zip(*scans, strict=True))
+    print(f"pantau run, one new scanned page        : {scan:6.2f} s   goal raw + 2 s = "
+          f"{raw + 2:.2f} s (raw tesseract {raw:.2f} s; medians of {len(scans)})")
     print(f"first read command of a home          : {first_read:6.2f} s   (starts the command "
           "server)")
     for name, seconds in reads.items():

@@ -249,6 +249,7 @@ def _read_and_save(
     options: BatchOptions,
 ) -> DocumentOutcome:
     path = str(item.path)
+    preload_nlp()  # while the pages are read (OCR), not after
     result = read_document(item, options=options.read_options(), executor=ocr_pool(options.workers))
     extraction = extract_result(result, seconds=options.nlp_seconds)
     outcome = _read_outcome(path, document_id, claim, result)
@@ -273,6 +274,44 @@ def _read_and_save(
             error=str(e),
         )
     return outcome
+
+
+_preload_lock = threading.Lock()
+_preloading: list[threading.Thread] = []
+
+
+def preload_nlp() -> None:
+    """Start loading the NLP pipeline in the background, once per process.
+
+    A document about to be read needs it next; loading it while tesseract reads the
+    pages (another process) hides the load behind the OCR. `load_pipeline` is
+    thread-safe: extraction that comes first waits for this load instead of starting
+    another, and a load that fails is tried again (and reported) by the extraction.
+    """
+    with _preload_lock:
+        if _preloading:
+            return
+        thread = threading.Thread(target=_load_quietly, name="nlp-preload", daemon=True)
+        _preloading.append(thread)
+    thread.start()
+
+
+def finish_preload(timeout: float = 120) -> None:
+    """Wait for a background load still under way (a batch whose reads all failed before
+    extraction), so the process never exits in the middle of an import."""
+    with _preload_lock:
+        threads = list(_preloading)
+    for thread in threads:
+        thread.join(timeout)
+
+
+def _load_quietly() -> None:
+    from extractors.nlp.pipeline import load_pipeline
+
+    try:
+        load_pipeline()
+    except Exception as e:  # the extraction loads it again and records the error
+        logger.debug("preloading the NLP pipeline failed: %s", e)
 
 
 def _nlp_failure(error: BaseException) -> str:
@@ -441,6 +480,7 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
             run = repository.get_run(session, run_id=run_id)
             assert run is not None  # started above
             repository.finish_run(session, run=run)
+    finish_preload()
     return run_id
 
 

@@ -18,6 +18,11 @@ from tools.cluster import PEOPLE, Cluster, descendants, make_inbox
 pytestmark = pytest.mark.postgres
 
 
+CLAIMED = (
+    "SELECT path, claimed_by FROM document WHERE status = 'pending' AND claimed_by IS NOT NULL"
+)
+
+
 @pytest.fixture
 def prefect_database():
     import psycopg
@@ -66,22 +71,23 @@ def test_two_workers_one_killed_mid_document_every_input_once(
         cluster.start_worker(2)
         cluster.scan_inbox()
 
-        # Wait until the first worker is in the middle of a document, then kill it.
+        # Wait until the first worker is in the middle of a scan, then kill it.
         deadline = time.monotonic() + 300
-        victim = None
-        while victim is None and time.monotonic() < deadline:
-            pids = {str(pid) for pid in descendants(doomed.pid)}
-            claimed = _rows(
-                url,
-                "SELECT path, claimed_by FROM document "
-                "WHERE status = 'pending' AND claimed_by IS NOT NULL",
-            )
-            victim = next(
-                (path for path, owner in claimed if owner.rpartition(":")[2] in pids), None
-            )
+        doomed_pids: set[str] = set()
+        while time.monotonic() < deadline:
+            doomed_pids = {str(pid) for pid in descendants(doomed.pid)}
+            claimed = _rows(url, CLAIMED + " AND path LIKE '%.png'")
+            if any(owner.rpartition(":")[2] in doomed_pids for _, owner in claimed):
+                break
             time.sleep(0.2)
-        assert victim is not None, "the first worker never claimed a document"
+        else:
+            pytest.fail("the first worker never claimed a scan")
         cluster.kill(doomed)
+        # What it was reading when it died: still pending, claimed by one of its processes.
+        victims = [
+            path for path, owner in _rows(url, CLAIMED) if owner.rpartition(":")[2] in doomed_pids
+        ]
+        assert victims
 
         cluster.wait_done(inbox, timeout=600, rescan_every=15)
     finally:
@@ -107,12 +113,13 @@ def test_two_workers_one_killed_mid_document_every_input_once(
     assert _rows(url, "SELECT count(*) FROM mention WHERE subject_id IS NULL") == [(0,)]
     people = _rows(url, "SELECT DISTINCT name FROM subject ORDER BY name")
     assert len(people) == len(PEOPLE), people
-    # The killed document was taken over, and says so in its history.
-    assert _rows(
-        url,
-        "SELECT e.event FROM document_event e JOIN document d ON d.id = e.document_id "
-        f"WHERE d.path = '{victim}'",
-    ) == [("taken_over",)]
+    # The killed documents were taken over, and say so in their history.
+    for victim in victims:
+        assert _rows(
+            url,
+            "SELECT e.event FROM document_event e JOIN document d ON d.id = e.document_id "
+            f"WHERE d.path = '{victim}'",
+        ) == [("taken_over",)]
 
     runs = _rows(
         url,

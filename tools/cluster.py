@@ -54,17 +54,23 @@ def _letter(number: int) -> str:
     )
 
 
-def _scan(text: str, path: Path) -> None:
+def render_scan(text: str, path: Path) -> Path:
+    """`text` as a clean 300 dpi scan of an A4-wide page (PNG), lines wrapped at 70
+    characters."""
+    import textwrap
+
     from PIL import Image, ImageDraw, ImageFont
 
     from tools.scansim import find_font
 
-    image = Image.new("L", (2480, 1200), 255)
+    lines = [part for line in text.splitlines() for part in textwrap.wrap(line, 70) or [""]]
+    image = Image.new("L", (2480, max(1200, 500 + 70 * len(lines))), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(find_font("regular")), 44)
-    for row, start in enumerate(range(0, len(text), 70)):
-        draw.text((150, 250 + 70 * row), text[start : start + 70], font=font, fill=0)
+    for row, line in enumerate(lines):
+        draw.text((150, 250 + 70 * row), line, font=font, fill=0)
     image.save(path, dpi=(300, 300))
+    return path
 
 
 def make_inbox(folder: Path, *, count: int, scan_every: int = 5) -> Path:
@@ -73,7 +79,7 @@ def make_inbox(folder: Path, *, count: int, scan_every: int = 5) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
         if scan_every and number % scan_every == 0:
-            _scan(_letter(number), folder / f"pindai-{number:03d}.png")
+            render_scan(_letter(number), folder / f"pindai-{number:03d}.png")
         else:
             (folder / f"surat-{number:03d}.txt").write_text(_letter(number), encoding="utf-8")
     return folder

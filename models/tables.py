@@ -501,13 +501,27 @@ class UserBase(SQLModel):
     """A person who signs in to the workbench."""
 
     name: str = Field(max_length=64, description="Login name, unique")
-    role: Role = Field(sa_type=EnumText(Role))
+    role: Role = Field(sa_type=EnumText(Role), description="The first role: the home page")
+    extra_roles: list[str] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        sa_column_kwargs={"server_default": "[]"},
+        description="Further roles of the same person (an administrator who also searches)",
+    )
     active: bool = True
     must_change_password: bool = Field(
         default=False,
         sa_column_kwargs={"server_default": sa.false()},
         description="Set by an administrator's reset: the next sign-in must choose a password",
     )
+
+    @property
+    def roles(self) -> list[Role]:
+        """Every role of the user, the first one first."""
+        return [self.role, *(Role(r) for r in self.extra_roles if r != self.role)]
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
 
 
 class AppUser(UserBase, table=True):

@@ -1318,7 +1318,14 @@ app.add_typer(users_app, name="users")
 @handle_errors
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name (no spaces).")],
-    role: Annotated[str, typer.Option("--role", help="admin, analyst or investigator.")],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            help="admin, analyst or investigator; repeat it (or separate with commas) for "
+            "several roles, the first one being the home page.",
+        ),
+    ],
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
@@ -1327,11 +1334,32 @@ def users_add(
     """Add a workbench user; the password is asked twice (or read from stdin)."""
     from storage import users
 
-    users.parse_role(role)
+    roles = [part for value in role for part in value.split(",")]
+    users.parse_roles(roles)
     password = _read_password(from_stdin=password_stdin)
     with _session(_settings(db)) as session:
-        user = users.add_user(session, name=name, role=role, password=password)
-    console.print(f"added {escape(user.name)} ({user.role.value})")
+        user = users.add_user(session, name=name, role=roles, password=password)
+    console.print(f"added {escape(user.name)} ({', '.join(r.value for r in user.roles)})")
+
+
+@users_app.command("roles")
+@handle_errors
+def users_roles(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    roles: Annotated[
+        list[str], typer.Argument(help="The user's roles, the first one being the home page.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Give a user other roles (ends their open sessions if they change); audited."""
+    from storage import users
+
+    wanted = [part for value in roles for part in value.split(",")]
+    with _session(_settings(db)) as session:
+        user = users.set_role(session, name=name, role=wanted)
+        held = [r.value for r in user.roles]
+        _audit_cli(session, action="set_role", target=f"user:{name}", details={"roles": held})
+    console.print(f"{escape(user.name)}: {', '.join(held)}")
 
 
 def _read_password(*, from_stdin: bool) -> str:
@@ -1373,7 +1401,8 @@ def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
     for r in records:
         state = "active" if r["active"] else "disabled"
         locked = (r["locked_until"] or "")[:16].replace("T", " ")
-        row = (escape(r["name"]), r["role"], state, r["created_at"][:10])
+        held = ", ".join([r["role"], *(x for x in r["extra_roles"] if x != r["role"])])
+        row = (escape(r["name"]), held, state, r["created_at"][:10])
         table.add_row(*row, str(r["open_sessions"]), locked)
     console.print(table)
 

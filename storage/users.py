@@ -10,7 +10,7 @@ password ends their open workbench sessions.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -105,16 +105,37 @@ def parse_role(role: str) -> Role:
         raise ConfigError(f"unknown role {role!r}; use one of: {roles}.") from e
 
 
-def add_user(session: Session, *, name: str, role: str, password: str) -> UserPublic:
-    """Create an active user; raises `ConfigError` for a taken name, bad role or weak password."""
+def parse_roles(roles: str | Sequence[str]) -> list[Role]:
+    """Roles from names (a list, or one string with commas), first one first, each once;
+    a `ConfigError` for an unknown name or none at all."""
+    names = roles.split(",") if isinstance(roles, str) else list(roles)
+    parsed: list[Role] = []
+    for name in names:
+        if name.strip() and (role := parse_role(name.strip())) not in parsed:
+            parsed.append(role)
+    if not parsed:
+        raise ConfigError(f"give at least one role: {', '.join(r.value for r in Role)}.")
+    return parsed
+
+
+def add_user(
+    session: Session, *, name: str, role: str | Sequence[str], password: str
+) -> UserPublic:
+    """Create an active user with one role or several (the first is their home page);
+    raises `ConfigError` for a taken name, bad role or weak password."""
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH or any(c.isspace() for c in name):
         raise ConfigError(f"invalid user name {name!r}: 1-{NAME_MAX_LENGTH} characters, no spaces.")
-    parsed = parse_role(role)
+    first, *others = parse_roles(role)
     check_password(password)
     if find_user(session, name=name) is not None:
         raise ConfigError(f"a user named {name!r} exists already; `pantau users list` lists them.")
-    user = AppUser(name=name, role=parsed, password_hash=hash_password(password))
+    user = AppUser(
+        name=name,
+        role=first,
+        extra_roles=[r.value for r in others],
+        password_hash=hash_password(password),
+    )
     with committing(session):
         session.add(user)
     return UserPublic.model_validate(user, from_attributes=True)
@@ -165,13 +186,17 @@ def require_user(session: Session, *, name: str) -> AppUser:
     return user
 
 
-def set_role(session: Session, *, name: str, role: str, now: datetime | None = None) -> UserPublic:
-    """Give the user called `name` another role; a change ends their sessions open `now`."""
+def set_role(
+    session: Session, *, name: str, role: str | Sequence[str], now: datetime | None = None
+) -> UserPublic:
+    """Give the user called `name` other roles (one, or several: the first is their home
+    page); a change ends their sessions open `now`."""
     user = require_user(session, name=name)
-    parsed = parse_role(role)
+    first, *others = parse_roles(role)
+    extra = [r.value for r in others]
     with committing(session):
-        if user.role != parsed:
-            user.role = parsed
+        if user.role != first or list(user.extra_roles or []) != extra:
+            user.role, user.extra_roles = first, extra
             end_sessions(session, user, now)
     return UserPublic.model_validate(user, from_attributes=True)
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from models.errors import ConfigError
+from models.tables import Role
 from storage import audit, users
 
 
@@ -51,6 +52,21 @@ def test_users_set_role_changes_role(session):
     assert users.set_role(session, name="dewi", role="admin").role == "admin"
     with pytest.raises(ConfigError, match="no user named"):
         users.set_role(session, name="joko", role="admin")
+
+
+def test_users_one_person_holds_several_roles(session):
+    added = users.add_user(
+        session, name="ayu", role=["admin", "investigator", "admin"], password="kata-sandi-panjang"
+    )
+    assert added.roles == [Role.ADMIN, Role.INVESTIGATOR]
+    assert added.has_role(Role.INVESTIGATOR) and not added.has_role(Role.ANALYST)
+    changed = users.set_role(session, name="ayu", role="analyst,investigator")
+    assert (changed.role, changed.roles) == (Role.ANALYST, [Role.ANALYST, Role.INVESTIGATOR])
+    assert users.set_role(session, name="ayu", role=["investigator"]).roles == [Role.INVESTIGATOR]
+    with pytest.raises(ConfigError, match="unknown role"):
+        users.set_role(session, name="ayu", role=["investigator", "superuser"])
+    with pytest.raises(ConfigError, match="at least one role"):
+        users.set_role(session, name="ayu", role=[])
 
 
 def test_users_authenticate_rehashes_when_parameters_change(session):

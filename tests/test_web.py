@@ -78,6 +78,26 @@ def test_web_user_without_the_role_gets_a_403_page(signed_in, name, path):
     assert "<h1>403 · Not allowed</h1>" in response.text and "Ask an administrator" in response.text
 
 
+def test_web_an_administrator_given_a_second_role_can_also_search(signed_in, workbench):
+    client = signed_in("ayu")
+    page = client.get("/admin/users")
+    response = client.post(
+        "/admin/users/ayu/role",
+        data={"role": "admin", "also": ["investigator"], "csrf_token": form_token(page.text)},
+    )
+    assert response.status_code == 303
+    # Changing roles ended the session; signed in again, both roles' pages open.
+    client = signed_in("ayu")
+    assert client.get("/search", params={"q": "kafe"}).status_code == 200
+    users_page = client.get("/admin/users")
+    assert users_page.status_code == 200
+    assert "(admin, investigator)" in users_page.text
+    assert 'href="/search"' in users_page.text and 'href="/runs"' not in users_page.text
+    assert client.get("/runs").status_code == 403
+    (event,) = audit_rows(workbench, action="set_role")
+    assert event.details["roles"] == ["admin", "investigator"]
+
+
 def test_web_pages_send_security_headers(web_client):
     response = web_client.get("/login")
     assert response.headers["content-security-policy"].startswith("default-src 'self'")

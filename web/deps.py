@@ -138,11 +138,12 @@ def require_role(role: Role) -> Any:
     """A dependency that lets only users with `role` through (403 for the others)."""
 
     def check(user: Annotated[UserPublic, Depends(current_user)]) -> UserPublic:
-        if user.role != role:
+        if not user.has_role(role):
+            held = ", ".join(r.value for r in user.roles)
             raise HTTPException(
                 status_code=403,
                 detail=f"This page is for users with the {role.value} role; you are signed in "
-                f"as {user.name} ({user.role.value}). Ask an administrator for access.",
+                f"as {user.name} ({held}). Ask an administrator for access.",
             )
         return user
 
@@ -210,7 +211,7 @@ def render(
     from web.security import csrf_token
 
     user = getattr(request.state, "user", None)
-    nav = [item for item in request.app.state.nav if user is not None and item.role == user.role]
+    nav = [item for item in request.app.state.nav if user is not None and user.has_role(item.role)]
     values = {
         "user": user,
         "nav": nav,

@@ -72,10 +72,13 @@ def add_user(
     password: Annotated[str, Form()],
     user: deps.Admin,
     session: deps.DbSession,
+    also: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Add a user; a refused name, role or password is shown on the page."""
+    """Add a user with a first role and, optionally, further ones (`also`); a refused
+    name, role or password is shown on the page."""
+    roles = [role, *(also or [])]
     try:
-        users.add_user(session, name=name, role=role, password=password)
+        added = users.add_user(session, name=name, role=roles, password=password)
     except ConfigError as e:
         return show_users(request, session, error=e.message, status_code=400)
     deps.record(
@@ -84,7 +87,7 @@ def add_user(
         user=user.name,
         action="add_user",
         target=f"user:{name}",
-        details={"role": role},
+        details={"role": added.role.value, "roles": [r.value for r in added.roles]},
     )
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -96,12 +99,20 @@ def change_role(
     role: Annotated[str, Form()],
     user: deps.Admin,
     session: deps.DbSession,
+    also: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Give a user another role; a change ends their open sessions."""
+    """Give a user other roles (a first one, and optionally more); a change ends their open
+    sessions."""
+    roles = [role, *(also or [])]
     before = users.get_user(session, name=name)
-    ended = open_sessions(request, session, name) if before and before.role != role else 0
     try:
-        users.set_role(session, name=name, role=role, now=deps.now(request))
+        wanted = users.parse_roles(roles)
+    except ConfigError as e:
+        raise HTTPException(400, e.message) from e
+    changed = before is not None and before.roles != wanted
+    ended = open_sessions(request, session, name) if changed else 0
+    try:
+        users.set_role(session, name=name, role=roles, now=deps.now(request))
     except ConfigError as e:
         raise HTTPException(400, e.message) from e
     deps.record(
@@ -110,8 +121,9 @@ def change_role(
         user=user.name,
         action="set_role",
         target=f"user:{name}",
-        details={"role": role, "sessions_ended": ended},
-    )
+        details={"role": wanted[0].value, "roles": [r.value for r in wanted],
+                 "sessions_ended": ended},
+    )  # fmt: skip
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -253,6 +253,12 @@ class Page(PageBase, table=True):
     __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_page_document_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    roots: str = Field(
+        default="",
+        sa_type=sa.Text,
+        sa_column_kwargs={"server_default": ""},
+        description="Roots of the page's words that differ from them (extractors.roots)",
+    )
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
 
 

@@ -28,7 +28,7 @@ from models.records import (
 )
 from models.tables import Document, DocumentFacet
 from storage.facets import MAX_VALUE, letter_number_key
-from storage.search import query_terms, quote_terms
+from storage.search import engine_query, parse_query
 
 COUNTRY_FILES = ("countries.jsonl", "countries_extra.jsonl")
 NLP_DATA = Path(__file__).resolve().parent.parent / "extractors" / "nlp" / "data"
@@ -47,7 +47,7 @@ SQLITE_TEXT_MATCH = sa.text(
 )
 PG_TEXT_MATCH = sa.text(
     "SELECT page.document_id FROM page JOIN document ON document.id = page.document_id "
-    "WHERE page.search_vector @@ websearch_to_tsquery('pantau_simple', :fts_query) "
+    "WHERE page.search_vector @@ to_tsquery('pantau_simple', :fts_query) "
     "AND document.status <> 'pending'"
 )
 
@@ -198,12 +198,12 @@ def facet_filters(query: SearchQuery) -> list[tuple[str, str]]:
     return [(facet, value) for facet, value in filters if value]
 
 
-def text_query(query: SearchQuery) -> str | None:
+def text_query(query: SearchQuery, dialect: str) -> str | None:
     """The engine query for the text of a checked query; "" when it has no searchable word."""
     if query.text is None:
         return None
-    terms = query_terms(query.text)
-    return quote_terms(terms) if terms else ""
+    clauses = parse_query(query.text)
+    return engine_query(clauses, dialect) if clauses else ""
 
 
 def text_match(dialect: str, engine_query: str) -> sa.TextClause:
@@ -226,11 +226,11 @@ def document_conditions(query: SearchQuery, dialect: str) -> list[sa.ColumnEleme
         conditions.append(col(Document.document_date) >= query.date_from)
     if query.date_to:
         conditions.append(col(Document.document_date) <= query.date_to)
-    engine_query = text_query(query)
-    if engine_query is not None:
-        if not engine_query:
+    text = text_query(query, dialect)
+    if text is not None:
+        if not text:
             conditions.append(sa.false())
         else:
-            matched = text_match(dialect, engine_query).columns(sa.column("document_id"))
+            matched = text_match(dialect, text).columns(sa.column("document_id"))
             conditions.append(col(Document.id).in_(matched))
     return conditions

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from extractors.roots import roots_of
 from models.errors import StorageError
 from models.records import (
     DocumentResult,
@@ -500,6 +501,7 @@ def page_from_result(document_id: int, page: PageResult) -> Page:
     )
     if page.text is not None:
         stored.text = page.text.text
+        stored.roots = roots_of(page.text.text)
         stored.source = page.text.source
         stored.confidence = page.text.confidence
         stored.rotation = page.text.rotation

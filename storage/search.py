@@ -1,9 +1,13 @@
 """Full-text search over page text: FTS5 on SQLite, a tsvector index on PostgreSQL.
 
-A query is plain words and "quoted phrases"; a page matches when it holds every
-word and phrase, ignoring case and accents. Query text is never parsed as
-search syntax: each word or phrase is quoted before it reaches the engine, and
-the whole query travels as one bound parameter.
+A query is words, "quoted phrases" and prefixes (`deport*`); a page matches when it holds
+every one, ignoring case and accents. A word also matches the other forms of its
+Indonesian root: "deportasi" finds "dideportasi" and "pendeportasian", "penangkapan"
+finds "ditangkap" (`extractors.roots`; a phrase matches only as written). `OR` between
+words offers alternatives, `NOT word` or `-word` excludes. Both engines get the same
+query, built here from the parsed terms: every word or phrase is quoted before it reaches
+the engine (query text is never read as the engine's own syntax), and the whole query
+travels as one bound parameter.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from extractors.roots import root
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 SNIPPET_WORDS = 16
@@ -22,7 +28,8 @@ ELLIPSIS = "…"
 # Same objects as created by the first migration.
 PG_CONFIG = "pantau_simple"
 
-TERM = re.compile(r'"([^"]*)(?:"|$)|([^\s"]+)')  # a "phrase" (closed or not) or a word
+# A query token: an optional "-", then a "phrase" (closed or not) or a word.
+TOKEN = re.compile(r'(-?)(?:"([^"]*)(?:"|$)|([^\s"]+))')
 WORD_CHARACTER = re.compile(r"[^\W_]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -46,7 +53,7 @@ PG_SEARCH = sa.text(
         SELECT page.id, page.document_id, page.number, page.text, query.q,
                ts_rank(page.search_vector, query.q, 1) AS score
         FROM page JOIN document ON document.id = page.document_id,
-             websearch_to_tsquery('{PG_CONFIG}', :query) AS query(q)
+             to_tsquery('{PG_CONFIG}', :query) AS query(q)
         WHERE page.search_vector @@ query.q AND document.status <> 'pending'
         ORDER BY score DESC, page.id
         LIMIT :limit
@@ -65,21 +72,134 @@ PG_HEADLINE_OPTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class Term:
+    """One searched word, "phrase" or prefix*."""
+
+    text: str
+    kind: str = "word"  # word, phrase or prefix
+
+    def fts5(self) -> str:
+        quoted = _fts5_quote(self.text)
+        if self.kind == "phrase":
+            return f"text : {quoted}"
+        if self.kind == "prefix":
+            return f"({{text roots}} : {quoted} *)"
+        base = root(self.text)
+        if base == self.text.lower():
+            return f"({{text roots}} : {quoted})"
+        return f"(text : {quoted} OR {{text roots}} : {_fts5_quote(base)})"
+
+    def tsquery(self) -> str:
+        quoted = _ts_quote(self.text)
+        if self.kind == "phrase":
+            return f"{quoted}:A"
+        if self.kind == "prefix":
+            return f"{quoted}:*AB"
+        base = root(self.text)
+        if base == self.text.lower():
+            return f"{quoted}:AB"
+        return f"({quoted}:A | {_ts_quote(base)}:AB)"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Terms that must all match, and terms none of which may."""
+
+    required: tuple[Term, ...]
+    excluded: tuple[Term, ...] = ()
+
+
+def parse_query(query: str) -> list[Clause]:
+    """The alternatives (`OR`) of a query, each its required and excluded terms.
+
+    `NOT word` and `-word` exclude; `word*` is a prefix; pieces without a letter or
+    digit are dropped, and an alternative with nothing required is dropped (a query of
+    exclusions alone matches nothing). Never raises.
+    """
+    text = unicodedata.normalize("NFKC", CONTROL_CHARACTERS.sub(" ", query))
+    clauses: list[Clause] = []
+    required: list[Term] = []
+    excluded: list[Term] = []
+    negate = False
+    for minus, phrase, word in TOKEN.findall(text):
+        if not phrase and word in ("OR", "|"):
+            if required:
+                clauses.append(Clause(tuple(required), tuple(excluded)))
+            required, excluded, negate = [], [], False
+            continue
+        if not phrase and word == "NOT":
+            negate = True
+            continue
+        term = _term(phrase, word)
+        if term is None:
+            negate = False
+            continue
+        (excluded if negate or minus else required).append(term)
+        negate = False
+    if required:
+        clauses.append(Clause(tuple(required), tuple(excluded)))
+    return clauses
+
+
+def _term(phrase: str, word: str) -> Term | None:
+    if phrase:
+        text = " ".join(phrase.split())
+        return Term(text, "phrase") if WORD_CHARACTER.search(text) else None
+    prefix = word.endswith("*")
+    text = word.strip("*")
+    if not WORD_CHARACTER.search(text):
+        return None
+    return Term(text, "prefix" if prefix else "word")
+
+
+def engine_query(clauses: Sequence[Clause], dialect: str) -> str:
+    """The query for FTS5 (SQLite) or to_tsquery (PostgreSQL); "" when there is none."""
+    if dialect == "postgresql":
+        join_and, join_or, negate = " & ", " | ", lambda q: f"!({q})"
+        render = Term.tsquery
+    else:
+        join_and, join_or, negate = " AND ", " OR ", None
+        render = Term.fts5
+    alternatives = []
+    for clause in clauses:
+        required = join_and.join(render(term) for term in clause.required)
+        if clause.excluded:
+            excluded = join_or.join(render(term) for term in clause.excluded)
+            required = (
+                f"({required}) NOT ({excluded})"
+                if negate is None
+                else f"({required}) & {negate(excluded)}"
+            )
+        alternatives.append(f"({required})")
+    return join_or.join(alternatives)
+
+
+def _fts5_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _ts_quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def search_pages(session: Session, *, query: str, limit: int = 20) -> list[SearchHit]:
-    """Pages matching every word and "quoted phrase" of `query`, best first.
+    """Pages matching `query` (see the module's docstring), best first.
 
     Returns an empty list when the query has no words; never raises on odd input.
     """
-    terms = query_terms(query)
-    if not terms or limit <= 0:
+    clauses = parse_query(query)
+    if not clauses or limit <= 0:
         return []
-    engine_query = quote_terms(terms)
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    engine_query_text = engine_query(clauses, dialect)
+    if dialect == "postgresql":
         rows = session.connection().execute(
-            PG_SEARCH, {"query": engine_query, "limit": limit, "options": PG_HEADLINE_OPTIONS}
+            PG_SEARCH,
+            {"query": engine_query_text, "limit": limit, "options": PG_HEADLINE_OPTIONS},
         )
     else:
-        rows = session.connection().execute(SQLITE_SEARCH, sqlite_params(engine_query, limit))
+        rows = session.connection().execute(SQLITE_SEARCH, sqlite_params(engine_query_text, limit))
     return [
         SearchHit(document_id=row[0], path=row[1], page=row[2], snippet=row[3], score=row[4])
         for row in rows
@@ -96,23 +216,3 @@ def sqlite_params(engine_query: str, limit: int) -> dict[str, object]:
         "ellipsis": ELLIPSIS,
         "words": SNIPPET_WORDS,
     }
-
-
-def query_terms(query: str) -> list[str]:
-    """Split a user query into words and phrases, dropping pieces with no letter or digit."""
-    text = unicodedata.normalize("NFKC", CONTROL_CHARACTERS.sub(" ", query))
-    terms = []
-    for phrase, word in TERM.findall(text):
-        term = " ".join((phrase or word).split())
-        if WORD_CHARACTER.search(term):
-            terms.append(term)
-    return terms
-
-
-def quote_terms(terms: Sequence[str]) -> str:
-    """Quote each term so both FTS5 and websearch_to_tsquery read it as literal text.
-
-    Inside double quotes FTS5 knows no operators and websearch_to_tsquery reads a
-    phrase; adjacent quoted terms are ANDed by both.
-    """
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)

@@ -49,7 +49,7 @@ SQLITE_SNIPPETS = sa.text(
 PG_SNIPPETS = sa.text(
     f"SELECT page.document_id, page.number, ts_headline('{PG_CONFIG}', page.text, q.q, :options), "
     "ts_rank(page.search_vector, q.q, 1) "
-    f"FROM page, websearch_to_tsquery('{PG_CONFIG}', :query) AS q(q) "
+    f"FROM page, to_tsquery('{PG_CONFIG}', :query) AS q(q) "
     "WHERE page.document_id IN :ids AND page.search_vector @@ q.q"
 ).bindparams(sa.bindparam("ids", expanding=True))
 # Places of subjects: one row per (subject, region) from the JSON list on each mention.
@@ -117,7 +117,7 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     total = session.execute(
         sa.select(sa.func.count()).select_from(Document).where(*conditions)
     ).one()
-    ranked = text_query(checked) and total[0] <= RANK_ABOVE
+    ranked = text_query(checked, dialect) and total[0] <= RANK_ABOVE
     hits = find_hits(
         session, query=checked, conditions=conditions, dialect=dialect, ranked=bool(ranked)
     )
@@ -149,7 +149,7 @@ def find_hits(
         col(Document.document_date),
     )
     statement: sa.Select[Any]
-    engine_query = text_query(query)
+    engine_query = text_query(query, dialect)
     if engine_query and ranked:
         scored = ranked_documents(query, dialect=dialect, engine_query=engine_query)
         statement = (
@@ -184,7 +184,7 @@ def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> 
     table: sa.Table = Page.__table__  # type: ignore[attr-defined]  # SQLModel declares no type
     page = table.c
     if dialect == "postgresql":
-        words = sa.func.websearch_to_tsquery(
+        words = sa.func.to_tsquery(
             sa.literal_column(f"'{PG_CONFIG}'::regconfig"), sa.bindparam("rank_query", engine_query)
         )
         statement = sa.select(
@@ -210,7 +210,7 @@ def add_snippets(
     session: Session, *, query: SearchQuery, hits: list[DocumentHit], dialect: str
 ) -> None:
     """Give each hit the highlighted snippet of its best-matching page (text queries only)."""
-    engine_query = text_query(query)
+    engine_query = text_query(query, dialect)
     if not engine_query:
         return
     ids = [hit.document_id for hit in hits]

@@ -6,7 +6,7 @@ import pytest
 
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
 from storage import repository
-from storage.search import query_terms, quote_terms, search_pages
+from storage.search import parse_query, search_pages
 
 LAPORAN = [
     "Tim Pengawasan Orang Asing melaksanakan operasi gabungan di kawasan pelabuhan "
@@ -162,21 +162,79 @@ def test_search_replaced_pages_replace_the_index(session, archive):
     assert hits_of(session, "wisatawan") == {("/arsip/berita-imigrasi.html", 1)}
 
 
+FORMS = {
+    "/arsip/surat-1.pdf": "Dua orang asing itu dideportasi melalui bandara pada hari Senin.",
+    "/arsip/surat-2.pdf": "Kantor imigrasi menyiapkan pendeportasian tiga pekerja asing.",
+    "/arsip/surat-3.pdf": "Petugas akan mendeportasikan warga asing yang melanggar.",
+    "/arsip/surat-4.pdf": "Deportasi dilakukan setelah pemeriksaan selesai.",
+    "/arsip/surat-5.pdf": "Seorang pria ditangkap di Kecamatan Sekupang pada malam hari.",
+    "/arsip/surat-6.pdf": "Penangkapan itu dilaporkan kepada Kepala Kantor.",
+}
+DEPORT = {"/arsip/surat-1.pdf", "/arsip/surat-2.pdf", "/arsip/surat-3.pdf", "/arsip/surat-4.pdf"}
+
+
+@pytest.fixture
+def forms(store_document):
+    return {path: store_document(path, [text]) for path, text in FORMS.items()}
+
+
+def paths_of(session, query):
+    return {path for path, _ in hits_of(session, query)}
+
+
+@pytest.mark.parametrize("query", ["deportasi", "dideportasi", "pendeportasian", "Deportasi"])
+def test_search_a_word_finds_every_form_of_its_root(session, forms, query):
+    assert paths_of(session, query) == DEPORT
+
+
+def test_search_root_forms_of_arrest_and_prefixes(session, forms):
+    assert paths_of(session, "penangkapan") == {"/arsip/surat-5.pdf", "/arsip/surat-6.pdf"}
+    assert paths_of(session, "tangkap") == {"/arsip/surat-5.pdf", "/arsip/surat-6.pdf"}
+    assert paths_of(session, "deport*") == DEPORT
+    assert paths_of(session, "pendeport*") == {"/arsip/surat-2.pdf"}
+    # A phrase matches as written only.
+    assert paths_of(session, '"orang asing itu dideportasi"') == {"/arsip/surat-1.pdf"}
+    assert paths_of(session, '"orang asing itu deportasi"') == set()
+    # A place name is not taken apart: "Sekupang" is not "kupang" with a prefix.
+    assert paths_of(session, "kupang") == set()
+    assert paths_of(session, "sekupang") == {"/arsip/surat-5.pdf"}
+
+
+def test_search_or_and_not(session, forms):
+    assert paths_of(session, "ditangkap OR pendeportasian") == DEPORT | {
+        "/arsip/surat-5.pdf",
+        "/arsip/surat-6.pdf",
+    }
+    assert paths_of(session, "deportasi NOT bandara") == DEPORT - {"/arsip/surat-1.pdf"}
+    assert paths_of(session, "deportasi -bandara -pekerja") == {
+        "/arsip/surat-3.pdf",
+        "/arsip/surat-4.pdf",
+    }
+    assert paths_of(session, "deportasi asing OR penangkapan kepala") == {
+        "/arsip/surat-1.pdf",
+        "/arsip/surat-2.pdf",
+        "/arsip/surat-3.pdf",
+        "/arsip/surat-6.pdf",
+    }
+    assert paths_of(session, "-deportasi") == set()  # exclusions alone match nothing
+
+
 @pytest.mark.parametrize(
-    ("query", "terms"),
+    ("query", "clauses"),
     [
-        ("kantor imigrasi", ["kantor", "imigrasi"]),
-        ('"warga negara"  asing', ["warga negara", "asing"]),
-        ('"warga   negara', ["warga negara"]),
-        ("OR ( - * NEAR(", ["OR", "NEAR("]),
-        ('say "hi"there', ["say", "hi", "there"]),
-        ("\x00\x07 kafé", ["kafé"]),
+        ("kantor imigrasi", [(["kantor", "imigrasi"], [])]),
+        ('"warga negara"  asing', [(["warga negara", "asing"], [])]),
+        ('"warga   negara', [(["warga negara"], [])]),
+        ("OR ( - * NEAR(", [(["NEAR("], [])]),
+        ("deport* -kapal NOT bandara", [(["deport"], ["kapal", "bandara"])]),
+        ("kafe OR pantai OR", [(["kafe"], []), (["pantai"], [])]),
+        ("\x00\x07 kafé", [(["kafé"], [])]),
+        ("NOT kafe", []),
         ("", []),
     ],
 )
-def test_search_query_terms_split_words_and_phrases(query, terms):
-    assert query_terms(query) == terms
-
-
-def test_search_quote_terms_quotes_every_term():
-    assert quote_terms(["warga negara", "NEAR("]) == '"warga negara" "NEAR("'
+def test_search_parse_query_splits_alternatives_terms_and_exclusions(query, clauses):
+    parsed = [
+        ([t.text for t in c.required], [t.text for t in c.excluded]) for c in parse_query(query)
+    ]
+    assert parsed == clauses

@@ -98,6 +98,12 @@ def test_web_an_administrator_given_a_second_role_can_also_search(signed_in, wor
     assert event.details["roles"] == ["admin", "investigator"]
 
 
+def test_web_search_page_explains_its_syntax(signed_in):
+    page = signed_in("dewi").get("/search").text
+    assert "How to search" in page and "<code>deport*</code>" in page
+    assert "dideportasi, pendeportasian" in page
+
+
 def test_web_pages_send_security_headers(web_client):
     response = web_client.get("/login")
     assert response.headers["content-security-policy"].startswith("default-src 'self'")

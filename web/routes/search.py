@@ -27,7 +27,7 @@ from models.records import (
 from models.tables import Role
 from storage import xref
 from storage.facets import letter_number_key
-from storage.search import query_terms
+from storage.search import parse_query
 from web import deps
 from web.labels import FACET_TITLES, facet_label
 
@@ -37,8 +37,16 @@ MAX_QUERY_LENGTH = 300
 RESULT_LIMIT = 20
 FACET_LIMIT = 10
 NO_WORDS = (
-    "Type at least one word or number. Quotes make a phrase; signs such as *, OR and "
-    "brackets are searched as plain text, not as operators."
+    "Type at least one word or number to look for. Quotes make a phrase, deport* is a "
+    "prefix, OR gives alternatives, NOT or a leading - excludes a word."
+)
+# Shown under the search box.
+SYNTAX_HELP = (
+    ("deportasi", "every form of the word: dideportasi, pendeportasian, mendeportasikan"),
+    ('"izin tinggal"', "the words together, as written"),
+    ("deport*", "words that start so"),
+    ("kafe OR restoran", "either word"),
+    ("imigrasi NOT kapal", "without the word after NOT (or -kapal)"),
 )
 FILTER_FIELDS = (
     "nationality",
@@ -155,7 +163,7 @@ def text_problem(query: str) -> str | None:
     """Why the search text cannot be searched, or None."""
     if len(query) > MAX_QUERY_LENGTH:
         return f"The query is too long; use at most {MAX_QUERY_LENGTH} characters."
-    if query and not query_terms(query):
+    if query and not parse_query(query):
         return NO_WORDS
     return None
 
@@ -261,6 +269,7 @@ def search_page(
         "previous": search_address(query, filters, max(offset - RESULT_LIMIT, 0)),
         "next": search_address(query, filters, offset + RESULT_LIMIT),
         "clear": search_address(query, {}),
+        "syntax": SYNTAX_HELP,
     }
     return deps.render(request, "search.html", context, status_code=status_code)
 

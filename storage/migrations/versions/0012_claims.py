@@ -24,13 +24,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("document") as batch:
-        batch.add_column(sa.Column("claimed_by", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("run") as batch:
-        batch.add_column(sa.Column("elsewhere", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("worker", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ADD/DROP COLUMN (SQLite 3.35+): recreating `document` or `run` in batch mode
+    # would break the keys that pages, facts and documents hold on them.
+    op.add_column("document", sa.Column("claimed_by", sa.String(length=200), nullable=True))
+    op.add_column("document", sa.Column("lease_expires_at", sa.DateTime(timezone=True)))
+    op.add_column("run", sa.Column("elsewhere", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("run", sa.Column("worker", sa.String(length=200), nullable=True))
+    op.add_column("run", sa.Column("lease_expires_at", sa.DateTime(timezone=True)))
     op.create_table(
         "document_event",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -62,10 +62,11 @@ def downgrade() -> None:
     op.drop_table("app_lock")
     op.drop_index("ix_document_event_document_id", table_name="document_event")
     op.drop_table("document_event")
-    with op.batch_alter_table("run") as batch:
-        batch.drop_column("lease_expires_at")
-        batch.drop_column("worker")
-        batch.drop_column("elsewhere")
-    with op.batch_alter_table("document") as batch:
-        batch.drop_column("lease_expires_at")
-        batch.drop_column("claimed_by")
+    for table, column in (
+        ("run", "lease_expires_at"),
+        ("run", "worker"),
+        ("run", "elsewhere"),
+        ("document", "lease_expires_at"),
+        ("document", "claimed_by"),
+    ):
+        op.drop_column(table, column)

@@ -21,10 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("app_user") as batch:
-        batch.add_column(sa.Column("extra_roles", sa.JSON(), nullable=False, server_default="[]"))
+    op.add_column(
+        "app_user", sa.Column("extra_roles", sa.JSON(), nullable=False, server_default="[]")
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("app_user") as batch:
-        batch.drop_column("extra_roles")
+    op.drop_column("app_user", "extra_roles")

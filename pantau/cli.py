@@ -473,6 +473,49 @@ def _page_heading(page: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+@app.command("search-batch")
+@handle_errors
+def search_batch(
+    source: Annotated[
+        Path,
+        typer.Argument(help="A file with one name or passport number per line; - reads stdin."),
+    ],
+    db: DbOption = None,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Write the results as CSV to this file.")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Match a list of names (spelling variants, initials, word order) and passport or
+    permit numbers against every subject: for each line, the subjects and their documents."""
+    from storage import batch_search
+
+    try:
+        text = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{source}: cannot be read as UTF-8 text ({e}).") from e
+    lines = batch_search.read_lines(text)
+    with _session(_settings(db)) as session:
+        found = batch_search.batch_search(session, lines=lines)
+        _audit_read(session, "cli_search_batch", str(source), {"lines": len(lines)})
+    if csv_out is not None:
+        csv_out.write_text(batch_search.as_csv(found), encoding="utf-8")
+    if json_out:
+        print(json.dumps([line.model_dump() for line in found], indent=2, ensure_ascii=False))
+        return
+    for line in found:
+        if not line.matches:
+            console.print(f"[bold]{escape(line.query)}[/]: no subject")
+        for match in line.matches:
+            console.print(
+                f"[bold]{escape(line.query)}[/]: subject {match.subject_id} "
+                f"{escape(match.name)} ({match.nationality or '?'}), score {match.score:.2f}, "
+                f"{len(match.document_ids)} document(s)"
+            )
+    if csv_out is not None:
+        console.print(f"wrote {escape(str(csv_out))}")
+
+
 @app.command()
 @handle_errors
 def search(

@@ -412,3 +412,37 @@ def test_web_subjects_workflow_on_postgresql(pg_workbench):
         ("view", f"subject:{ids[FULL_NAME]}"),
         ("login", ""),
     ]
+
+
+def test_web_batch_search_pasted_and_uploaded_lines_with_csv(workbench):
+    client = TestClient(create_app(workbench.settings))
+    sign_in(client, "dewi")
+    page = client.get("/search/batch")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    token = form_token(page.text)
+    ids = subject_ids(workbench)
+    response = client.post(
+        "/search/batch",
+        data={"names": "walsby rowan keith\nTak Dikenal", "csrf_token": token},
+        files={"upload": ("daftar.txt", b"PA4417290\n", "text/plain")},
+    )
+    assert response.status_code == 200
+    assert f'href="/subjects/{ids[FULL_NAME]}"' in response.text
+    assert "same passport/permit number (PA4417290)" in response.text
+    assert "no subject" in response.text  # the unknown name
+    download = client.post(
+        "/search/batch",
+        data={"names": "Lotte Brennecke", "format": "csv", "csrf_token": token},
+    )
+    assert download.headers["content-disposition"].startswith("attachment;")
+    (row,) = csv.DictReader(io.StringIO(download.text))
+    assert (row["name"], row["nationality"], row["documents"]) == ("Lotte Brennecke", "DE", "2")
+    events = audit_rows(workbench, action="batch_search")
+    assert [(e.user, e.details["lines"]) for e in events] == [
+        ("dewi", 1),
+        ("dewi", 3),
+    ]  # newest first
+    # Not for analysts.
+    other = TestClient(create_app(workbench.settings))
+    sign_in(other, "rina")
+    assert other.get("/search/batch").status_code == 403

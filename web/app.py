@@ -28,12 +28,24 @@ from storage import users
 from storage.engine import get_engine
 from storage.migrate import upgrade
 from web import deps
-from web.routes import admin, auth, documents, exports, review, runs, search, subjects, xref
+from web.routes import (
+    admin,
+    auth,
+    batch,
+    documents,
+    exports,
+    review,
+    runs,
+    search,
+    subjects,
+    xref,
+)
 from web.security import SecurityHeaders, check_secret, verify_csrf
 
 AREAS: tuple[ModuleType, ...] = (
     auth,
     search,
+    batch,
     xref,
     documents,
     subjects,

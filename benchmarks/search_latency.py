@@ -31,6 +31,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from extractors.roots import roots_of
 from models.records import INCIDENT_LABELS, SearchQuery
 from models.tables import Document, DocumentFacet, FactRow, Mention, Page, Run, Subject, utc_now
 from storage import migrate, xref
@@ -210,6 +211,7 @@ class Archive:
                     "document_id": document_id,
                     "number": n,
                     "text": t,
+                    "roots": roots_of(t),
                     "source": "text_layer",
                     "words": [],
                     "steps": [],
@@ -390,6 +392,8 @@ def queries(session: Session, rng: random.Random) -> Iterator[tuple[str, Callabl
 
     yield "search: no filter (facet counts over all)", run()
     yield "search: text common word", run(text="imigrasi")
+    yield "search: text root word (dideportasi, ...)", run(text="deportasi")
+    yield "search: text prefix", run(text="deport*")
     yield "search: text phrase", run(text='"izin tinggal"')
     yield "search: text rare name", run(text=rng.choice(SYLLABLES).title() + "wan")
     yield "search: nationality=CN", run(nationality="CN")

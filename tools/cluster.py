@@ -24,8 +24,13 @@ import urllib.request
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import select
 
 from extractors import intake
+from models.records import RunStatus
+from models.tables import Run
+from storage import claims
+from storage.engine import make_engine, session_for
 
 COUNTRIES = ["Tiongkok", "Vietnam", "Korea Selatan", "Filipina", "India"]
 PEOPLE = ["ZHANG WEILONG", "NGUYEN VAN HUNG", "PARK JIHOON", "REYES MARIO", "ANIL KUMAR"]
@@ -226,13 +231,27 @@ class Cluster:
             engine.dispose()
         return {path: status for path, status in rows}
 
+    def busy_runs(self) -> int:
+        """Runs still at work: running, with a lease their worker keeps renewing."""
+        engine = make_engine(self.database_url)
+        try:
+            with session_for(engine) as session:
+                running = session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).all()
+                return sum(not claims.run_lapsed(run) for run in running)
+        except sa.exc.DBAPIError:
+            return 0
+        finally:
+            engine.dispose()
+
     def wait_done(self, inbox: Path, *, timeout: float, rescan_every: float = 30) -> float:
-        """Rescan until every inbox file has a final state; returns the seconds it took."""
+        """Rescan until every inbox file has a final state and no live run is still at work
+        (its identity resolution comes after its documents); returns the seconds it took."""
         wanted = {str(p) for p in intake.discover([inbox]) if isinstance(p, Path)}
         started = last_scan = time.monotonic()
         while time.monotonic() - started < timeout:
             states = self.states()
-            if all(states.get(path, "pending") != "pending" for path in wanted):
+            done = all(states.get(path, "pending") != "pending" for path in wanted)
+            if done and not self.busy_runs():
                 return time.monotonic() - started
             if time.monotonic() - last_scan > rescan_every:
                 self.scan_inbox()

@@ -39,7 +39,7 @@ from models.records import (
     RunStatus,
 )
 from storage import claims, identity, repository
-from storage.engine import get_engine, session_for
+from storage.engine import describe_database_fault, get_engine, session_for
 from storage.migrate import upgrade
 
 logger = logging.getLogger("pantau.batch")
@@ -556,20 +556,28 @@ def _submit_all(items: list[intake.InputFile], *, run_id: int, options: BatchOpt
         first_by_hash.setdefault(item.sha256, future)
         submitted.append((item, future))
     wait([future for _, future in submitted])
+    faults: list[BaseException] = []
     for item, future in submitted:
-        _record_crash(item, future, run_id=run_id, options=options)
+        error = future.result(raise_on_failure=False)
+        if not isinstance(error, BaseException):
+            continue
+        if describe_database_fault(error) is not None:
+            faults.append(error)  # the environment's fault, not the document's
+        else:
+            _record_crash(item, error, run_id=run_id, options=options)
+    if faults:
+        # A full disk or a lost server stops the batch with its fix-it message; the
+        # documents it hit stay pending and the next run resumes them.
+        raise faults[0]
 
 
 def _record_crash(
-    item: intake.InputFile, future: PrefectFuture, *, run_id: int, options: BatchOptions
+    item: intake.InputFile, error: BaseException, *, run_id: int, options: BatchOptions
 ) -> None:
-    """A task that died (not bad input: a bug or a lost database) is counted, not hidden.
+    """A task that died (not bad input: a bug) is counted, not hidden.
 
     Its document stays `pending`, so the next run picks it up again.
     """
-    error = future.result(raise_on_failure=False)
-    if not isinstance(error, BaseException):
-        return
     outcome = DocumentOutcome(
         path=str(item.path),
         claim="crashed",

@@ -80,13 +80,14 @@ def render_scan(text: str, path: Path) -> Path:
 
 def make_inbox(folder: Path, *, count: int, scan_every: int = 5) -> Path:
     """An inbox of `count` invented one-paragraph letters about five foreign nationals;
-    every `scan_every`-th is a 300 dpi scan (PNG) instead of a text file."""
+    every `scan_every`-th is a 300 dpi scan (PNG) instead of a text file. Names sort in
+    creation order, so every group of files handed to one worker holds its share of scans."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
         if scan_every and number % scan_every == 0:
-            render_scan(_letter(number), folder / f"pindai-{number:03d}.png")
+            render_scan(_letter(number), folder / f"dokumen-{number:03d}.png")
         else:
-            (folder / f"surat-{number:03d}.txt").write_text(_letter(number), encoding="utf-8")
+            (folder / f"dokumen-{number:03d}.txt").write_text(_letter(number), encoding="utf-8")
     return folder
 
 

@@ -489,7 +489,11 @@ class CoOccurrence(BaseModel):
 
 
 class CountRow(BaseModel):
-    """Documents counted for one combination of facet values (keys are the `by` names)."""
+    """Documents (and named foreign nationals, when counted from linked facts) for one
+    combination of values (keys are the `by` names)."""
 
     values: dict[str, str]
     documents: int
+    people: int | None = Field(
+        default=None, description="Named foreign nationals; None for counts of documents only"
+    )

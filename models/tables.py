@@ -326,6 +326,27 @@ class DocumentFacet(SQLModel, table=True):
     value: str = Field(max_length=160, primary_key=True)
 
 
+class LinkedFact(SQLModel, table=True):
+    """One person of a document (or an incident naming nobody) with one incident linked
+    to them (or none), a place and a month: what counts are made of.
+
+    Rebuilt with the document's mentions (see `extractors.linked`); `mention_id` is None
+    for an incident that names nobody.
+    """
+
+    __tablename__ = "linked_fact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    mention_id: int | None = Field(default=None, foreign_key="mention.id", ondelete="CASCADE")
+    nationality: str | None = Field(default=None, max_length=2, index=True)
+    incident: str | None = Field(default=None, max_length=32)
+    status: str | None = Field(default=None, max_length=16)
+    province: str | None = Field(default=None, max_length=2)
+    regency: str | None = Field(default=None, max_length=5)
+    month: str | None = Field(default=None, max_length=7)
+
+
 # --- subjects and mentions ----------------------------------------------------
 
 

@@ -78,9 +78,14 @@ def pair_rows(rows: Sequence[CoOccurrence]) -> Table:
 
 def count_rows(rows: Sequence[CountRow]) -> Table:
     """Counts per combination of facet values."""
-    table = Table(*rows[0].values, "documents")
+    people = rows[0].people is not None
+    table = Table(*rows[0].values, "documents", *(["people named"] if people else []))
     for row in rows:
-        table.add_row(*(escape(v) for v in row.values.values()), str(row.documents))
+        table.add_row(
+            *(escape(v) for v in row.values.values()),
+            str(row.documents),
+            *([str(row.people)] if people else []),
+        )
     return table
 
 

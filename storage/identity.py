@@ -34,6 +34,7 @@ from models.tables import (
     FactRow,
     Mention,
     MentionBlock,
+    Page,
     PairDecision,
     ReviewItem,
     Subject,
@@ -41,6 +42,7 @@ from models.tables import (
 )
 from storage import claims
 from storage.dossier import get_dossier, list_subjects, mentions_of
+from storage.linked import clear_linked_facts, replace_linked_facts
 from storage.transactions import committing
 
 __all__ = [
@@ -80,7 +82,9 @@ def rebuild_mentions(session: Session, *, document_id: int) -> list[Mention]:
             .order_by(col(FactRow.page), col(FactRow.start), col(FactRow.id))
         ).all()
     )
-    drafts = gather_mentions([Fact.model_validate(row.model_dump()) for row in rows])
+    facts = [Fact.model_validate(row.model_dump()) for row in rows]
+    drafts = gather_mentions(facts)
+    clear_linked_facts(session, document_id=document_id)  # they point at the old mentions
     existing = {m.key: m for m in mentions_of(session, document_ids=[document_id])}
     if any(m.subject_id is not None for m in existing.values()):
         # Re-extraction moves linked mentions: not while a resolution or a decision runs.
@@ -101,6 +105,19 @@ def rebuild_mentions(session: Session, *, document_id: int) -> list[Mention]:
             touched.add(gone.subject_id)
         _delete_mention(session, gone)
     session.flush()
+    document = session.get(Document, document_id)
+    replace_linked_facts(
+        session,
+        document_id=document_id,
+        facts=facts,
+        drafts=drafts,
+        mention_ids=[m.id for m in kept],
+        document_date=document.document_date if document else None,
+        pages={
+            page.number: page.text
+            for page in session.exec(select(Page).where(col(Page.document_id) == document_id))
+        },
+    )
     year = _document_year(session, document_id)
     for mention in kept:
         index_mention(session, mention=mention, year=year)

@@ -32,7 +32,7 @@ from models.records import (
     SubjectDocument,
     SubjectRegions,
 )
-from models.tables import Document, DocumentFacet, Mention, Page, Subject
+from models.tables import Document, DocumentFacet, LinkedFact, Mention, Page, Subject
 from storage.facets import UNCOUNTED_FACETS
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
@@ -82,6 +82,15 @@ PG_REGIONS_OF = sa.text(
     "WHERE mention.subject_id IN :ids AND length(place.value) >= :width"
 ).bindparams(sa.bindparam("ids", expanding=True))
 REGION_WIDTH = {"province": 2, "regency": 5}
+# Facets counted from linked facts, and their `linked_fact` columns.
+LINKED_COLUMNS = {
+    Facet.NATIONALITY.value: "nationality",
+    Facet.INCIDENT.value: "incident",
+    Facet.STATUS.value: "status",
+    Facet.MONTH.value: "month",
+    Facet.PROVINCE.value: "province",
+    Facet.REGENCY.value: "regency",
+}
 COUNT_FACETS = {
     "nationality": Facet.NATIONALITY,
     "incident": Facet.INCIDENT,
@@ -438,15 +447,71 @@ def counts(
     query: SearchQuery | None = None,
     limit: int = 1000,
 ) -> list[CountRow]:
-    """Documents counted per combination of facet values (e.g. nationality × region ×
-    incident × month), most documents first; `query` narrows the documents counted.
+    """Counts per combination of values (e.g. nationality × region × incident × month),
+    most documents first; `query` narrows the documents counted.
 
     `by` names: nationality, region (at `level`: province or regency), incident,
-    status, month, kind, agency, sender, province, regency.
+    status, month, kind, agency, sender, province, regency. The first six are counted
+    from linked facts (`extractors.linked`): a person with their own nationality,
+    incident, place and month, so values of different people in one letter never
+    combine; each row gives the documents and the named people. Kind, agency and
+    sender are the document's own.
     """
     facets = count_dimensions(by, level)
     if limit < 1:
         raise QueryError("limit must be at least 1.")
+    if not any(facet in LINKED_COLUMNS for facet in facets):
+        return _document_counts(session, by=by, facets=facets, query=query, limit=limit)
+    linked: sa.Table = LinkedFact.__table__  # type: ignore[attr-defined]
+    values: list[Any] = []  # linked_fact columns and facet values
+    statement = sa.select().select_from(linked)
+    for number, facet in enumerate(facets):
+        if facet in LINKED_COLUMNS:
+            column = linked.c[LINKED_COLUMNS[facet]]
+            statement = statement.where(column.is_not(None))
+            values.append(column)
+        else:
+            alias = sa.orm.aliased(DocumentFacet, name=f"f{number}")
+            statement = statement.join(
+                alias,
+                sa.and_(col(alias.document_id) == linked.c.document_id, col(alias.facet) == facet),
+            )
+            values.append(col(alias.value))
+    documents = sa.func.count(sa.distinct(linked.c.document_id))
+    # One person across documents once resolved: their subject, else the mention itself.
+    mention: sa.Table = Mention.__table__  # type: ignore[attr-defined]
+    people = sa.func.count(sa.distinct(sa.func.coalesce(mention.c.subject_id, -mention.c.id)))
+    statement = statement.outerjoin(mention, mention.c.id == linked.c.mention_id)
+    statement = statement.add_columns(*values, documents, people)
+    if query is not None:
+        conditions = document_conditions(check_query(query), dialect_of(session))
+        statement = statement.where(
+            linked.c.document_id.in_(sa.select(col(Document.id)).where(*conditions))
+        )
+        # A filter on a person's value keeps that person's rows only, not everyone's in
+        # the documents it matches.
+        for name in ("nationality", "incident", "status", "province", "regency"):
+            wanted = getattr(query, name)
+            if wanted:
+                statement = statement.where(linked.c[name] == wanted)
+    statement = (
+        statement.group_by(*values).order_by(documents.desc(), people.desc(), *values).limit(limit)
+    )
+    return [
+        CountRow(values=dict(zip(by, row[:-2], strict=True)), documents=row[-2], people=row[-1])
+        for row in session.execute(statement).all()
+    ]
+
+
+def _document_counts(
+    session: Session,
+    *,
+    by: Sequence[str],
+    facets: list[str],
+    query: SearchQuery | None,
+    limit: int,
+) -> list[CountRow]:
+    """Documents per combination of the documents' own facets (kind, agency, sender)."""
     aliases = [sa.orm.aliased(DocumentFacet, name=f"f{i}") for i in range(len(facets))]
     first = aliases[0]
     statement = sa.select(*(col(a.value) for a in aliases), sa.func.count()).select_from(first)

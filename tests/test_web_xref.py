@@ -306,6 +306,7 @@ def test_web_xref_counts_match_the_storage(signed_in, workbench, xref_seed, para
     expected = [
         [facet_label(level if n == "region" else n, row.values[n]) for n in by]
         + [str(row.documents)]
+        + ([] if row.people is None else [str(row.people)])
         for row in stored
     ]
     assert [row[:-1] for row in table_rows(page.text, "count-row")] == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import sqlalchemy as sa
 
@@ -36,12 +38,17 @@ HOSTILE = (
 )
 
 
+OFFSETS = itertools.count(0, 100)
+
+
 def fact(kind: FactKind, value: str, **attributes: object) -> Fact:
+    """A fact of its own words: facts made one after the other never overlap."""
+    start = next(OFFSETS)
     return Fact(
         kind=kind,
         page=1,
-        start=0,
-        end=len(value),
+        start=start,
+        end=start + len(value),
         text=value,
         value=value,
         method="rule:test",
@@ -84,7 +91,9 @@ def archive(session, store_document):
         "surabaya": extraction(
             "minutes",
             "2024-04-20",
-            fact(FactKind.FOREIGN_NATIONAL, "Zhou Peng", nationality="CN"),
+            fact(
+                FactKind.FOREIGN_NATIONAL, "Zhou Peng", nationality="CN", incidents=["deportation"]
+            ),
             fact(FactKind.LOCATION, "35.78", level="regency"),
             fact(FactKind.INCIDENT, "deportation", status="planned"),
         ),

@@ -63,6 +63,7 @@ class CountLine:
     values: list[str]
     documents: int
     percent: int
+    people: int | None = None
 
 
 def refuse(message: str) -> tuple[list[Any], str, int]:
@@ -215,6 +216,7 @@ def counts_page(
         "choices": CHOICES,
         "field_titles": FIELD_TITLES,
         "limit": ROW_LIMIT,
+        "people": any(line.people is not None for line in lines),
     }
     return deps.render(request, "xref_counts.html", context, status_code=status_code)
 
@@ -249,6 +251,7 @@ def label_rows(rows: list[CountRow], dimensions: list[str], level: str) -> list[
             ],
             documents=row.documents,
             percent=max(1, round(100 * row.documents / most)),
+            people=row.people,
         )
         for row in rows
     ]

@@ -254,6 +254,7 @@ class Archive:
                 "province": row.region[:2] if row.region else None,
                 "regency": row.region[:5] if row.region and len(row.region) >= 5 else None,
                 "month": row.month,
+                "date": row.date[:10] if row.date else None,
             }
             for row in link_facts(models, drafts, document_date=day, pages=pages)
         ]

@@ -2,22 +2,23 @@
 
 Counts over a whole archive must count what the documents say about each person, not every
 combination of values that occur somewhere in a letter. A document's facts are linked here
-into rows of (person, nationality, incident, status, place, month):
+into rows of (person, nationality, incident, status, place, date):
 
 - a person is a mention (the foreign-national facts gathered under one name), or a group
   written without names ("dua warga negara Vietnam"), counted with no person; an incident
   concerns the people its ``concerns`` spans point at, or, when it names none, the people
   whose facts carry its label in the same sentence;
 - an incident's place is a place named in its own sentence, else one named with the
-  person (their sentences, else their paragraph), else the document's places; its month
-  likewise comes from a date in its own sentence, the person's sentences or paragraph, and
-  only then from the document's date;
+  person (their sentences, else their paragraph), else the document's places; its date
+  likewise comes from its own sentence, the person's sentences or paragraph, and only then
+  from the document's date;
 - places that only address an office or route a letter never place anybody: places inside
   the letterhead, the addressee, the place-and-date line, the signatory, the copies
   (Tembusan), a meeting's venue, or an organisation's name ("Kantor Imigrasi Denpasar");
 - a person without incidents still gives one row per place, so counts by nationality and
   region include them; an incident that concerns no named person gives rows of its own,
-  one for each citizenship its sentence states beyond those of the people it names.
+  one for each citizenship its sentence states beyond those of the people it names; a
+  document with neither gives its own places and date.
 
 Rows are deduplicated; counting distinct people or documents per combination never
 multiplies.
@@ -51,14 +52,18 @@ NOWHERE: list[str | None] = [None]  # no place known: one row without a region
 @dataclass(frozen=True)
 class LinkedRow:
     """One person (by index into the document's mentions, or None) and what is linked to
-    them: nationality, an incident with its status (or none), a region code, a month."""
+    them: nationality, an incident with its status (or none), a region code, a date."""
 
     mention: int | None
     nationality: str | None
     incident: str | None
     status: str | None
     region: str | None
-    month: str | None
+    date: str | None  # ISO, as precise as stated: "2026-07-14" or "2026-07"
+
+    @property
+    def month(self) -> str | None:
+        return _month(self.date)
 
 
 def link_facts(
@@ -87,7 +92,7 @@ class _Linker:
     ) -> None:
         self.facts = facts
         self.mentions = mentions
-        self.document_month = _month(document_date)
+        self.document_date = document_date if _month(document_date) else None
         self.places = placing_locations(facts)
         self.document_places = sorted({facts[i].value or "" for i in self.places})
         breaks = {number: _paragraph_starts(text) for number, text in pages.items()}
@@ -112,19 +117,17 @@ class _Linker:
                 or self.places_in_paragraphs(paragraphs)
                 or self.document_places
             )
-            person_month = (
-                self.month_in(sentences)
-                or self.month_in_paragraphs(paragraphs)
-                or self.document_month
+            person_date = (
+                self.date_in(sentences) or self.date_in_paragraphs(paragraphs) or self.document_date
             )
             if not incidents:
                 for region in person_places or NOWHERE:
-                    found.add(LinkedRow(number, nationality, None, None, region, person_month))
+                    found.add(LinkedRow(number, nationality, None, None, region, person_date))
             for index in incidents:
                 incident = self.facts[index]
                 key = self.scope[index]
                 regions = self.places_in({key}) or person_places
-                month = self.month_in({key}) or person_month
+                date = self.date_in({key}) or person_date
                 for region in regions or NOWHERE:
                     found.add(
                         LinkedRow(
@@ -133,13 +136,13 @@ class _Linker:
                             incident.value,
                             _status(incident),
                             region,
-                            month,
+                            date,
                         )
                     )
             for label in sorted(set(mention.incidents) - {self.facts[i].value for i in incidents}):
                 # A label on the person (a table's column) with no incident fact of its own.
                 for region in person_places or NOWHERE:
-                    found.add(LinkedRow(number, nationality, label, None, region, person_month))
+                    found.add(LinkedRow(number, nationality, label, None, region, person_date))
         for index, incident in enumerate(self.facts):
             if incident.kind != FactKind.INCIDENT or not incident.value or index in linked:
                 continue
@@ -150,16 +153,17 @@ class _Linker:
                 or self.places_in_paragraphs(paragraph)
                 or self.document_places
             )
-            month = (
-                self.month_in({key}) or self.month_in_paragraphs(paragraph) or self.document_month
-            )
+            date = self.date_in({key}) or self.date_in_paragraphs(paragraph) or self.document_date
             for nationality in self.unnamed_nationalities(key) or NOWHERE:
                 for region in regions or NOWHERE:
                     found.add(
                         LinkedRow(
-                            None, nationality, incident.value, _status(incident), region, month
+                            None, nationality, incident.value, _status(incident), region, date
                         )
                     )
+        if not found:  # nobody and nothing happened: the document's own places and date
+            for region in self.document_places or NOWHERE:
+                found.add(LinkedRow(None, None, None, None, region, self.document_date))
         return found
 
     def people(self) -> list[tuple[int | None, MentionDraft]]:
@@ -193,6 +197,7 @@ class _Linker:
         sentences = self.sentences_of(mention)
         labels = set(mention.incidents)
         found = []
+        unclaimed: dict[str, list[int]] = {}  # label -> incident facts that name nobody
         for index, fact in enumerate(self.facts):
             if fact.kind != FactKind.INCIDENT or not fact.value:
                 continue
@@ -202,7 +207,15 @@ class _Linker:
                     found.append(index)
             elif fact.value in labels and self.scope[index] in sentences:
                 found.append(index)
-        return found
+            elif fact.value in labels:
+                unclaimed.setdefault(fact.value, []).append(index)
+        # A label the extractor gave the person, stated in another sentence ("Ia
+        # diamankan."): the incident facts of that label that name nobody else.
+        covered = {self.facts[i].value for i in found}
+        for label, indexes in unclaimed.items():
+            if label not in covered:
+                found.extend(indexes)
+        return sorted(found)
 
     def places_in(self, sentences: set[Scope]) -> list[str]:
         return sorted(
@@ -214,22 +227,22 @@ class _Linker:
             {self.facts[i].value or "" for i in self.places if self.paragraph[i] in paragraphs}
         )
 
-    def month_in(self, sentences: set[Scope]) -> str | None:
-        """The month of the first date stated in these sentences."""
+    def date_in(self, sentences: set[Scope]) -> str | None:
+        """The first date (to the month at least) stated in these sentences."""
         for index, fact in enumerate(self.facts):
-            if fact.kind == FactKind.DATE and self.scope[index] in sentences:
-                month = _month(fact.value)
-                if month:
-                    return month
+            if fact.kind == FactKind.DATE and self.scope[index] in sentences and _month(fact.value):
+                return fact.value
         return None
 
-    def month_in_paragraphs(self, paragraphs: set[tuple[int, int]]) -> str | None:
-        """The month of the first date stated in these paragraphs."""
+    def date_in_paragraphs(self, paragraphs: set[tuple[int, int]]) -> str | None:
+        """The first date (to the month at least) stated in these paragraphs."""
         for index, fact in enumerate(self.facts):
-            if fact.kind == FactKind.DATE and self.paragraph[index] in paragraphs:
-                month = _month(fact.value)
-                if month:
-                    return month
+            if (
+                fact.kind == FactKind.DATE
+                and self.paragraph[index] in paragraphs
+                and _month(fact.value)
+            ):
+                return fact.value
         return None
 
     def unnamed_nationalities(self, sentence: Scope) -> list[str]:

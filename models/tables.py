@@ -147,6 +147,12 @@ class DocumentBase(SQLModel):
         default=None, max_length=64, description="Version of the pipeline that made its facts"
     )
     extracted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    copy_of: int | None = Field(
+        default=None,
+        index=True,
+        description="The earlier document with the same text (another scan): counted once. "
+        "No foreign key: deleting the earlier document hands its copies to the next copy",
+    )
 
 
 class Document(DocumentBase, table=True):
@@ -345,6 +351,18 @@ class LinkedFact(SQLModel, table=True):
     province: str | None = Field(default=None, max_length=2)
     regency: str | None = Field(default=None, max_length=5)
     month: str | None = Field(default=None, max_length=7)
+    date: str | None = Field(default=None, max_length=10, description="ISO, as precise as stated")
+
+
+class DocumentBand(SQLModel, table=True):
+    """One MinHash band key of a document's text (`extractors.copies`): documents sharing a
+    key are candidates for copies of one another."""
+
+    __tablename__ = "document_band"
+    __table_args__ = (sa.Index("ix_document_band_band", "band", "document_id"),)
+
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    band: str = Field(max_length=16, primary_key=True)
 
 
 # --- subjects and mentions ----------------------------------------------------

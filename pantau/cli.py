@@ -294,6 +294,7 @@ def _doc_record(document: Any) -> dict[str, Any]:
         "pages": document.page_count or 0,
         "media_type": document.media_type,
         "duplicate_of": document.duplicate_of,
+        "copy_of": document.copy_of,
     }
 
 
@@ -312,6 +313,7 @@ def show(
     """Print the text of each page of a document, with its source and confidence, and the
     document's history (failures, retries, takeovers)."""
     from storage import claims, repository
+    from storage.copies import copies_of
 
     with _session(_settings(db)) as session:
         document = repository.get_document(session, document_id=doc_id)
@@ -333,10 +335,15 @@ def show(
             for event in claims.history(session, document_id=doc_id)
         ]
         record["pages"] = [_page_record(page) for page in pages]
+        record["copies"] = [c.id for c in copies_of(session, document_id=doc_id)]
     if json_out:
         print(json.dumps(record, indent=2, ensure_ascii=False))
         return
     console.rule(f"[bold]{escape(record['path'])}[/] ({_status_text(record['status'])})")
+    if record["copy_of"]:
+        console.print(f"a copy of document {record['copy_of']}: counted there, not again")
+    if record["copies"]:
+        console.print(f"copies (counted once): {', '.join(map(str, record['copies']))}")
     if record["error"]:
         console.print(f"[red]{escape(record['error'])}[/]")
     for event in record["history"]:

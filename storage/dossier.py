@@ -2,18 +2,21 @@
 
 A dossier gathers what every document says about one foreign national: how each names
 them, the documents (path, kind, date), a dated timeline of documents and incidents, the
-places stated, the incidents that concern them and the other subjects named alongside.
+places where they were found and the incidents that concern them (both from the facts
+linked to their own mentions, `extractors.linked`, never from other people in the same
+letter) and the other subjects named alongside. Copies of a letter count once.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from extractors.nlp.region_names import region_name
 from models.records import (
     CoSubject,
     Dossier,
@@ -25,7 +28,7 @@ from models.records import (
     FactKind,
     SubjectSummary,
 )
-from models.tables import Document, FactRow, Mention, Subject
+from models.tables import Document, FactRow, LinkedFact, Mention, Subject
 
 SHOWN_STATUSES = ("reported", "planned")
 
@@ -93,17 +96,33 @@ def get_dossier(session: Session, *, subject_id: int) -> Dossier | None:
         d.id: d
         for d in session.exec(select(Document).where(col(Document.id).in_(document_ids))).all()
     }
-    facts = _facts_by_document(session, document_ids)
-    incidents = _incidents(mentions, facts, documents)
+    # A copy of another document (another scan of one letter) says nothing new.
+    counted = [m for m in mentions if (d := documents.get(m.document_id)) and not d.copy_of]
+    linked = _linked_rows(session, counted)
+    facts = _facts_by_document(session, sorted({m.document_id for m in counted}))
+    incidents = _incidents(linked, facts)
     return Dossier(
         subject=summary_of(subject),
         mentions=[_dossier_mention(m) for m in mentions],
         documents=[_dossier_document(documents[i]) for i in document_ids if i in documents],
         timeline=_timeline(documents, incidents),
-        places=_places(facts),
+        places=_places(linked),
         incidents=incidents,
         co_subjects=_co_subjects(session, subject_id=subject_id, document_ids=document_ids),
     )
+
+
+def _linked_rows(session: Session, mentions: list[Mention]) -> list[LinkedFact]:
+    """What the documents link to these mentions: incidents, places, dates."""
+    ids = [m.id for m in mentions if m.id is not None]
+    if not ids:
+        return []
+    statement = (
+        select(LinkedFact)
+        .where(col(LinkedFact.mention_id).in_(ids))
+        .order_by(col(LinkedFact.document_id), col(LinkedFact.id))
+    )
+    return list(session.exec(statement).all())
 
 
 def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, list[FactRow]]:
@@ -147,29 +166,31 @@ def _dossier_document(document: Document) -> DossierDocument:
     )
 
 
-def _incidents(
-    mentions: list[Mention], facts: dict[int, list[FactRow]], documents: dict[Any, Document]
-) -> list[DossierIncident]:
-    """Incidents that happened or are planned and concern one of the subject's mentions."""
+def _incidents(linked: list[LinkedFact], facts: dict[int, list[FactRow]]) -> list[DossierIncident]:
+    """Incidents that happened or are planned and concern the subject, each once per
+    document, dated as stated beside it (else by the document's date)."""
     found: dict[tuple[int, str], DossierIncident] = {}
-    for mention in mentions:
-        for row in facts.get(mention.document_id, []):
-            status = row.attributes.get("status")
-            if row.kind != FactKind.INCIDENT or not row.value or status not in SHOWN_STATUSES:
-                continue
-            if row.value not in mention.incidents:
-                continue
-            document = documents.get(mention.document_id)
-            found.setdefault(
-                (mention.document_id, row.value),
-                DossierIncident(
-                    label=row.value,
-                    status=status,
-                    document_id=mention.document_id,
-                    date=document.document_date if document else None,
-                    sentence=row.sentence,
-                ),
-            )
+    for row in linked:
+        if not row.incident or row.status not in SHOWN_STATUSES:
+            continue
+        sentence = next(
+            (
+                f.sentence
+                for f in facts.get(row.document_id, [])
+                if f.kind == FactKind.INCIDENT and f.value == row.incident
+            ),
+            "",
+        )
+        found.setdefault(
+            (row.document_id, row.incident),
+            DossierIncident(
+                label=row.incident,
+                status=row.status,
+                document_id=row.document_id,
+                date=row.date,
+                sentence=sentence,
+            ),
+        )
     return list(found.values())
 
 
@@ -184,7 +205,7 @@ def _timeline(
             document_id=d.id or 0,
         )
         for d in documents.values()
-        if d.document_date
+        if d.document_date and not d.copy_of
     ]
     events += [
         DossierEvent(
@@ -196,25 +217,20 @@ def _timeline(
     return sorted(events, key=lambda e: (e.date, e.kind != "document", e.document_id, e.label))
 
 
-def _places(facts: dict[int, list[FactRow]]) -> list[DossierPlace]:
-    """Places stated in the subject's documents, by region code (or name for other places)."""
-    seen: dict[str, DossierPlace] = {}
-    documents: Counter[str] = Counter()
-    for rows in facts.values():
-        keys_here = set()
-        for row in rows:
-            if row.kind != FactKind.LOCATION:
-                continue
-            level = row.attributes.get("level", "place")
-            code = row.value if level != "place" else None
-            name = row.attributes.get("region_name") or row.text
-            key = code or "P:" + name.casefold()
-            seen.setdefault(key, DossierPlace(code=code, name=name, level=level))
-            keys_here.add(key)
-        documents.update(keys_here)
-    for key, place in seen.items():
-        place.documents = documents[key]
-    return sorted(seen.values(), key=lambda p: (-p.documents, p.code or "~", p.name))
+def _places(linked: list[LinkedFact]) -> list[DossierPlace]:
+    """Regions where the documents place the subject (the regency when stated, else the
+    province), with the number of documents that do."""
+    documents: dict[str, set[int]] = defaultdict(set)
+    for row in linked:
+        code = row.regency or row.province
+        if code:
+            documents[code].add(row.document_id)
+    places = []
+    for code, ids in documents.items():
+        found = region_name(code)
+        name, level = (found.name, found.level) if found else (code, "region")
+        places.append(DossierPlace(code=code, name=name, level=level, documents=len(ids)))
+    return sorted(places, key=lambda p: (-p.documents, p.code or "~", p.name))
 
 
 def _co_subjects(session: Session, *, subject_id: int, document_ids: list[int]) -> list[CoSubject]:

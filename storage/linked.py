@@ -38,6 +38,7 @@ def replace_linked_facts(
             province=row.region[:2] if row.region else None,
             regency=row.region[:5] if row.region and len(row.region) >= 5 else None,
             month=row.month,
+            date=row.date[:10] if row.date else None,
         )
         for row in link_facts(facts, drafts, document_date=document_date, pages=pages)
     )

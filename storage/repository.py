@@ -40,6 +40,7 @@ from models.records import (
 )
 from models.tables import Document, FactRow, Mention, Page, Run, utc_now
 from storage import claims, identity
+from storage.copies import hand_over_copies, link_copies
 from storage.facets import document_facets, replace_document_facets
 from storage.transactions import committing
 
@@ -574,6 +575,7 @@ def delete_document(session: Session, *, document_id: int) -> bool:
     """Forget a document, its pages, mentions and duplicates; False if there was none."""
     with committing(session):
         subjects = identity.subjects_of_document(session, document_id=document_id)
+        hand_over_copies(session, document_id=document_id)
         deleted = session.exec(
             sa.delete(Document)
             .where(col(Document.id) == document_id)
@@ -689,6 +691,7 @@ def replace_facts(session: Session, *, document: Document, extraction: Extractio
     replace_document_facets(session, document_id=document.id, facets=facets)
     session.flush()
     identity.rebuild_mentions(session, document_id=document.id or 0)
+    link_copies(session, document=document)
 
 
 def get_facts(

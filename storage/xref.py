@@ -82,6 +82,8 @@ PG_REGIONS_OF = sa.text(
     "WHERE mention.subject_id IN :ids AND length(place.value) >= :width"
 ).bindparams(sa.bindparam("ids", expanding=True))
 REGION_WIDTH = {"province": 2, "regency": 5}
+# Copies of an earlier document (another scan of the same text) are counted once, there.
+COPIES = sa.select(col(Document.id)).where(col(Document.copy_of).is_not(None))
 # Facets counted from linked facts, and their `linked_fact` columns.
 LINKED_COLUMNS = {
     Facet.NATIONALITY.value: "nationality",
@@ -483,6 +485,7 @@ def counts(
     people = sa.func.count(sa.distinct(sa.func.coalesce(mention.c.subject_id, -mention.c.id)))
     statement = statement.outerjoin(mention, mention.c.id == linked.c.mention_id)
     statement = statement.add_columns(*values, documents, people)
+    statement = statement.where(linked.c.document_id.not_in(COPIES))
     if query is not None:
         conditions = document_conditions(check_query(query), dialect_of(session))
         statement = statement.where(
@@ -518,6 +521,7 @@ def _document_counts(
     for alias in aliases[1:]:
         statement = statement.join(alias, col(alias.document_id) == col(first.document_id))
     statement = statement.where(*(col(a.facet) == f for a, f in zip(aliases, facets, strict=True)))
+    statement = statement.where(col(first.document_id).not_in(COPIES))
     if query is not None:
         conditions = document_conditions(check_query(query), dialect_of(session))
         statement = statement.where(

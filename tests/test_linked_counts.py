@@ -171,8 +171,8 @@ def test_an_incident_without_concerns_reaches_people_of_its_label_only():
     ]
     rows = link_facts(facts, gather_mentions(facts), document_date="2026-01-05")
     assert rows == [
-        LinkedRow(0, "BR", None, None, "51.03", "2026-01"),
-        LinkedRow(1, "KR", "illegal_work", "reported", "51.03", "2026-01"),
+        LinkedRow(0, "BR", None, None, "51.03", "2026-01-05"),
+        LinkedRow(1, "KR", "illegal_work", "reported", "51.03", "2026-01-05"),
     ]
 
 
@@ -186,3 +186,30 @@ def test_the_migration_builds_the_rows_of_stored_documents(session, stored, db_e
     migrate.upgrade(db_engine)
     assert table(session, *by, level="regency") == before
     assert before[("JP", "52.08", "deportation", "planned", "2026-09")] == (1, 1)
+
+
+def test_a_dossier_holds_what_is_linked_to_that_person_only(session, stored):
+    from storage import dossier
+
+    identity.resolve(session)
+    subjects = {s.name: s.id for s in dossier.list_subjects(session, limit=100)}
+
+    wu = dossier.get_dossier(session, subject_id=subjects["Wu Haoran"])
+    assert [(p.code, p.documents) for p in wu.places] == [("51.03", 1)]  # not Gianyar
+    assert wu.incidents == []  # Chen's arrest and illegal work are not his
+    assert [(e.kind, e.date) for e in wu.timeline] == [("document", "2026-08-12")]
+
+    ormond = dossier.get_dossier(session, subject_id=subjects["Bradley Ormond"])
+    assert [p.code for p in ormond.places] == ["51.04"]
+    # Each incident on its own date, not the letter's.
+    assert [(e.date, e.kind, e.label) for e in ormond.timeline] == [
+        ("2026-08-02", "incident", "overstay"),
+        ("2026-08-09", "incident", "deportation"),
+        ("2026-08-12", "document", "letter: report.pdf"),
+    ]
+
+    chen = dossier.get_dossier(session, subject_id=subjects["Chen Guoliang"])
+    assert sorted((i.label, i.status, i.date) for i in chen.incidents) == [
+        ("arrest", "reported", "2026-07-14"),
+        ("illegal_work", "reported", "2026-07-14"),
+    ]

@@ -22,6 +22,7 @@ from models.errors import PantauError
 from models.records import DocumentStatus, FactKind
 from models.tables import Document, FactRow, Page, Role
 from storage import repository
+from storage.copies import copies_of
 from storage.facets import field_facet
 from web import deps
 from web.pageimages import OriginalChangedError, cached_page_image
@@ -129,6 +130,7 @@ def document_page(
         "blocks": page_blocks(shown.text, page_facts) if shown else [],
         "boxes": fact_boxes(shown, page_facts) if shown else [],
         "has_image": shown is not None and has_image(document, shown),
+        "copies": copies_of(session, document_id=document_id),
     }
     return deps.render(request, "document.html", context)
 

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("province", sa.String(2), nullable=True),
         sa.Column("regency", sa.String(5), nullable=True),
         sa.Column("month", sa.String(7), nullable=True),
+        sa.Column("date", sa.String(10), nullable=True),
     )
     op.create_index("ix_linked_fact_document_id", "linked_fact", ["document_id"])
     op.create_index("ix_linked_fact_nationality", "linked_fact", ["nationality"])
@@ -84,6 +85,7 @@ def backfill(connection: sa.Connection) -> None:
                 "province",
                 "regency",
                 "month",
+                "date",
             )
         ),
     )
@@ -128,6 +130,7 @@ def backfill(connection: sa.Connection) -> None:
                         "province": region[:2] if region else None,
                         "regency": region[:5] if region and len(region) >= 5 else None,
                         "month": linked.month,
+                        "date": linked.date[:10] if linked.date else None,
                     }
                 )
         if rows:

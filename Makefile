@@ -5,8 +5,8 @@ SHELL := /bin/bash
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd \
 	tesseract-ocr-script-latn poppler-utils fonts-liberation fonts-dejavu-core libicu-dev pkg-config g++
-# The browser the web UI's end-to-end tests drive.
-TEST_APT_PACKAGES := chromium
+# The browser the web UI's end-to-end tests drive, and the OCR-B font of made-up passport pages.
+TEST_APT_PACKAGES := chromium fonts-ocr-b
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export OMP_THREAD_LIMIT := 1
 export DO_NOT_TRACK := 1

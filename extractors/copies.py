@@ -67,7 +67,13 @@ def fingerprint(pages: Iterable[str]) -> Fingerprint:
 def shingles(pages: Iterable[str]) -> frozenset[int]:
     """CRC-32 of every 5-character window of the text's lower-cased words, one space apart
     (of the first `MAX_TEXT` characters)."""
-    text = " ".join(WORD.findall(" ".join(pages).lower()))[:MAX_TEXT]
+    joined, size = [], 0
+    for page in pages:  # only the opening MAX_TEXT characters (or a little more) are read
+        joined.append(page[: 2 * MAX_TEXT - size])
+        size += len(joined[-1]) + 1
+        if size >= 2 * MAX_TEXT:
+            break
+    text = " ".join(WORD.findall(" ".join(joined).lower()))[:MAX_TEXT]
     return frozenset(
         zlib.crc32(text[i : i + SHINGLE].encode()) for i in range(len(text) - SHINGLE + 1)
     )

@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.limits import Deadline
+from extractors.mrz import Zone, find_zones
 from extractors.nlp.dates import as_date, find_document_date
 from extractors.nlp.incidents import COUNTED
 from extractors.nlp.pipeline import load_pipeline
@@ -338,6 +339,7 @@ def extract_facts(
             header = open_header(doc)
             count += len(doc) - int(doc.to_array([IS_SPACE]).sum())
             facts.extend(facts_of_doc(doc, chunk))
+    facts = with_passport_zones(facts, readable, anchor)
     if words:
         add_boxes(facts, words)
     text = PAGE_JOINER.join(text for _, text in readable)
@@ -350,6 +352,99 @@ def extract_facts(
         seconds=round(time.perf_counter() - began, 4),
         stopped=stopped,
     )
+
+
+def with_passport_zones(
+    facts: list[Fact], pages: Sequence[tuple[int, str]], anchor: date | None
+) -> list[Fact]:
+    """The facts with those of the machine-readable zones on the pages (`extractors.mrz`):
+    the passport as an identifier with every field and check, and its holder as a foreign
+    national (unless Indonesian). What the language pipeline made of a zone's characters
+    is dropped. A number whose check digit fails is doubtful: kept on the identifier, never
+    given to the person, so it never joins two people."""
+    found: list[Fact] = []
+    spans: list[tuple[int, int, int]] = []
+    for number, text in pages:
+        for zone in find_zones(text, today=anchor or date.today()):
+            spans.append((number, zone.start, zone.end))
+            found.extend(_zone_facts(number, text[zone.start : zone.end], zone, anchor))
+    if not found:
+        return facts
+    kept = [
+        f
+        for f in facts
+        if not any(f.page == p and f.start < end and start < f.end for p, start, end in spans)
+    ]
+    return sorted([*kept, *found], key=lambda f: (f.page, f.start, f.end))
+
+
+def _zone_facts(number: int, written: str, zone: Zone, anchor: date | None) -> list[Fact]:
+    details: dict[str, Any] = {
+        "id_kind": "passport" if zone.document_type.startswith("P") else "identity_card",
+        "scheme": "mrz",
+        "format": zone.format,
+        "document_type": zone.document_type,
+        "issuing_state": zone.issuing_state,
+        "surname": zone.surname,
+        "given_names": zone.given_names,
+        "nationality": zone.nationality,
+        "birth_date": zone.birth_date,
+        "sex": zone.sex,
+        "expiry_date": zone.expiry_date,
+        "checks": zone.checks,
+        "valid": zone.valid,
+    }
+    confidence = CONFIDENCE["pattern"] if zone.valid else 0.5
+    facts = [
+        Fact(
+            kind=FactKind.IDENTIFIER,
+            value=zone.number,
+            sentence=written,
+            method="rule:mrz",
+            confidence=confidence,
+            attributes=details,
+            page=number,
+            start=zone.start,
+            end=zone.end,
+            text=written,
+        )
+    ]
+    if zone.nationality == "ID" or not zone.surname:
+        return facts
+    person: dict[str, Any] = {
+        "name_kind": "full_name",
+        "nationality": zone.nationality,
+        "count": 1,
+        "evidence": "MRZ",
+    }
+    person["passport" if zone.valid else "doubtful_passport"] = zone.number
+    if zone.sex:
+        person["sex"] = zone.sex
+    age = _age(zone.birth_date, anchor)
+    if age is not None and zone.checks.get("birth_date"):
+        person["age"] = age
+    facts.append(
+        Fact(
+            kind=FactKind.FOREIGN_NATIONAL,
+            value=zone.name,
+            sentence=written,
+            method="rule:mrz",
+            confidence=confidence,
+            attributes=person,
+            page=number,
+            start=zone.start,
+            end=zone.end,
+            text=written,
+        )
+    )
+    return facts
+
+
+def _age(birth: str | None, anchor: date | None) -> int | None:
+    if not birth:
+        return None
+    born, on = date.fromisoformat(birth), anchor or date.today()
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _stopped_reason(error: TimeLimitError, chunk: _Chunk, *, kept: bool) -> str:

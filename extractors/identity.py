@@ -327,9 +327,19 @@ def _find_draft(drafts: list[MentionDraft], name: str) -> MentionDraft | None:
         names = [draft.name, *draft.aliases]
         if any(mention_key(n) == key for n in names):
             return draft
-        if not initials_of(name) and any(_sub_name(name, n) or _sub_name(n, name) for n in names):
+        if not initials_of(name) and any(
+            _sub_name(name, n) or _sub_name(n, name) or _same_words(name, n) for n in names
+        ):
             return draft
     return None
+
+
+def _same_words(first: str, second: str) -> bool:
+    """The same words in another order ("Guoliang Chen" on a passport, "Chen Guoliang")."""
+    if initials_of(first) or initials_of(second):
+        return False
+    words = set(name_tokens(first))
+    return len(words) > 1 and words == set(name_tokens(second))
 
 
 def _sub_name(short: str, long: str) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 
@@ -40,6 +41,7 @@ OFFICE_FIELDS = frozenset(
 )
 # Fields that end the letterhead: the lines above the first of them address the sender.
 HEADER_FIELDS = frozenset({"number", "nature", "attachment", "subject", "addressee", "place_date"})
+MAX_PLACES = 8
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A Kemendagri region code: province, regency or city, district, village.
 REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
@@ -83,6 +85,9 @@ def link_facts(
 
 
 class _Linker:
+    """Indexes a document's facts by sentence, paragraph and kind once, so linking takes
+    time in proportion to the facts and the people, however long the document."""
+
     def __init__(
         self,
         facts: Sequence[Fact],
@@ -94,7 +99,7 @@ class _Linker:
         self.mentions = mentions
         self.document_date = document_date if _month(document_date) else None
         self.places = placing_locations(facts)
-        self.document_places = sorted({facts[i].value or "" for i in self.places})
+        self.document_places = _bounded(sorted({facts[i].value or "" for i in self.places}))
         breaks = {number: _paragraph_starts(text) for number, text in pages.items()}
         self.paragraph = [
             (f.page, bisect.bisect_right(breaks.get(f.page, [0]), f.start)) for f in facts
@@ -102,12 +107,73 @@ class _Linker:
         # A sentence as segmented, cut at paragraph breaks (a heading without a full stop
         # runs into the paragraph below it).
         self.scope = [(f.page, f.sentence, self.paragraph[i][1]) for i, f in enumerate(facts)]
+        self.places_by_scope: dict[Scope, list[str]] = defaultdict(list)
+        self.places_by_paragraph: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for i in self.places:
+            self.places_by_scope[self.scope[i]].append(facts[i].value or "")
+            self.places_by_paragraph[self.paragraph[i]].append(facts[i].value or "")
+        self.date_by_scope: dict[Scope, tuple[int, str]] = {}  # the first date, by position
+        self.date_by_paragraph: dict[tuple[int, int], tuple[int, str]] = {}
+        self.stated_by_scope: dict[Scope, set[str]] = defaultdict(set)
+        self.named_by_scope: dict[Scope, set[str]] = defaultdict(set)
+        self.incidents = [i for i, f in enumerate(facts) if f.kind == FactKind.INCIDENT and f.value]
+        self.loose_by_scope: dict[Scope, list[int]] = defaultdict(list)  # naming nobody
+        self.loose_by_label: dict[str, list[int]] = defaultdict(list)
+        for i, fact in enumerate(facts):
+            if fact.kind == FactKind.DATE and fact.value and _month(fact.value):
+                self.date_by_scope.setdefault(self.scope[i], (i, fact.value))
+                self.date_by_paragraph.setdefault(self.paragraph[i], (i, fact.value))
+            elif fact.kind == FactKind.NATIONALITY and fact.value:
+                self.stated_by_scope[self.scope[i]].add(fact.value)
+            elif fact.kind == FactKind.FOREIGN_NATIONAL:
+                nationality = fact.attributes.get("nationality")
+                if isinstance(nationality, str):
+                    self.named_by_scope[self.scope[i]].add(nationality)
+        spans: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        self.person_facts: dict[int, list[int]] = defaultdict(list)  # page -> fact indexes
+        for number, (_, mention) in enumerate(self.people_list):
+            for i in mention.fact_indexes:
+                spans[(facts[i].page, facts[i].start, facts[i].end)].append(number)
+                self.person_facts[facts[i].page].append(i)
+        self.owner = {i: n for n, (_, m) in enumerate(self.people_list) for i in m.fact_indexes}
+        self.concerned: dict[int, set[int]] = {}  # incident -> people (positions) it names
+        for i in self.incidents:
+            concerns = facts[i].attributes.get("concerns")
+            if not (isinstance(concerns, list) and concerns):
+                self.loose_by_scope[self.scope[i]].append(i)
+                self.loose_by_label[facts[i].value or ""].append(i)
+                continue
+            people: set[int] = set()
+            for concern in concerns:
+                if not isinstance(concern, dict):
+                    continue
+                page, start, end = concern.get("page"), concern.get("start"), concern.get("end")
+                if not (isinstance(page, int) and isinstance(start, int) and isinstance(end, int)):
+                    continue
+                exact = spans.get((page, start, end))
+                if exact:
+                    people.update(exact)
+                    continue
+                for j in self.person_facts.get(page, []):
+                    if _overlaps(concern, [(facts[j].page, facts[j].start, facts[j].end)]):
+                        people.add(self.owner[j])
+            self.concerned[i] = people
+
+    @property
+    def people_list(self) -> list[tuple[int | None, MentionDraft]]:
+        if not hasattr(self, "_people"):
+            self._people = self.people()
+        return self._people
 
     def rows(self) -> set[LinkedRow]:
         found: set[LinkedRow] = set()
         linked: set[int] = set()
-        for number, mention in self.people():
-            incidents = self.incidents_of(mention)
+        by_person: dict[int, list[int]] = defaultdict(list)
+        for incident, people in self.concerned.items():
+            for position in people:
+                by_person[position].append(incident)
+        for position, (number, mention) in enumerate(self.people_list):
+            incidents = self.incidents_of(mention, by_person.get(position, []))
             linked.update(incidents)
             nationality = mention.nationality
             sentences = self.sentences_of(mention)
@@ -124,28 +190,21 @@ class _Linker:
                 for region in person_places or NOWHERE:
                     found.add(LinkedRow(number, nationality, None, None, region, person_date))
             for index in incidents:
-                incident = self.facts[index]
+                fact = self.facts[index]
                 key = self.scope[index]
                 regions = self.places_in({key}) or person_places
                 date = self.date_in({key}) or person_date
+                status = _status(fact)
                 for region in regions or NOWHERE:
-                    found.add(
-                        LinkedRow(
-                            number,
-                            nationality,
-                            incident.value,
-                            _status(incident),
-                            region,
-                            date,
-                        )
-                    )
+                    found.add(LinkedRow(number, nationality, fact.value, status, region, date))
             for label in sorted(set(mention.incidents) - {self.facts[i].value for i in incidents}):
                 # A label on the person (a table's column) with no incident fact of its own.
                 for region in person_places or NOWHERE:
                     found.add(LinkedRow(number, nationality, label, None, region, person_date))
-        for index, incident in enumerate(self.facts):
-            if incident.kind != FactKind.INCIDENT or not incident.value or index in linked:
+        for index in self.incidents:
+            if index in linked:
                 continue
+            loose = self.facts[index]
             key = self.scope[index]
             paragraph = {self.paragraph[index]}
             regions = (
@@ -154,13 +213,10 @@ class _Linker:
                 or self.document_places
             )
             date = self.date_in({key}) or self.date_in_paragraphs(paragraph) or self.document_date
+            status = _status(loose)
             for nationality in self.unnamed_nationalities(key) or NOWHERE:
                 for region in regions or NOWHERE:
-                    found.add(
-                        LinkedRow(
-                            None, nationality, incident.value, _status(incident), region, date
-                        )
-                    )
+                    found.add(LinkedRow(None, nationality, loose.value, status, region, date))
         if not found:  # nobody and nothing happened: the document's own places and date
             for region in self.document_places or NOWHERE:
                 found.add(LinkedRow(None, None, None, None, region, self.document_date))
@@ -188,76 +244,44 @@ class _Linker:
     def sentences_of(self, mention: MentionDraft) -> set[Scope]:
         return {self.scope[i] for i in mention.fact_indexes}
 
-    def incidents_of(self, mention: MentionDraft) -> list[int]:
-        """Indexes of the incident facts that concern this person."""
-        spans = [
-            (self.facts[i].page, self.facts[i].start, self.facts[i].end)
-            for i in mention.fact_indexes
-        ]
-        sentences = self.sentences_of(mention)
+    def incidents_of(self, mention: MentionDraft, named: list[int]) -> list[int]:
+        """Indexes of the incident facts that concern this person: those naming them
+        (`named`), and those naming nobody with a label the person carries, in the
+        person's sentences or, failing that, anywhere ("Ia diamankan.")."""
         labels = set(mention.incidents)
-        found = []
-        unclaimed: dict[str, list[int]] = {}  # label -> incident facts that name nobody
-        for index, fact in enumerate(self.facts):
-            if fact.kind != FactKind.INCIDENT or not fact.value:
-                continue
-            concerns = fact.attributes.get("concerns")
-            if isinstance(concerns, list) and concerns:
-                if any(_overlaps(c, spans) for c in concerns if isinstance(c, dict)):
-                    found.append(index)
-            elif fact.value in labels and self.scope[index] in sentences:
-                found.append(index)
-            elif fact.value in labels:
-                unclaimed.setdefault(fact.value, []).append(index)
-        # A label the extractor gave the person, stated in another sentence ("Ia
-        # diamankan."): the incident facts of that label that name nobody else.
+        found = set(named)
+        for scope in self.sentences_of(mention):
+            found.update(
+                i for i in self.loose_by_scope.get(scope, []) if self.facts[i].value in labels
+            )
         covered = {self.facts[i].value for i in found}
-        for label, indexes in unclaimed.items():
-            if label not in covered:
-                found.extend(indexes)
+        for label in labels - covered:
+            found.update(self.loose_by_label.get(label, []))
         return sorted(found)
 
     def places_in(self, sentences: set[Scope]) -> list[str]:
-        return sorted(
-            {self.facts[i].value or "" for i in self.places if self.scope[i] in sentences}
-        )
+        return _bounded(sorted({p for s in sentences for p in self.places_by_scope.get(s, [])}))
 
     def places_in_paragraphs(self, paragraphs: set[tuple[int, int]]) -> list[str]:
-        return sorted(
-            {self.facts[i].value or "" for i in self.places if self.paragraph[i] in paragraphs}
+        return _bounded(
+            sorted({p for q in paragraphs for p in self.places_by_paragraph.get(q, [])})
         )
 
     def date_in(self, sentences: set[Scope]) -> str | None:
         """The first date (to the month at least) stated in these sentences."""
-        for index, fact in enumerate(self.facts):
-            if fact.kind == FactKind.DATE and self.scope[index] in sentences and _month(fact.value):
-                return fact.value
-        return None
+        dates = [self.date_by_scope[s] for s in sentences if s in self.date_by_scope]
+        return min(dates)[1] if dates else None
 
     def date_in_paragraphs(self, paragraphs: set[tuple[int, int]]) -> str | None:
         """The first date (to the month at least) stated in these paragraphs."""
-        for index, fact in enumerate(self.facts):
-            if (
-                fact.kind == FactKind.DATE
-                and self.paragraph[index] in paragraphs
-                and _month(fact.value)
-            ):
-                return fact.value
-        return None
+        dates = [self.date_by_paragraph[p] for p in paragraphs if p in self.date_by_paragraph]
+        return min(dates)[1] if dates else None
 
     def unnamed_nationalities(self, sentence: Scope) -> list[str]:
         """Citizenships the sentence states beyond those of the people it names."""
-        stated, named = set(), set()
-        for index, fact in enumerate(self.facts):
-            if self.scope[index] != sentence:
-                continue
-            if fact.kind == FactKind.NATIONALITY and fact.value:
-                stated.add(fact.value)
-            elif fact.kind == FactKind.FOREIGN_NATIONAL:  # named, or a group of its own
-                nationality = fact.attributes.get("nationality")
-                if isinstance(nationality, str):
-                    named.add(nationality)
-        return sorted(stated - named)
+        return sorted(
+            self.stated_by_scope.get(sentence, set()) - self.named_by_scope.get(sentence, set())
+        )
 
 
 def placing_locations(facts: Sequence[Fact]) -> list[int]:
@@ -286,6 +310,12 @@ def placing_locations(facts: Sequence[Fact]) -> list[int]:
             continue
         found.append(index)
     return found
+
+
+def _bounded(regions: list[str]) -> list[str]:
+    """Regions to place one person or incident in; a list of more than `MAX_PLACES` (a
+    table of regions, a long itinerary) places them nowhere in particular."""
+    return regions if len(regions) <= MAX_PLACES else []
 
 
 def _paragraph_starts(text: str) -> list[int]:

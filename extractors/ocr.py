@@ -23,6 +23,7 @@ from PIL import Image
 from extractors import ocr_tables, tesseract
 from extractors import preprocess as pp
 from extractors.limits import Deadline
+from extractors.ocr_mrz import reread_zones
 from extractors.ocr_recheck import recheck_rare_letters
 from extractors.tesseract import TessWord
 from models.errors import BlankPageError, OcrError
@@ -56,6 +57,7 @@ class OcrOptions:
     read_cells: bool = True  # ruled tables: every cell read on its own (ocr_tables)
     cell_psm: int = 6
     recheck_names: bool = True  # second reading of capitalised words for q/Q (ocr_recheck)
+    read_zones: bool = True  # second reading of passport zones, zone alphabet only (ocr_mrz)
     page_seconds: float = tesseract.TIMEOUT_SECONDS  # every tesseract run on a page together
     deadline: Deadline | None = field(default=None, compare=False)  # set per page
 
@@ -488,6 +490,12 @@ def ocr_image(image: Image.Image, *, dpi: int | None = None,
         )
         if changed:
             best.steps.append(f"recheck:{changed}")
+    if options.read_zones and best.image is not None:
+        best.words, zones = reread_zones(
+            best.image, best.words, dpi=page.dpi, timeout=options.seconds_left()
+        )
+        if zones:
+            best.steps.append(f"mrz:{zones}")
     if not best.words:
         raise OcrError(
             "No text recognised on this page although it has marks (a picture, or a scan "

@@ -233,15 +233,18 @@ def image_to_data(
     psm: int = 3,
     dpi: int = 300,
     timeout: float | None = None,
+    whitelist: str | None = None,
 ) -> list[TessWord]:
-    """Recognise the words of `image` (grey or bilevel preferred) in reading order."""
+    """Recognise the words of `image` (grey or bilevel preferred) in reading order;
+    `whitelist` restricts the characters tesseract may read."""
     check_tesseract(_split_lang(lang))
+    extra = f" -c tessedit_char_whitelist={whitelist}" if whitelist else ""
     data = _run(
         pytesseract.image_to_data,
         image,
         timeout=timeout,
         lang=lang,
-        config=f"--psm {psm} --dpi {dpi}",
+        config=f"--psm {psm} --dpi {dpi}{extra}",
         output_type=pytesseract.Output.DICT,
     )
     return _parse_words(data)

@@ -49,4 +49,5 @@ def render_passport_page(lines: list[str], fields: dict[str, str]) -> Image.Imag
     zone = ImageFont.truetype(str(OCR_B), 44)
     for row, line in enumerate(lines):
         draw.text((150, 1300 + 70 * row), line, font=zone, fill=0)
+    image.info["dpi"] = (300, 300)
     return image

@@ -248,13 +248,7 @@ class Archive:
             {
                 "document_id": document_id,
                 "mention_id": None if row.mention is None else ids.get(drafts[row.mention].name),
-                "nationality": row.nationality,
-                "incident": row.incident,
-                "status": row.status,
-                "province": row.region[:2] if row.region else None,
-                "regency": row.region[:5] if row.region and len(row.region) >= 5 else None,
-                "month": row.month,
-                "date": row.date[:10] if row.date else None,
+                **row.columns(),
             }
             for row in link_facts(models, drafts, document_date=day, pages=pages)
         ]

@@ -67,6 +67,19 @@ class LinkedRow:
     def month(self) -> str | None:
         return _month(self.date)
 
+    def columns(self) -> dict[str, str | None]:
+        """The row's values as stored (`linked_fact`): region as province and regency."""
+        region = self.region
+        return {
+            "nationality": self.nationality,
+            "incident": self.incident,
+            "status": self.status,
+            "province": region[:2] if region else None,
+            "regency": region[:5] if region and len(region) >= 5 else None,
+            "month": self.month,
+            "date": self.date[:10] if self.date else None,
+        }
+
 
 def link_facts(
     facts: Sequence[Fact],

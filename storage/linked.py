@@ -29,16 +29,12 @@ def replace_linked_facts(
     """
     clear_linked_facts(session, document_id=document_id)
     session.add_all(
-        LinkedFact(
-            document_id=document_id,
-            mention_id=None if row.mention is None else mention_ids[row.mention],
-            nationality=row.nationality,
-            incident=row.incident,
-            status=row.status,
-            province=row.region[:2] if row.region else None,
-            regency=row.region[:5] if row.region and len(row.region) >= 5 else None,
-            month=row.month,
-            date=row.date[:10] if row.date else None,
+        LinkedFact.model_validate(
+            {
+                "document_id": document_id,
+                "mention_id": None if row.mention is None else mention_ids[row.mention],
+                **row.columns(),
+            }
         )
         for row in link_facts(facts, drafts, document_date=document_date, pages=pages)
     )

@@ -117,20 +117,12 @@ def backfill(connection: sa.Connection) -> None:
             for linked in link_facts(
                 facts[document_id], drafts, document_date=document_date, pages=pages[document_id]
             ):
-                region = linked.region
+                mention = None if linked.mention is None else drafts[linked.mention].key
                 rows.append(
                     {
                         "document_id": document_id,
-                        "mention_id": None
-                        if linked.mention is None
-                        else mentions.get((document_id, drafts[linked.mention].key)),
-                        "nationality": linked.nationality,
-                        "incident": linked.incident,
-                        "status": linked.status,
-                        "province": region[:2] if region else None,
-                        "regency": region[:5] if region and len(region) >= 5 else None,
-                        "month": linked.month,
-                        "date": linked.date[:10] if linked.date else None,
+                        "mention_id": mentions.get((document_id, mention or "")),
+                        **linked.columns(),
                     }
                 )
         if rows:

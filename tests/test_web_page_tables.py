@@ -70,6 +70,7 @@ def test_document_template_renders_the_table_with_marks() -> None:
             document_date=None,
             error=None,
             warnings=[],
+            copy_of=None,
         ),
         pages=[],
         page=SimpleNamespace(

@@ -12,7 +12,7 @@ export OMP_THREAD_LIMIT := 1
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: help setup system-deps test-deps apt-install uv python-deps demo test lint samples bench
+.PHONY: help setup system-deps test-deps apt-install uv python-deps demo test lint samples bench messages
 
 help:
 	@echo "make demo   install what is missing, then process samples/ into the default database"
@@ -73,3 +73,11 @@ samples: setup
 
 bench: setup
 	@$(UV) run python benchmarks/ocr_throughput.py
+
+# Every marked message into models/locale/pantau.pot, and the Indonesian catalogue updated
+# from it (new strings empty, changed ones fuzzy: both fail tests/test_i18n.py until translated).
+messages: setup
+	@$(UV) run pybabel -q extract -F babel.cfg -k N_ --add-location=file --sort-by-file \
+		--no-wrap --omit-header -o models/locale/pantau.pot .
+	@$(UV) run pybabel -q update -i models/locale/pantau.pot -d models/locale -D pantau -l id \
+		--no-wrap --ignore-obsolete --init-missing

@@ -6,9 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models import i18n
 from models.errors import StorageError
 
 
@@ -114,6 +115,28 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over https only (set behind TLS)"
     )
+    language: str = Field(
+        default=i18n.DEFAULT_LANGUAGE,
+        pattern="^(id|en)$",
+        description="Language of the workbench and the CLI's messages: id (Bahasa "
+        "Indonesia) or en; each workbench user can choose their own",
+    )
+    time_zone: str = Field(
+        default=i18n.DEFAULT_TIME_ZONE,
+        description="Time zone in which times are shown (stored times stay UTC)",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            i18n.zone(value)
+        except (KeyError, ValueError) as error:
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name such as 'Asia/Jakarta', "
+                "'Asia/Makassar', 'Asia/Jayapura' or 'UTC'"
+            ) from error
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -559,6 +559,11 @@ class UserBase(SQLModel):
         sa_column_kwargs={"server_default": sa.false()},
         description="Set by an administrator's reset: the next sign-in must choose a password",
     )
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The user's language for the workbench (id, en); None: PANTAU_LANGUAGE",
+    )
 
     @property
     def roles(self) -> list[Role]:

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
+from models import i18n
 from models.errors import BusyError, ConfigError
 from models.tables import AppUser, Role, UserPublic, utc_now
 from storage import web_sessions
@@ -221,6 +222,15 @@ def set_password(
         user.password_hash = hashed
         user.must_change_password = must_change
         end_sessions(session, user, now)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+def set_language(session: Session, *, name: str, language: str | None) -> UserPublic:
+    """The language the user called `name` reads the workbench in (None: the setting's)."""
+    user = require_user(session, name=name)
+    chosen = i18n.checked_language(language) if language else None
+    with committing(session):
+        user.language = chosen
     return UserPublic.model_validate(user, from_attributes=True)
 
 

@@ -18,6 +18,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PANTAU_PREFECT_IDLE_SECONDS", "0")
 # Nor a command server (tests/test_command_server.py exercises it).
 os.environ.setdefault("PANTAU_COMMAND_SERVER_IDLE_SECONDS", "0")
+# The suite reads messages and times in the source language and UTC; tests/test_i18n.py and
+# the browser tests check the defaults (Bahasa Indonesia, Asia/Jakarta) explicitly.
+os.environ.setdefault("PANTAU_LANGUAGE", "en")
+os.environ.setdefault("PANTAU_TIME_ZONE", "UTC")
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

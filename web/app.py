@@ -93,6 +93,7 @@ def add_middleware(app: FastAPI, settings: deps.WebSettings) -> None:
     The cookie holds only the session token and the CSRF token; whether the session is
     still open is decided by its `web_session` row on every request.
     """
+    app.add_middleware(deps.LanguageMiddleware, settings=settings)  # inside the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.responses import Response
 
+from models import i18n
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
 from models.tables import Document, Role, UserPublic
 from storage import audit, repository, throttle, web_sessions
@@ -30,6 +31,8 @@ class WebSettings(Protocol):
     """The settings the workbench reads (pantau.settings.Settings provides them)."""
 
     home: Path
+    language: str
+    time_zone: str
     dpi: int
     max_megapixels: int
     secret_key: str
@@ -59,6 +62,28 @@ class PasswordChangeRequired(Exception):  # noqa: N818 - a signal, handled by a 
 
 # The only page a user whose password was reset may see (besides signing out).
 PASSWORD_PAGE = "/account/password"
+LANGUAGE_PAGE = "/account/language"
+LANGUAGE_KEY = "lang"  # the session's key for the language its pages are shown in
+
+
+class LanguageMiddleware:
+    """Every request is answered in its session's language (the user's choice, kept in the
+    signed cookie at sign-in) or else PANTAU_LANGUAGE, with times in PANTAU_TIME_ZONE.
+
+    It sits inside the session middleware; the request's context carries the language
+    into the route, its templates and its messages.
+    """
+
+    def __init__(self, app: Any, settings: WebSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            chosen = scope.get("session", {}).get(LANGUAGE_KEY)
+            language = chosen if chosen in i18n.LANGUAGES else self.settings.language
+            i18n.set_language(language, self.settings.time_zone)
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,16 @@ def make_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["highlight"] = highlight
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    environment.filters["when"] = i18n.format_datetime
+    environment.filters["clock"] = i18n.format_clock
+    environment.filters["day"] = i18n.format_date
+    environment.filters["num"] = i18n.format_number
+    environment.globals["languages"] = i18n.LANGUAGES
+    environment.globals["current_language"] = i18n.current_language
     return Jinja2Templates(env=environment)
 
 

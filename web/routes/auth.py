@@ -13,12 +13,14 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from models import i18n
 from models.errors import BusyError, ConfigError
+from models.i18n import _
 from models.tables import Role, UserPublic
 from storage import throttle, users, web_sessions
 from web import deps
@@ -104,6 +106,8 @@ def start_session(request: Request, session: Session, user: UserPublic, at: date
     )
     request.session.clear()
     request.session[deps.SESSION_ID] = token
+    if user.language:
+        request.session[deps.LANGUAGE_KEY] = user.language
 
 
 def login_form(
@@ -194,6 +198,31 @@ def password_form(
 ) -> Response:
     context = {"user": user, "error": error, "forced": user.must_change_password}
     return deps.render(request, "password.html", context, status_code=status_code)
+
+
+@router.post(deps.LANGUAGE_PAGE)
+def choose_language(
+    request: Request,
+    language: Annotated[str, Form()],
+    session: deps.DbSession,
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Show the pages in `language` from now on: for this browser, and for a signed-in
+    user at every later sign-in too."""
+    if language not in i18n.LANGUAGES:
+        raise HTTPException(400, _("Unknown language."))
+    request.session[deps.LANGUAGE_KEY] = language
+    user = deps.signed_in_user(request, session)
+    if user is not None and user.language != language:
+        users.set_language(session, name=user.name, language=language)
+        deps.record(
+            request,
+            session,
+            user=user.name,
+            action="choose_language",
+            details={"language": language},
+        )
+    return RedirectResponse(safe_next(next) or "/", status_code=303)
 
 
 @router.post("/logout")

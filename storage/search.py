@@ -24,6 +24,7 @@ from extractors.roots import root
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 SNIPPET_WORDS = 16
+MAX_SNIPPET_SOURCE = 200_000  # characters of a page looked through for a root-only match
 ELLIPSIS = "…"
 # Same objects as created by the first migration.
 PG_CONFIG = "pantau_simple"
@@ -37,7 +38,7 @@ SQLITE_SEARCH = sa.text(
     """
     SELECT page.document_id, document.path, page.number,
            snippet(page_fts, 0, :start, :end, :ellipsis, :words) AS snippet,
-           -bm25(page_fts) AS score
+           -bm25(page_fts) AS score, page.text
     FROM page_fts
     JOIN page ON page.id = page_fts.rowid
     JOIN document ON document.id = page.document_id
@@ -60,7 +61,7 @@ PG_SEARCH = sa.text(
     )
     SELECT hits.document_id, document.path, hits.number,
            ts_headline('{PG_CONFIG}', hits.text, hits.q, :options) AS snippet,
-           hits.score
+           hits.score, hits.text
     FROM hits JOIN document ON document.id = hits.document_id
     ORDER BY hits.score DESC, hits.id
     """
@@ -175,6 +176,56 @@ def engine_query(clauses: Sequence[Clause], dialect: str) -> str:
     return join_or.join(alternatives)
 
 
+SNIPPET_WORD = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+
+
+def highlight_forms(snippet: str, query: str, page_text: str | None = None) -> str:
+    """Mark, in a snippet the engine highlighted, the other forms of the query's words
+    that matched through their root or prefix ("dideportasi" for `deportasi` or
+    `deport*`); the engines highlight only the forms as written. When the engine's
+    snippet holds no match at all (the page matched through roots only), the snippet is
+    cut from `page_text` around the first form that matches. Excluded terms and phrases
+    are left as the engine marked them."""
+    words = [t for c in parse_query(query) for t in c.required if t.kind != "phrase"]
+    if not words or not snippet:
+        return snippet
+    roots = {root(t.text) for t in words if t.kind == "word"}
+    prefixes = tuple(t.text.lower() for t in words if t.kind == "prefix")
+
+    def matches(word: str) -> bool:
+        lowered = word.lower()
+        base = root(lowered)
+        return base in roots or lowered.startswith(prefixes) or base.startswith(prefixes)
+
+    def mark(text: str) -> str:
+        pieces = re.split(f"({re.escape(HIGHLIGHT_START)}.*?{re.escape(HIGHLIGHT_END)})", text)
+        for index in range(0, len(pieces), 2):  # the even pieces lie outside any highlight
+            pieces[index] = SNIPPET_WORD.sub(
+                lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}"
+                if matches(m.group(0))
+                else m.group(0),
+                pieces[index],
+            )
+        return "".join(pieces)
+
+    marked = mark(snippet)
+    if HIGHLIGHT_START in marked or not page_text:
+        return marked
+    tokens = page_text[:MAX_SNIPPET_SOURCE].split()
+    found = next((i for i, token in enumerate(tokens) if any(map(matches, _words(token)))), None)
+    if found is None:
+        return marked
+    start = max(0, found - SNIPPET_WORDS // 2)
+    window = " ".join(tokens[start : start + SNIPPET_WORDS])
+    before = f"{ELLIPSIS} " if start > 0 else ""
+    after = f" {ELLIPSIS}" if start + SNIPPET_WORDS < len(tokens) else ""
+    return before + mark(window) + after
+
+
+def _words(token: str) -> list[str]:
+    return SNIPPET_WORD.findall(token)
+
+
 def _fts5_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -201,7 +252,13 @@ def search_pages(session: Session, *, query: str, limit: int = 20) -> list[Searc
     else:
         rows = session.connection().execute(SQLITE_SEARCH, sqlite_params(engine_query_text, limit))
     return [
-        SearchHit(document_id=row[0], path=row[1], page=row[2], snippet=row[3], score=row[4])
+        SearchHit(
+            document_id=row[0],
+            path=row[1],
+            page=row[2],
+            snippet=highlight_forms(row[3], query, row[5]),
+            score=row[4],
+        )
         for row in rows
     ]
 

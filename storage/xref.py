@@ -35,20 +35,26 @@ from models.records import (
 from models.tables import Document, DocumentFacet, LinkedFact, Mention, Page, Subject
 from storage.facets import UNCOUNTED_FACETS
 from storage.filters import check_query, document_conditions, text_query
-from storage.search import ELLIPSIS, PG_CONFIG, PG_HEADLINE_OPTIONS, SNIPPET_WORDS
+from storage.search import (
+    ELLIPSIS,
+    PG_CONFIG,
+    PG_HEADLINE_OPTIONS,
+    SNIPPET_WORDS,
+    highlight_forms,
+)
 
 PAGE_FTS = sa.table("page_fts", sa.column("rowid"), sa.column("rank"))
 PAGE_VECTOR: sa.ColumnClause[Any] = sa.literal_column("page.search_vector")
 SQLITE_SNIPPETS = sa.text(
     "SELECT page.document_id, page.number, "
-    "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts) "
+    "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts), page.text "
     "FROM page_fts JOIN page ON page.id = page_fts.rowid "
     "WHERE page_fts MATCH :query AND page_fts.rowid IN "
     "(SELECT id FROM page WHERE document_id IN :ids)"
 ).bindparams(sa.bindparam("ids", expanding=True))
 PG_SNIPPETS = sa.text(
     f"SELECT page.document_id, page.number, ts_headline('{PG_CONFIG}', page.text, q.q, :options), "
-    "ts_rank(page.search_vector, q.q, 1) "
+    "ts_rank(page.search_vector, q.q, 1), page.text "
     f"FROM page, to_tsquery('{PG_CONFIG}', :query) AS q(q) "
     "WHERE page.document_id IN :ids AND page.search_vector @@ q.q"
 ).bindparams(sa.bindparam("ids", expanding=True))
@@ -239,16 +245,17 @@ def add_snippets(
             "words": SNIPPET_WORDS,
         }
         rows = session.connection().execute(SQLITE_SNIPPETS, params)
-    best: dict[int, tuple[float, int, str]] = {}
-    for document_id, number, snippet, score in rows:
+    best: dict[int, tuple[float, int, str, str]] = {}
+    for document_id, number, snippet, score, page_text in rows:
         if document_id not in best or (score, -number) > (
             best[document_id][0],
             -best[document_id][1],
         ):
-            best[document_id] = (score, number, snippet)
+            best[document_id] = (score, number, snippet, page_text)
     for hit in hits:
         if hit.document_id in best:
-            _, hit.page, hit.snippet = best[hit.document_id]
+            _, hit.page, snippet, page_text = best[hit.document_id]
+            hit.snippet = highlight_forms(snippet, query.text or "", page_text)
 
 
 def add_hit_facets(session: Session, *, hits: list[DocumentHit]) -> None:

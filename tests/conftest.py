@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -642,6 +643,13 @@ def signed_in(web_client):
 @pytest.fixture
 def live_server(workbench: Workbench):
     """The workbench served by uvicorn in a background thread; yields its base URL."""
+    with serve_workbench(workbench.settings) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def serve_workbench(settings):
+    """Serve the workbench for `settings` with uvicorn in a background thread."""
     import socket
     import threading
     import time
@@ -653,9 +661,7 @@ def live_server(workbench: Workbench):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(workbench.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -664,9 +670,11 @@ def live_server(workbench: Workbench):
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the workbench server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 # --- workbench cross-reference: facets, subjects and mentions over three more documents ---

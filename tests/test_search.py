@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
@@ -185,6 +187,35 @@ def paths_of(session, query):
 @pytest.mark.parametrize("query", ["deportasi", "dideportasi", "pendeportasian", "Deportasi"])
 def test_search_a_word_finds_every_form_of_its_root(session, forms, query):
     assert paths_of(session, query) == DEPORT
+
+
+def marked_words(snippet: str) -> list[str]:
+    from models.records import HIGHLIGHT_END, HIGHLIGHT_START
+
+    return re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)
+
+
+@pytest.mark.parametrize("query", ["deportasi", "deport*"])
+def test_search_snippets_mark_the_form_each_page_holds(session, forms, query):
+    from storage.search import search_pages
+
+    marked = {hit.path: marked_words(hit.snippet) for hit in search_pages(session, query=query)}
+    assert marked == {
+        "/arsip/surat-1.pdf": ["dideportasi"],
+        "/arsip/surat-2.pdf": ["pendeportasian"],
+        "/arsip/surat-3.pdf": ["mendeportasikan"],
+        "/arsip/surat-4.pdf": ["Deportasi"],
+    }
+
+
+def test_search_a_root_only_match_far_into_a_page_gets_its_own_snippet():
+    from storage.search import highlight_forms
+
+    page = " ".join(["kata"] * 40 + ["warga", "itu", "dideportasi", "kemarin"] + ["akhir"] * 40)
+    snippet = highlight_forms(" ".join(["kata"] * 16) + " …", "deportasi", page)
+    assert marked_words(snippet) == ["dideportasi"]
+    assert snippet.startswith("… ") and snippet.endswith(" …") and len(snippet.split()) <= 18
+    assert highlight_forms("tidak ada", "deportasi", "tidak ada apa-apa") == "tidak ada"
 
 
 def test_search_root_forms_of_arrest_and_prefixes(session, forms):

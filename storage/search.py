@@ -201,9 +201,11 @@ def highlight_forms(snippet: str, query: str, page_text: str | None = None) -> s
         pieces = re.split(f"({re.escape(HIGHLIGHT_START)}.*?{re.escape(HIGHLIGHT_END)})", text)
         for index in range(0, len(pieces), 2):  # the even pieces lie outside any highlight
             pieces[index] = SNIPPET_WORD.sub(
-                lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}"
-                if matches(m.group(0))
-                else m.group(0),
+                lambda m: (
+                    f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}"
+                    if matches(m.group(0))
+                    else m.group(0)
+                ),
                 pieces[index],
             )
         return "".join(pieces)

@@ -15,17 +15,21 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from models import i18n
 from models.errors import ConfigError, PantauError, StorageError
+from models.i18n import _, ngettext
 from pantau.settings import Settings, prepare_prefect
 
 EXIT_OK = 0
@@ -56,19 +60,61 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except PantauError as e:
-            errors.print(f"[bold red]error:[/] {escape(e.message)}")
+            errors.print(_("[bold red]error:[/] {message}").format(message=escape(e.message)))
             raise typer.Exit(e.exit_code) from e
         except KeyboardInterrupt as e:
-            errors.print("interrupted: finished documents are saved; run again to resume.")
+            errors.print(_("interrupted: finished documents are saved; run again to resume."))
             raise typer.Exit(130) from e
         except Exception as e:
             message = _environment_fault(e)
             if message is None:
                 raise
-            errors.print(f"[bold red]error:[/] {escape(message)}")
+            errors.print(_("[bold red]error:[/] {message}").format(message=escape(message)))
             raise typer.Exit(StorageError.exit_code) from e
 
     return wrapper
+
+
+@app.callback()
+@handle_errors
+def _language() -> None:
+    # Runs before every command (also in the command server's child, with the caller's
+    # environment): its messages in PANTAU_LANGUAGE, its times in PANTAU_TIME_ZONE.
+    settings = _checked_settings()
+    i18n.use(settings.language, settings.time_zone)
+
+
+def _checked_settings() -> Settings:
+    """The settings from the environment; a wrong value is a ConfigError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        language = os.environ.get("PANTAU_LANGUAGE", "")
+        if language in i18n.LANGUAGES:  # the error itself in the language asked for
+            i18n.use(language)
+        raise ConfigError(_settings_problems(e)) from e
+
+
+def _settings_problems(error: ValidationError) -> str:
+    problems = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = f"PANTAU_{field.upper()}" if field else "PANTAU_*"
+        value = repr(problem.get("input"))
+        if field == "language":
+            choices = ", ".join(f"{code} ({label})" for code, label in i18n.LANGUAGES.items())
+            problems.append(
+                _("{name}={value}: unknown language; choose one of: {choices}.").format(
+                    name=name, value=value, choices=choices
+                )
+            )
+            continue
+        context = problem.get("ctx") or {}
+        detail = str(context["error"]) if "error" in context else problem["msg"]
+        problems.append(
+            _("{name}={value}: {problem}").format(name=name, value=value, problem=detail)
+        )
+    return " ".join(problems)
 
 
 class _FaultTracebacks(logging.Filter):
@@ -222,7 +268,9 @@ def retry(
     for doc_id in doc_ids:
         done = reprocess_document(options, document_id=doc_id)
         if done is None:
-            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+            raise ConfigError(
+                _("no document with id {id}; `pantau docs` lists them.").format(id=doc_id)
+            )
         records.append(done.model_dump())
     if json_out:
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -251,7 +299,7 @@ def docs(
     if json_out:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    table = Table("id", "status", "pages", "file", "error", show_lines=False)
+    table = Table(_("id"), _("status"), _("pages"), _("file"), _("error"), show_lines=False)
     for record in records:
         table.add_row(
             str(record["id"]),
@@ -318,7 +366,9 @@ def show(
     with _session(_settings(db)) as session:
         document = repository.get_document(session, document_id=doc_id)
         if document is None:
-            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+            raise ConfigError(
+                _("no document with id {id}; `pantau docs` lists them.").format(id=doc_id)
+            )
         _audit_read(session, "cli_show", f"document:{doc_id}")
         pages = repository.get_pages(session, document_id=doc_id)
         record = _doc_record(document)
@@ -341,17 +391,19 @@ def show(
         return
     console.rule(f"[bold]{escape(record['path'])}[/] ({_status_text(record['status'])})")
     if record["copy_of"]:
-        console.print(f"a copy of document {record['copy_of']}: counted there, not again")
+        console.print(
+            _("a copy of document {id}: counted there, not again").format(id=record["copy_of"])
+        )
     if record["copies"]:
-        console.print(f"copies (counted once): {', '.join(map(str, record['copies']))}")
+        copies = ", ".join(map(str, record["copies"]))
+        console.print(_("copies (counted once): {ids}").format(ids=copies))
     if record["error"]:
         console.print(f"[red]{escape(record['error'])}[/]")
     for event in record["history"]:
+        at = i18n.format_datetime(datetime.fromisoformat(event["at"]), seconds=True)
         stage = f" ({event['stage']})" if event["stage"] else ""
         reason = f": {event['error_code']}: {event['error']}" if event["error"] else ""
-        console.print(
-            f"[dim]{event['at'][:19]} {event['event']}{stage}{escape(reason)}[/]", highlight=False
-        )
+        console.print(f"[dim]{at} {event['event']}{stage}{escape(reason)}[/]", highlight=False)
     for page in record["pages"]:
         console.rule(_page_heading(page), style="dim")
         console.print(escape(page["text"] or page["error"] or ""), highlight=False)
@@ -372,11 +424,13 @@ def delete(
         missing = [d for d in doc_ids if repository.get_document(session, document_id=d) is None]
         if missing:
             raise ConfigError(
-                f"no document with id {', '.join(map(str, missing))}; `pantau docs` lists them."
+                _("no document with id {id}; `pantau docs` lists them.").format(
+                    id=", ".join(map(str, missing))
+                )
             )
         for doc_id in doc_ids:
             path = _delete_document(session, settings, doc_id, action="delete_document")
-            console.print(f"deleted {doc_id} {escape(path)}")
+            console.print(_("deleted {id} {path}").format(id=doc_id, path=escape(path)))
 
 
 @app.command()
@@ -397,16 +451,22 @@ def retention(
     settings = _settings(db)
     period = days or settings.retention_days
     if period is None:
-        raise ConfigError("no retention period: give --days N or set PANTAU_RETENTION_DAYS")
+        raise ConfigError(_("no retention period: give --days N or set PANTAU_RETENTION_DAYS"))
     with _session(settings) as session:
         removed = apply_retention(session, settings, days=period, dry_run=dry_run)
     if json_out:
         print(json.dumps({"days": period, "dry_run": dry_run, "documents": removed}, indent=2))
         return
-    verb = "would delete" if dry_run else "deleted"
+    if dry_run:
+        line = _("would delete {id} {path} (stored {date})")
+        summary = _("would delete {count} document(s) stored more than {days} days ago")
+    else:
+        line = _("deleted {id} {path} (stored {date})")
+        summary = _("deleted {count} document(s) stored more than {days} days ago")
     for record in removed:
-        console.print(f"{verb} {record['id']} {escape(record['path'])} (stored {record['stored']})")
-    console.print(f"{verb} {len(removed)} document(s) stored more than {period} days ago")
+        stored = i18n.format_date(date.fromisoformat(record["stored"]))
+        console.print(line.format(id=record["id"], path=escape(record["path"]), date=stored))
+    console.print(summary.format(count=len(removed), days=period))
 
 
 def apply_retention(
@@ -472,11 +532,11 @@ def _page_record(page: Any) -> dict[str, Any]:
 
 
 def _page_heading(page: dict[str, Any]) -> str:
-    parts = [f"page {page['number']}", str(page["source"])]
+    parts = [_("page {page}").format(page=page["number"]), str(page["source"])]
     if page["confidence"] is not None:
-        parts.append(f"confidence {page['confidence']:.0f}")
+        parts.append(_("confidence {confidence}").format(confidence=f"{page['confidence']:.0f}"))
     if page["rotation"]:
-        parts.append(f"rotated {page['rotation']}°")
+        parts.append(_("rotated {degrees}°").format(degrees=page["rotation"]))
     return " · ".join(parts)
 
 
@@ -500,7 +560,9 @@ def search_batch(
     try:
         text = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{source}: cannot be read as UTF-8 text ({e}).") from e
+        raise ConfigError(
+            _("{source}: cannot be read as UTF-8 text ({error}).").format(source=source, error=e)
+        ) from e
     lines = batch_search.read_lines(text)
     with _session(_settings(db)) as session:
         found = batch_search.batch_search(session, lines=lines)
@@ -512,15 +574,23 @@ def search_batch(
         return
     for line in found:
         if not line.matches:
-            console.print(f"[bold]{escape(line.query)}[/]: no subject")
+            console.print(_("[bold]{query}[/]: no subject").format(query=escape(line.query)))
         for match in line.matches:
             console.print(
-                f"[bold]{escape(line.query)}[/]: subject {match.subject_id} "
-                f"{escape(match.name)} ({match.nationality or '?'}), score {match.score:.2f}, "
-                f"{len(match.document_ids)} document(s)"
+                _(
+                    "[bold]{query}[/]: subject {id} {name} ({nationality}), score {score}, "
+                    "{count} document(s)"
+                ).format(
+                    query=escape(line.query),
+                    id=match.subject_id,
+                    name=escape(match.name),
+                    nationality=match.nationality or "?",
+                    score=f"{match.score:.2f}",
+                    count=len(match.document_ids),
+                )
             )
     if csv_out is not None:
-        console.print(f"wrote {escape(str(csv_out))}")
+        console.print(_("wrote {path}").format(path=escape(str(csv_out))))
 
 
 @app.command()
@@ -597,10 +667,11 @@ def search(
         print(json.dumps([hit.model_dump() for hit in hits], indent=2, ensure_ascii=False))
         return
     if not hits:
-        console.print("no matches")
+        console.print(_("no matches"))
         return
     for hit in hits:
-        console.print(f"[bold]#{hit.document_id}[/] {escape(hit.path)} [dim]page {hit.page}[/]")
+        page = _("page {page}").format(page=hit.page)
+        console.print(f"[bold]#{hit.document_id}[/] {escape(hit.path)} [dim]{page}[/]")
         console.print("   " + _highlight(hit.snippet), highlight=False)
 
 
@@ -676,7 +747,11 @@ def export(
         return
     if format not in EXPORT_FORMATS:
         supported = ", ".join((*EXPORT_FORMATS, *RECORD_EXPORTS))
-        raise ConfigError(f"unknown export format {format!r}; supported: {supported}.")
+        raise ConfigError(
+            _("unknown export format {format}; supported: {supported}.").format(
+                format=repr(format), supported=supported
+            )
+        )
     with _session(_settings(db)) as session:
         _audit_read(session, "cli_export", str(out), {"format": format})
         if format == "text":
@@ -684,7 +759,9 @@ def export(
         else:
             _warn_unextracted(session)
             written = export_annotations(session, out=out)
-    console.print(f"wrote {len(written)} files to {escape(str(out))}")
+    console.print(
+        _("wrote {count} files to {path}").format(count=len(written), path=escape(str(out)))
+    )
 
 
 def _export_records(db: str | None, format: str, out: Path) -> None:
@@ -702,7 +779,9 @@ def _export_records(db: str | None, format: str, out: Path) -> None:
     with _session(_settings(db)) as session, target.open("w", encoding="utf-8", newline="") as f:
         _audit_read(session, "cli_export", str(target), {"format": format})
         count = writers[format](session, out=f)
-    console.print(f"wrote {count} records to {escape(str(target))}")
+    console.print(
+        _("wrote {count} records to {path}").format(count=count, path=escape(str(target)))
+    )
 
 
 def _warn_unextracted(session: Any) -> None:
@@ -711,9 +790,12 @@ def _warn_unextracted(session: Any) -> None:
     missing = repository.documents_to_extract(session)
     if missing:
         ids = ", ".join(str(d.id) for d in missing[:10])
+        more = ", …" if len(missing) > 10 else ""
         errors.print(
-            f"[yellow]note:[/] {len(missing)} document(s) have no facts yet (ids {ids}"
-            f"{', …' if len(missing) > 10 else ''}); `pantau extract` extracts them."
+            _(
+                "[yellow]note:[/] {count} document(s) have no facts yet (ids {ids}); "
+                "`pantau extract` extracts them."
+            ).format(count=len(missing), ids=ids + more)
         )
 
 
@@ -750,16 +832,20 @@ def extract(
     for doc_id in doc_ids or []:
         if doc_id not in known:
             raise ConfigError(
-                f"document {doc_id} has no readable text (unknown, failed or a duplicate); "
-                "`pantau docs` lists the documents."
+                _(
+                    "document {id} has no readable text (unknown, failed or a duplicate); "
+                    "`pantau docs` lists the documents."
+                ).format(id=doc_id)
             )
     engine = get_engine(settings.resolved_database_url)
     total = 0
     for document_id in sorted(known):
         count = extract_stored(engine, document_id=document_id, seconds=settings.nlp_seconds)
         total += count
-        console.print(f"#{document_id}: {count} facts")
-    console.print(f"extracted {total} facts from {len(known)} document(s)")
+        console.print(_("#{id}: {count} facts").format(id=document_id, count=count))
+    console.print(
+        _("extracted {total} facts from {count} document(s)").format(total=total, count=len(known))
+    )
     from pantau.subjects import print_resolve_report
     from storage import identity
 
@@ -790,10 +876,14 @@ def facts(
     try:
         kinds = [FactKind(k) for k in kind or []]
     except ValueError as e:
-        raise ConfigError(f"unknown fact kind; use one of: {FACT_KINDS_HELP}.") from e
+        raise ConfigError(
+            _("unknown fact kind; use one of: {kinds}.").format(kinds=FACT_KINDS_HELP)
+        ) from e
     with _session(_settings(db)) as session:
         if repository.get_document(session, document_id=doc_id) is None:
-            raise ConfigError(f"no document with id {doc_id}; `pantau docs` lists them.")
+            raise ConfigError(
+                _("no document with id {id}; `pantau docs` lists them.").format(id=doc_id)
+            )
         _audit_read(session, "cli_facts", f"document:{doc_id}", {"kinds": [k.value for k in kinds]})
         rows = [
             row.model_dump(exclude={"document_id"})
@@ -803,7 +893,7 @@ def facts(
         print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
     if not rows:
-        console.print("no facts (`pantau extract` extracts a document's facts)")
+        console.print(_("no facts (`pantau extract` extracts a document's facts)"))
     for row in rows:
         details = ", ".join(
             f"{k}={v}"
@@ -811,9 +901,10 @@ def facts(
             if k not in ("evidence", "concerns", "candidates")
         )
         value = f" = {row['value']}" if row["value"] and row["value"] != row["text"] else ""
+        page = _("page {page}").format(page=row["page"])
         console.print(
             f"[bold]{row['kind']}[/] {escape(row['text'])}{escape(value)} "
-            f"[dim]page {row['page']}, {row['start']}-{row['end']}, {row['method']}, "
+            f"[dim]{page}, {row['start']}-{row['end']}, {row['method']}, "
             f"{row['confidence']:.2f}[/]" + (f"\n    {escape(details)}" if details else ""),
             highlight=False,
         )
@@ -840,7 +931,7 @@ def resolve_subjects(
     with _session(_settings(db)) as session:
         if all_documents:
             count = identity.rebuild_all_mentions(session)
-            console.print(f"rebuilt the mentions of {count} document(s)")
+            console.print(_("rebuilt the mentions of {count} document(s)").format(count=count))
         report = identity.resolve(session)
     if json_out:
         print(report.model_dump_json(indent=2))
@@ -892,7 +983,9 @@ def subject(
         if found is not None:
             _audit_read(session, "cli_subject", f"subject:{subject_id}")
     if found is None:
-        raise ConfigError(f"no subject with id {subject_id}; `pantau subjects` lists them.")
+        raise ConfigError(
+            _("no subject with id {id}; `pantau subjects` lists them.").format(id=subject_id)
+        )
     if json_out:
         print(found.model_dump_json(indent=2))
         return
@@ -918,7 +1011,7 @@ def review(
     from storage import identity
 
     if (item_id is None) != (decision is None):
-        raise ConfigError("give both a review item id and a decision (same, different, unsure).")
+        raise ConfigError(_("give both a review item id and a decision (same, different, unsure)."))
     with _session(_settings(db)) as session:
         if item_id is not None and decision is not None:
             items = [
@@ -1051,10 +1144,14 @@ def evaluate(
     if stems is not None:
         first, sep, last = stems.partition(":")
         if not sep or not first or not last:
-            raise ConfigError(f"--range {stems!r}: write FIRST:LAST, e.g. d025:d045.")
+            raise ConfigError(
+                _("--range {range}: write FIRST:LAST, e.g. d025:d045.").format(range=repr(stems))
+            )
         gold = {stem: data for stem, data in gold.items() if first <= stem <= last}
         if not gold:
-            raise ConfigError(f"--range {stems}: no gold file has a stem in that range.")
+            raise ConfigError(
+                _("--range {range}: no gold file has a stem in that range.").format(range=stems)
+            )
     if pred is not None:
         predicted = read_annotations(pred)
     else:
@@ -1074,7 +1171,7 @@ def evaluate(
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _print_evaluation(result, verbose=verbose)
-    console.print("F1 by document kind:")
+    console.print(_("F1 by document kind:"))
     for line in format_kinds(by_kind):
         console.print("  " + line, highlight=False, soft_wrap=True)
 
@@ -1088,13 +1185,15 @@ def _print_evaluation(result: Any, *, verbose: bool) -> None:
             for name, detail in problems.items():
                 console.print(f"  {name}: {escape(json.dumps(detail, ensure_ascii=False))}")
     console.print(
-        f"gold documents: {result.documents}, with a prediction: {result.predicted}",
+        _("gold documents: {documents}, with a prediction: {predicted}").format(
+            documents=result.documents, predicted=result.predicted
+        ),
         highlight=False,
         soft_wrap=True,
     )
     for line in format_table(result.fields.items()):
         console.print(line, highlight=False, soft_wrap=True)
-    console.print("incident by label:")
+    console.print(_("incident by label:"))
     for line in format_table(result.labels.items())[1:]:
         console.print("  " + line, highlight=False, soft_wrap=True)
     f = result.fields
@@ -1128,13 +1227,21 @@ def prefect_server(
     if json_out:
         print(json.dumps(record))
     elif info is None:
-        console.print("no local Prefect server is running for this home")
+        console.print(_("no local Prefect server is running for this home"))
     elif stop:
-        console.print(f"stopped the local Prefect server at {escape(str(info['api_url']))}")
+        console.print(
+            _("stopped the local Prefect server at {url}").format(url=escape(str(info["api_url"])))
+        )
     else:
         console.print(
-            f"local Prefect server at {escape(str(info['api_url']))} (process {info['pid']}); "
-            f"it stops after {settings.prefect_idle_seconds:g} s without use"
+            _(
+                "local Prefect server at {url} (process {pid}); it stops after {seconds} s "
+                "without use"
+            ).format(
+                url=escape(str(info["api_url"])),
+                pid=info["pid"],
+                seconds=f"{settings.prefect_idle_seconds:g}",
+            )
         )
 
 
@@ -1150,11 +1257,14 @@ def runs(db: DbOption = None, limit: int = 10, json_out: JsonOption = False) -> 
     if json_out:
         print(json.dumps(records, indent=2, default=str))
         return
-    table = Table("run", "started", "status", "docs", "ok", "partial", "failed", "pages", "p/min")
+    table = Table(
+        _("run"), _("started"), _("status"), _("docs"), _("ok"), _("partial"), _("failed"),
+        _("pages"), _("p/min"),
+    )  # fmt: skip
     for r in records:
         table.add_row(
             str(r["id"]),
-            str(r["started_at"])[:19],
+            i18n.format_datetime(r["started_at"], seconds=True),
             r["status"],
             str(r["documents_seen"]),
             str(r["processed"]),
@@ -1182,7 +1292,9 @@ def schedule(
     """
     settings = _settings(db)
     if not inbox.is_dir():
-        raise ConfigError(f"{inbox}: not a folder. Create it or give the inbox folder's path.")
+        raise ConfigError(
+            _("{path}: not a folder. Create it or give the inbox folder's path.").format(path=inbox)
+        )
     check_schedule(cron, timezone)
     prepare_prefect(settings)
     with contextlib.ExitStack() as stack:
@@ -1191,16 +1303,28 @@ def schedule(
             from pantau.prefect_server import local_server
 
             log_path = settings.home / "prefect-server.log"
-            console.print(f"starting a local Prefect server (log: {escape(str(log_path))})…")
+            console.print(
+                _("starting a local Prefect server (log: {path})…").format(
+                    path=escape(str(log_path))
+                )
+            )
             api_url = stack.enter_context(local_server(log_path=log_path, full=True)).wait_ready()
             # This process only serves from here on; flow runs it starts inherit the URL.
             os.environ["PREFECT_API_URL"] = api_url
-            console.print(f"Prefect UI: [bold]{escape(api_url.removesuffix('/api'))}[/]")
+            ui_url = escape(api_url.removesuffix("/api"))
+            console.print(_("Prefect UI: [bold]{url}[/]").format(url=ui_url))
         from flows.deploy import serve_inbox
 
         console.print(
-            f"serving deployment [bold]pantau-batch/{name}[/] on {escape(cron)} ({timezone}) "
-            f"over {escape(str(inbox.resolve()))}; Ctrl+C stops it."
+            _(
+                "serving deployment [bold]pantau-batch/{name}[/] on {cron} ({timezone}) "
+                "over {inbox}; Ctrl+C stops it."
+            ).format(
+                name=name,
+                cron=escape(cron),
+                timezone=timezone,
+                inbox=escape(str(inbox.resolve())),
+            )
         )
         serve_inbox(
             inbox=inbox.resolve(),
@@ -1221,8 +1345,10 @@ def _require_api(command: str) -> str:
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
         raise ConfigError(
-            f"`pantau {command}` works with a Prefect server: start one with `pantau server` "
-            "and set PREFECT_API_URL to the URL it prints (e.g. http://10.0.0.5:4200/api)."
+            _(
+                "`pantau {command}` works with a Prefect server: start one with `pantau server` "
+                "and set PREFECT_API_URL to the URL it prints (e.g. http://10.0.0.5:4200/api)."
+            ).format(command=command)
         )
     return api_url
 
@@ -1252,14 +1378,18 @@ def server(
         url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", database_url)
         if not url.startswith("postgresql+asyncpg://"):
             raise ConfigError(
-                f"--database-url {database_url!r}: give a PostgreSQL URL, e.g. "
-                "postgresql://prefect@db.example:5432/prefect"
+                _(
+                    "--database-url {url}: give a PostgreSQL URL, e.g. "
+                    "postgresql://prefect@db.example:5432/prefect"
+                ).format(url=repr(database_url))
             )
         env["PREFECT_API_DATABASE_CONNECTION_URL"] = url
     env.pop("PREFECT_API_URL", None)
     console.print(
-        f"Prefect server on http://{escape(host)}:{port}; on every worker and for `pantau "
-        f"deploy`: [bold]export PREFECT_API_URL=http://{escape(host)}:{port}/api[/]"
+        _(
+            "Prefect server on http://{host}:{port}; on every worker and for `pantau "
+            "deploy`: [bold]export PREFECT_API_URL=http://{host}:{port}/api[/]"
+        ).format(host=escape(host), port=port)
     )
     command = [_prefect_executable(), "server", "start", "--host", host, "--port", str(port)]
     os.execvpe(command[0], command, env)
@@ -1283,7 +1413,9 @@ def deploy(
     api_url = _require_api("deploy")
     if not inbox.is_absolute():
         raise ConfigError(
-            f"{inbox}: give the inbox's absolute path, the same on every worker machine."
+            _("{path}: give the inbox's absolute path, the same on every worker machine.").format(
+                path=inbox
+            )
         )
     if cron:
         check_schedule(cron, timezone)
@@ -1296,10 +1428,16 @@ def deploy(
         print(json.dumps({"api_url": api_url, "pool": pool, "deployments": ids}))
         return
     for deployment in ids:
-        console.print(f"registered [bold]{escape(deployment)}[/] in work pool {escape(pool)}")
+        console.print(
+            _("registered [bold]{deployment}[/] in work pool {pool}").format(
+                deployment=escape(deployment), pool=escape(pool)
+            )
+        )
     console.print(
-        f"start workers with `pantau worker --pool {escape(pool)}`; scan the inbox now with "
-        f"`prefect deployment run {INBOX_FLOW}/{escape(name)}`"
+        _(
+            "start workers with `pantau worker --pool {pool}`; scan the inbox now with "
+            "`prefect deployment run {flow}/{name}`"
+        ).format(pool=escape(pool), flow=INBOX_FLOW, name=escape(name))
     )
 
 
@@ -1330,7 +1468,11 @@ def worker(
     ]  # fmt: skip
     if name:
         command += ["--name", name]
-    console.print(f"worker for pool {escape(pool)} ({limit} flow run(s) at a time)")
+    console.print(
+        _("worker for pool {pool} ({limit} flow run(s) at a time)").format(
+            pool=escape(pool), limit=limit
+        )
+    )
     os.execvpe(command[0], command, dict(os.environ))
 
 
@@ -1346,14 +1488,18 @@ def check_schedule(cron: str, timezone: str) -> None:
     )
     if not valid:
         raise ConfigError(
-            f"invalid schedule {cron!r}: use five cron fields (minute hour day month weekday), "
-            "e.g. '*/15 * * * *' for every 15 minutes or '0 7 * * 1-5' for 07:00 on weekdays."
+            _(
+                "invalid schedule {cron}: use five cron fields (minute hour day month weekday), "
+                "e.g. '*/15 * * * *' for every 15 minutes or '0 7 * * 1-5' for 07:00 on weekdays."
+            ).format(cron=repr(cron))
         )
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise ConfigError(
-            f"unknown time zone {timezone!r}; use a name such as 'Asia/Jakarta' or 'UTC'."
+            _("unknown time zone {zone}; use a name such as 'Asia/Jakarta' or 'UTC'.").format(
+                zone=repr(timezone)
+            )
         ) from e
 
 
@@ -1389,7 +1535,8 @@ def users_add(
     password = _read_password(from_stdin=password_stdin)
     with _session(_settings(db)) as session:
         user = users.add_user(session, name=name, role=roles, password=password)
-    console.print(f"added {escape(user.name)} ({', '.join(r.value for r in user.roles)})")
+    held = ", ".join(r.value for r in user.roles)
+    console.print(_("added {name} ({roles})").format(name=escape(user.name), roles=held))
 
 
 @users_app.command("roles")
@@ -1415,9 +1562,9 @@ def users_roles(
 def _read_password(*, from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = typer.prompt("Password", hide_input=True)
-    if typer.prompt("Repeat the password", hide_input=True) != first:
-        raise ConfigError("the two passwords differ; run the command again.")
+    first = typer.prompt(_("Password"), hide_input=True)
+    if typer.prompt(_("Repeat the password"), hide_input=True) != first:
+        raise ConfigError(_("the two passwords differ; run the command again."))
     return str(first)
 
 
@@ -1433,7 +1580,9 @@ def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
     with _session(settings) as session:
         listed = users.list_users(session)
         counts = web_sessions.open_counts(session, now=now)
-        locked_names, _ = throttle.locked(session, limits=throttle.limits_of(settings), now=now)
+        locked_names, _addresses = throttle.locked(
+            session, limits=throttle.limits_of(settings), now=now
+        )
     records = []
     for user in listed:
         until = locked_names.get(user.name)
@@ -1447,12 +1596,14 @@ def users_list(db: DbOption = None, json_out: JsonOption = False) -> None:
     if json_out:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    table = Table("name", "role", "state", "created", "sessions", "locked until (UTC)")
+    table = Table(_("name"), _("role"), _("state"), _("created"), _("sessions"), _("locked until"))
     for r in records:
-        state = "active" if r["active"] else "disabled"
-        locked = (r["locked_until"] or "")[:16].replace("T", " ")
+        state = _("active") if r["active"] else _("disabled")
+        until = r["locked_until"]
+        locked = i18n.format_datetime(datetime.fromisoformat(until)) if until else ""
         held = ", ".join([r["role"], *(x for x in r["extra_roles"] if x != r["role"])])
-        row = (escape(r["name"]), held, state, r["created_at"][:10])
+        created = i18n.format_date(datetime.fromisoformat(r["created_at"]))
+        row = (escape(r["name"]), held, state, created)
         table.add_row(*row, str(r["open_sessions"]), locked)
     console.print(table)
 
@@ -1468,7 +1619,7 @@ def users_disable(
     with _session(_settings(db)) as session:
         users.deactivate(session, name=name)
         _audit_cli(session, action="disable_user", target=f"user:{name}")
-    console.print(f"disabled {escape(name)}; their open sessions are ended")
+    console.print(_("disabled {name}; their open sessions are ended").format(name=escape(name)))
 
 
 @users_app.command("enable")
@@ -1482,7 +1633,7 @@ def users_enable(
     with _session(_settings(db)) as session:
         users.activate(session, name=name)
         _audit_cli(session, action="enable_user", target=f"user:{name}")
-    console.print(f"enabled {escape(name)}; they can sign in again")
+    console.print(_("enabled {name}; they can sign in again").format(name=escape(name)))
 
 
 @users_app.command("password")
@@ -1501,7 +1652,9 @@ def users_password(
     with _session(_settings(db)) as session:
         users.set_password(session, name=name, password=password)
         _audit_cli(session, action="set_password", target=f"user:{name}")
-    console.print(f"new password set for {escape(name)}; their open sessions are ended")
+    console.print(
+        _("new password set for {name}; their open sessions are ended").format(name=escape(name))
+    )
 
 
 @users_app.command("revoke")
@@ -1519,7 +1672,11 @@ def users_revoke(
         ended = web_sessions.revoke_user(session, user_id=user.id, now=utc_now())
         details = {"sessions_ended": ended}
         _audit_cli(session, action="revoke_sessions", target=f"user:{name}", details=details)
-    console.print(f"ended {ended} open session{'' if ended == 1 else 's'} of {escape(name)}")
+    console.print(
+        ngettext(
+            "ended {count} open session of {name}", "ended {count} open sessions of {name}", ended
+        ).format(count=ended, name=escape(name))
+    )
 
 
 @users_app.command("unlock")
@@ -1537,7 +1694,7 @@ def users_unlock(
     from storage import throttle
 
     if (name is None) == (address is None):
-        raise ConfigError("give a user name or --address ADDRESS (one of the two) to unlock.")
+        raise ConfigError(_("give a user name or --address ADDRESS (one of the two) to unlock."))
     with _session(_settings(db)) as session:
         if name is not None:
             cleared, target = throttle.clear_name(session, name=name), f"user:{name}"
@@ -1547,7 +1704,11 @@ def users_unlock(
             target = f"address:{address}"
         details = {"failures_cleared": cleared}
         _audit_cli(session, action="unlock", target=target, details=details)
-    console.print(f"unlocked {escape(target)} ({cleared} failed sign-ins forgotten)")
+    console.print(
+        _("unlocked {target} ({count} failed sign-ins forgotten)").format(
+            target=escape(target), count=cleared
+        )
+    )
 
 
 audit_app = typer.Typer(
@@ -1575,9 +1736,10 @@ def audit_list(
     if json_out:
         print(json.dumps(events, indent=2, ensure_ascii=False))
         return
-    table = Table("id", "at (UTC)", "user", "action", "target", "ip")
+    table = Table(_("id"), _("at"), _("user"), _("action"), _("target"), _("ip"))
     for e in events:
-        row = (str(e["id"]), e["at"][:19], escape(e["user"]), e["action"], escape(e["target"]))
+        at = i18n.format_datetime(datetime.fromisoformat(e["at"]), seconds=True)
+        row = (str(e["id"]), at, escape(e["user"]), e["action"], escape(e["target"]))
         table.add_row(*row, e["ip"] or "")
     console.print(table)
 
@@ -1602,14 +1764,17 @@ def audit_verify(
         print(result.model_dump_json(indent=2))
     elif result.intact:
         console.print(
-            f"audit log intact: {result.rows_checked} events, head seq {result.head_seq}, "
-            f"head hash {result.head_hash}"
+            _("audit log intact: {count} events, head seq {seq}, head hash {hash}").format(
+                count=result.rows_checked, seq=result.head_seq, hash=result.head_hash
+            )
         )
     if result.first_break is not None:
         broken = result.first_break
         raise AuditTamperedError(
-            f"the audit log has been tampered with ({broken.kind}): {broken.message} "
-            f"The chain is whole up to there ({result.rows_checked} events checked)."
+            _(
+                "the audit log has been tampered with ({kind}): {message} "
+                "The chain is whole up to there ({count} events checked)."
+            ).format(kind=broken.kind, message=broken.message, count=result.rows_checked)
         )
 
 
@@ -1631,12 +1796,18 @@ def db_grant_web_role(
     engine = get_engine(_settings(db).resolved_database_url)
     ensure_current(engine)
     created = grant_web_role(engine, role)
-    verb = "created and granted" if created else "granted"
-    console.print(
-        f"{verb} {escape(role)}: read and write the application tables, only SELECT and "
-        "INSERT on audit_event. Connect the workbench as this role (PANTAU_DATABASE_URL)"
-        + ("; set its password with ALTER ROLE … PASSWORD." if created else ".")
-    )
+    if created:
+        message = _(
+            "created and granted {role}: read and write the application tables, only SELECT "
+            "and INSERT on audit_event. Connect the workbench as this role "
+            "(PANTAU_DATABASE_URL); set its password with ALTER ROLE … PASSWORD."
+        )
+    else:
+        message = _(
+            "granted {role}: read and write the application tables, only SELECT and INSERT "
+            "on audit_event. Connect the workbench as this role (PANTAU_DATABASE_URL)."
+        )
+    console.print(message.format(role=escape(role)))
 
 
 @app.command()
@@ -1653,7 +1824,11 @@ def web(
 
     settings = _settings(db)
     application = create_app(settings)
-    console.print(f"Pantau workbench on http://{escape(host)}:{port}/ (Ctrl+C stops it)")
+    console.print(
+        _("Pantau workbench on http://{host}:{port}/ (Ctrl+C stops it)").format(
+            host=escape(host), port=port
+        )
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
@@ -1668,7 +1843,11 @@ def main() -> None:
             raise
         message = _environment_fault(e)
         if message is not None:
-            errors.print(f"[bold red]error:[/] {escape(message)}")
+            errors.print(_("[bold red]error:[/] {message}").format(message=escape(message)))
             sys.exit(StorageError.exit_code)
-        errors.print(f"[bold red]internal error:[/] {escape(type(e).__name__)}: {escape(str(e))}")
+        errors.print(
+            _("[bold red]internal error:[/] {kind}: {message}").format(
+                kind=escape(type(e).__name__), message=escape(str(e))
+            )
+        )
         sys.exit(EXIT_INTERNAL)

@@ -104,11 +104,13 @@ def address(home: Path) -> bytes:
 
 
 def code_fingerprint() -> str:
-    """Changes whenever a module of Pantau or the set of installed packages changes."""
+    """Changes whenever a module or message catalogue of Pantau, or the set of installed
+    packages, changes."""
     parts = []
     for package in PACKAGES:
         folder = PROJECT_ROOT / package
-        for path in sorted(folder.rglob("*.py")) if folder.is_dir() else ():
+        found = [*folder.rglob("*.py"), *folder.rglob("*.po")] if folder.is_dir() else []
+        for path in sorted(found):
             stat = path.stat()
             parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
     for entry in sys.path:
@@ -197,8 +199,23 @@ def _converse(client: socket.socket, argv: list[str]) -> int | None:
         elif kind == b"S" or (kind == b"" and not child):
             return None
         else:  # the child ended without saying how: killed
-            os.write(2, b"error: the command ended unexpectedly\n")
+            os.write(2, f"{_ended_unexpectedly()}\n".encode(errors="replace"))
             return 128 + interrupted if interrupted else 1
+
+
+def _ended_unexpectedly() -> str:
+    """The message for a command that ended without an exit code, in the caller's language
+    (PANTAU_LANGUAGE; the catalogue is only read on this rare path)."""
+    english = "error: the command ended unexpectedly"
+    try:
+        from models import i18n
+        from models.i18n import _
+
+        language = os.environ.get("PANTAU_LANGUAGE", i18n.DEFAULT_LANGUAGE)
+        with i18n.using(language if language in i18n.LANGUAGES else None):
+            return _("error: the command ended unexpectedly")
+    except Exception:  # noqa: BLE001 - the message must get out whatever happens
+        return english
 
 
 def _start_server(home: Path, name: bytes, idle: float) -> None:
@@ -238,6 +255,10 @@ def serve(home: Path, idle: float) -> None:
         return
     for module in PRELOAD:
         importlib.import_module(module)
+    from models import i18n
+
+    for language in i18n.LANGUAGES:  # compiled once here, not in every command's child
+        i18n.translations(language)
     fingerprint = code_fingerprint()
     listener.listen(16)
     signal.signal(signal.SIGCHLD, _reap)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import SetupError
+from models.i18n import _
 
 STARTUP_SECONDS = 180
 PR_SET_PDEATHSIG = 1
@@ -64,15 +65,18 @@ class ServerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SetupError(
-                    f"the local Prefect server stopped while starting; see {self.log_path}. "
-                    "Set PREFECT_API_URL to use a running Prefect server instead."
+                    _(
+                        "the local Prefect server stopped while starting; see {log}. "
+                        "Set PREFECT_API_URL to use a running Prefect server instead."
+                    ).format(log=self.log_path)
                 )
             if _healthy(self.api_url):
                 return self.api_url
             time.sleep(0.1)
         raise SetupError(
-            f"the local Prefect server did not answer within {STARTUP_SECONDS} s; "
-            f"see {self.log_path}."
+            _("the local Prefect server did not answer within {seconds} s; see {log}.").format(
+                seconds=STARTUP_SECONDS, log=self.log_path
+            )
         )
 
     def stop(self) -> None:
@@ -243,9 +247,11 @@ def _wait_for_state(home: Path, log_path: Path) -> dict[str, Any]:
             return state
         time.sleep(0.1)
     raise SetupError(
-        f"the local Prefect server did not answer within {STARTUP_SECONDS} s; see {log_path}. "
-        "Set PANTAU_PREFECT_IDLE_SECONDS=0 to start one for each command, or PREFECT_API_URL "
-        "to use a running Prefect server."
+        _(
+            "the local Prefect server did not answer within {seconds} s; see {log}. "
+            "Set PANTAU_PREFECT_IDLE_SECONDS=0 to start one for each command, or PREFECT_API_URL "
+            "to use a running Prefect server."
+        ).format(seconds=STARTUP_SECONDS, log=log_path)
     )
 
 

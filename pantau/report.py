@@ -11,6 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from models.i18n import N_, _
+
 COUNT_FIELDS = (
     "documents_seen",
     "processed",
@@ -26,10 +28,10 @@ COUNT_FIELDS = (
 )
 
 FACT_LABELS = (
-    ("foreign_national", "foreign-national mentions"),
-    ("official", "official mentions"),
-    ("location", "place mentions"),
-    ("incident", "incident mentions"),
+    ("foreign_national", N_("foreign-national mentions")),
+    ("official", N_("official mentions")),
+    ("location", N_("place mentions")),
+    ("incident", N_("incident mentions")),
 )
 
 
@@ -39,7 +41,7 @@ def progress_bar(console: Console) -> Iterator[None]:
     from flows.batch import subscribe
 
     bar = Progress(
-        TextColumn("[bold]processing"),
+        TextColumn(_("[bold]processing")),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[last]}", style="dim"),
@@ -47,7 +49,7 @@ def progress_bar(console: Console) -> Iterator[None]:
         console=console,
         transient=True,
     )
-    task = bar.add_task("batch", total=None, last="scanning inputs…")
+    task = bar.add_task("batch", total=None, last=_("scanning inputs…"))
 
     def listen(event: str, payload: Any) -> None:
         if event == "start":
@@ -115,39 +117,42 @@ def load_run(session: Any, *, run_id: int) -> dict[str, Any]:
 
 def print_report(console: Console, report: dict[str, Any]) -> None:
     """Print the final run report: documents, pages, failures by reason, throughput."""
-    table = Table(title=f"Run {report['id']} ({report['status']})", show_header=False)
+    title = _("Run {id} ({status})").format(id=report["id"], status=report["status"])
+    table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     rows = [
-        ("documents seen", report["documents_seen"]),
-        ("processed", report["processed"]),
-        ("partly processed", report["partial"]),
-        ("failed", report["failed"]),
-        ("duplicates skipped", report["duplicates"]),
-        ("already stored, unchanged", report["unchanged"]),
-        *[("being read by another worker", report["elsewhere"])] * bool(report["elsewhere"]),
-        ("pages read", report["pages"]),
-        ("  by OCR", report["pages_ocr"]),
-        ("  from text layer", report["pages_text_layer"]),
-        ("facts extracted", report["facts"]),
+        (_("documents seen"), report["documents_seen"]),
+        (_("processed"), report["processed"]),
+        (_("partly processed"), report["partial"]),
+        (_("failed"), report["failed"]),
+        (_("duplicates skipped"), report["duplicates"]),
+        (_("already stored, unchanged"), report["unchanged"]),
+        *[(_("being read by another worker"), report["elsewhere"])] * bool(report["elsewhere"]),
+        (_("pages read"), report["pages"]),
+        ("  " + _("by OCR"), report["pages_ocr"]),
+        ("  " + _("from text layer"), report["pages_text_layer"]),
+        (_("facts extracted"), report["facts"]),
         *[
-            (f"  {label}", report["facts_by_kind"].get(kind, 0))
+            ("  " + _(label), report["facts_by_kind"].get(kind, 0))
             for kind, label in FACT_LABELS
             if report["facts_by_kind"].get(kind)
         ],
-        ("time", f"{report['seconds']:.1f} s"),
-        ("pages per minute", f"{report['pages_per_minute']:.1f}"),
+        (_("time"), f"{report['seconds']:.1f} s"),
+        (_("pages per minute"), f"{report['pages_per_minute']:.1f}"),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
     console.print(table)
     if report["failures_by_reason"]:
-        reasons = Table("reason", "documents", title="Failures by reason")
+        reasons = Table(_("reason"), _("documents"), title=_("Failures by reason"))
         for reason, count in sorted(report["failures_by_reason"].items()):
             reasons.add_row(reason, str(count))
         console.print(reasons)
     for note in report["notes"]:
-        console.print(f"[cyan]note[/] #{note['id']} {escape(note['note'])}")
+        console.print(
+            _("[cyan]note[/] #{id} {note}").format(id=note["id"], note=escape(note["note"]))
+        )
     for problem in report["problems"]:
         colour = "red" if problem["status"] in ("failed", "refused") else "yellow"
         console.print(

@@ -11,16 +11,39 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from models.i18n import N_, _
 from models.records import CoOccurrence, CountRow, SearchResults, SubjectDocument, SubjectRegions
+
+# What a facet (or a `pantau xref counts --by` name) is called in a heading.
+FACET_LABELS = {
+    "nationality": N_("nationality"),
+    "province": N_("province"),
+    "regency": N_("regency"),
+    "region": N_("region"),
+    "incident": N_("incident"),
+    "status": N_("status"),
+    "incident_status": N_("incident_status"),
+    "agency": N_("agency"),
+    "kind": N_("kind"),
+    "month": N_("month"),
+    "sender": N_("sender"),
+    "letter_number": N_("letter_number"),
+}
+
+
+def facet_label(name: str) -> str:
+    """The facet's name in the current language (an unknown name as it is)."""
+    return _(FACET_LABELS[name]) if name in FACET_LABELS else name
 
 
 def print_search_results(
     console: Console, results: SearchResults, *, highlight: Callable[[str], str]
 ) -> None:
     """Hits (document, date, kind, snippet), then the top values of each facet."""
-    console.print(f"{results.total} matching documents")
+    console.print(_("{count} matching documents").format(count=results.total))
     for hit in results.hits:
-        where = f" [dim]page {hit.page}[/]" if hit.page else ""
+        page = _("page {page}").format(page=hit.page)
+        where = f" [dim]{page}[/]" if hit.page else ""
         about = " · ".join(str(v) for v in (hit.document_date, hit.kind) if v)
         console.print(f"[bold]#{hit.document_id}[/] {escape(hit.path)} [dim]{about}[/]{where}")
         if hit.snippet:
@@ -28,7 +51,7 @@ def print_search_results(
     for facet, counts in results.facets.items():
         if counts:
             values = ", ".join(f"{escape(c.value)} ({c.documents})" for c in counts)
-            console.print(f"[bold]{facet}[/]: {values}", highlight=False)
+            console.print(f"[bold]{escape(facet_label(facet))}[/]: {values}", highlight=False)
 
 
 def print_records(
@@ -42,14 +65,14 @@ def print_records(
     if json_out:
         print(json.dumps([row.model_dump() for row in rows], indent=2, ensure_ascii=False))
     elif not rows:
-        console.print("none found")
+        console.print(_("none found"))
     else:
         console.print(table(rows))
 
 
 def region_rows(rows: Sequence[SubjectRegions]) -> Table:
     """Subjects seen in several regions."""
-    table = Table("subject", "name", "nationality", "regions", "documents")
+    table = Table(_("subject"), _("name"), _("nationality"), _("regions"), _("documents"))
     for row in rows:
         table.add_row(
             str(row.subject_id),
@@ -63,7 +86,7 @@ def region_rows(rows: Sequence[SubjectRegions]) -> Table:
 
 def pair_rows(rows: Sequence[CoOccurrence]) -> Table:
     """Subjects named together."""
-    table = Table("subject", "name", "with", "name", "documents", "document ids")
+    table = Table(_("subject"), _("name"), _("with"), _("name"), _("documents"), _("document ids"))
     for row in rows:
         table.add_row(
             str(row.subject_id),
@@ -79,7 +102,11 @@ def pair_rows(rows: Sequence[CoOccurrence]) -> Table:
 def count_rows(rows: Sequence[CountRow]) -> Table:
     """Counts per combination of facet values."""
     people = rows[0].people is not None
-    table = Table(*rows[0].values, "documents", *(["people named"] if people else []))
+    table = Table(
+        *(facet_label(name) for name in rows[0].values),
+        _("documents"),
+        *([_("people named")] if people else []),
+    )
     for row in rows:
         table.add_row(
             *(escape(v) for v in row.values.values()),
@@ -91,7 +118,10 @@ def count_rows(rows: Sequence[CountRow]) -> Table:
 
 def subject_document_rows(rows: Sequence[SubjectDocument]) -> Table:
     """The documents about one subject."""
-    table = Table("document", "date", "kind", "path", "name written", "places", "incidents")
+    table = Table(
+        _("document"), _("date"), _("kind"), _("path"), _("name written"), _("places"),
+        _("incidents"),
+    )  # fmt: skip
     for row in rows:
         table.add_row(
             str(row.document_id),

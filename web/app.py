@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
+from models.i18n import _
 from models.tables import utc_now
 from storage import users
 from storage.engine import get_engine
@@ -116,29 +118,30 @@ def add_error_pages(app: FastAPI) -> None:
     async def password_redirect(request: Request, error: deps.PasswordChangeRequired) -> Response:
         return RedirectResponse(deps.PASSWORD_PAGE, status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def error_page(request: Request, error: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's, and unknown addresses
+    async def error_page(request: Request, error: StarletteHTTPException) -> Response:
         return render_error(request, error.status_code, str(error.detail))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request_page(request: Request, error: RequestValidationError) -> Response:
-        return render_error(request, 400, "The address or form holds a value that is not valid.")
+        message = _("The address or form holds a value that is not valid.")
+        return render_error(request, 400, message)
 
 
 def render_error(request: Request, status_code: int, message: str) -> Response:
     """The error page for `status_code` with a message a person can act on."""
     titles = {
-        403: "Not allowed",
-        404: "Not found",
-        400: "Bad request",
-        429: "Too many attempts",
-        503: "Busy",
+        403: _("Not allowed"),
+        404: _("Not found"),
+        400: _("Bad request"),
+        429: _("Too many attempts"),
+        503: _("Busy"),
     }
     if status_code == 404 and message == "Not Found":
-        message = "There is no page at this address."
+        message = _("There is no page at this address.")
     return deps.render(
         request,
         "error.html",
-        {"title": titles.get(status_code, "Error"), "message": message, "status": status_code},
+        {"title": titles.get(status_code, _("Error")), "message": message, "status": status_code},
         status_code=status_code,
     )

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from models import i18n
+from models.i18n import N_, _
 from models.records import HIGHLIGHT_END, HIGHLIGHT_START
 from models.tables import Document, Role, UserPublic
 from storage import audit, repository, throttle, web_sessions
@@ -64,6 +65,20 @@ class PasswordChangeRequired(Exception):  # noqa: N818 - a signal, handled by a 
 PASSWORD_PAGE = "/account/password"
 LANGUAGE_PAGE = "/account/language"
 LANGUAGE_KEY = "lang"  # the session's key for the language its pages are shown in
+# The names roles are shown by (the values stay in forms and the database).
+ROLE_NAMES = {
+    Role.ADMIN: N_("admin"),
+    Role.ANALYST: N_("analyst"),
+    Role.INVESTIGATOR: N_("investigator"),
+}
+
+
+def role_name(role: Role | str) -> str:
+    """The role as the user reads it, in the current language ("admin" in English)."""
+    try:
+        return _(ROLE_NAMES[Role(role)])
+    except ValueError:
+        return str(role)
 
 
 class LanguageMiddleware:
@@ -122,6 +137,7 @@ def make_templates() -> Jinja2Templates:
     environment.filters["clock"] = i18n.format_clock
     environment.filters["day"] = i18n.format_date
     environment.filters["num"] = i18n.format_number
+    environment.filters["role_name"] = role_name
     environment.globals["languages"] = i18n.LANGUAGES
     environment.globals["current_language"] = i18n.current_language
     return Jinja2Templates(env=environment)
@@ -174,11 +190,13 @@ def require_role(role: Role) -> Any:
 
     def check(user: Annotated[UserPublic, Depends(current_user)]) -> UserPublic:
         if not user.has_role(role):
-            held = ", ".join(r.value for r in user.roles)
+            held = ", ".join(role_name(r) for r in user.roles)
             raise HTTPException(
                 status_code=403,
-                detail=f"This page is for users with the {role.value} role; you are signed in "
-                f"as {user.name} ({held}). Ask an administrator for access.",
+                detail=_(
+                    "This page is for users with the {role} role; you are signed in as "
+                    "{name} ({held}). Ask an administrator for access."
+                ).format(role=role_name(role), name=user.name, held=held),
             )
         return user
 
@@ -206,7 +224,9 @@ def find_document(session: Session, document_id: int) -> Document:
     in_range = 1 <= document_id <= MAX_ID
     document = repository.get_document(session, document_id=document_id) if in_range else None
     if document is None:
-        raise HTTPException(404, f"There is no document with id {document_id}.")
+        raise HTTPException(
+            404, _("There is no document with id {document_id}.").format(document_id=document_id)
+        )
     return document
 
 

@@ -15,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
 
 from models.errors import ConfigError
+from models.i18n import _
 
 MIN_SECRET_LENGTH = 32
 # Values that appear in examples and templates: anyone could sign cookies with them.
@@ -54,17 +55,22 @@ GENERATE_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 def check_secret(secret: str) -> None:
     """Refuse a missing, short or well-known session secret with a fix-it message."""
     if not secret:
-        problem = "PANTAU_SECRET_KEY is not set"
+        problem = _("PANTAU_SECRET_KEY is not set")
     elif secret.strip().lower() in KNOWN_SECRETS or len(set(secret)) < 8:
-        problem = "PANTAU_SECRET_KEY is a well-known example value"
+        problem = _("PANTAU_SECRET_KEY is a well-known example value")
     elif len(secret) < MIN_SECRET_LENGTH:
-        problem = f"PANTAU_SECRET_KEY is only {len(secret)} characters long"
+        problem = _("PANTAU_SECRET_KEY is only {length} characters long").format(length=len(secret))
     else:
         return
     raise ConfigError(
-        f"{problem}; the workbench signs its sessions with it. Set it to "
-        f"{MIN_SECRET_LENGTH} or more random characters, e.g. "
-        f"export PANTAU_SECRET_KEY=$({GENERATE_HINT})"
+        _(
+            "{problem}; the workbench signs its sessions with it. Set it to {length} or more "
+            "random characters, e.g. {command}"
+        ).format(
+            problem=problem,
+            length=MIN_SECRET_LENGTH,
+            command=f"export PANTAU_SECRET_KEY=$({GENERATE_HINT})",
+        )
     )
 
 
@@ -87,8 +93,10 @@ async def verify_csrf(request: Request) -> None:
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
         raise HTTPException(
             status_code=403,
-            detail="The form has expired or did not come from this site. Reload the page "
-            "and submit it again.",
+            detail=_(
+                "The form has expired or did not come from this site. Reload the page "
+                "and submit it again."
+            ),
         )
 
 

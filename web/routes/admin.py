@@ -3,7 +3,7 @@ and the audit log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -11,15 +11,17 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from models import i18n
 from models.errors import ConfigError
+from models.i18n import N_, _
 from models.tables import Role
 from storage import audit, throttle, users, web_sessions
 from web import deps
 
 router = APIRouter(prefix="/admin")
 NAV = (
-    deps.NavItem("Users", "/admin/users", Role.ADMIN),
-    deps.NavItem("Audit log", "/admin/audit", Role.ADMIN),
+    deps.NavItem(N_("Users"), "/admin/users", Role.ADMIN),
+    deps.NavItem(N_("Audit log"), "/admin/audit", Role.ADMIN),
 )
 
 
@@ -178,7 +180,7 @@ def reset_password(
     """Set a user's password (say, one they forgot); their sessions end, and at the next
     sign-in they must choose their own before anything else."""
     if users.get_user(session, name=name) is None:
-        raise HTTPException(404, f"There is no user named {name!r}.")
+        raise HTTPException(404, no_user(name))
     ended = open_sessions(request, session, name)
     try:
         users.set_password(
@@ -197,6 +199,10 @@ def reset_password(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def no_user(name: str) -> str:
+    return _("There is no user named {name}.").format(name=repr(name))
+
+
 @router.post("/users/{name}/sessions/revoke")
 def revoke_sessions(
     request: Request,
@@ -207,7 +213,7 @@ def revoke_sessions(
     """End every open session of a user: each browser must sign in again."""
     found = users.get_user(session, name=name)
     if found is None:
-        raise HTTPException(404, f"There is no user named {name!r}.")
+        raise HTTPException(404, no_user(name))
     ended = web_sessions.revoke_user(session, user_id=found.id, now=deps.now(request))
     deps.record(
         request,
@@ -230,7 +236,7 @@ def unlock(
 ) -> Response:
     """Lift the sign-in lock of a user name or of an address (forget its failures)."""
     if bool(name) == bool(address):
-        raise HTTPException(400, "Give either a user name or an address to unlock.")
+        raise HTTPException(400, _("Give either a user name or an address to unlock."))
     if name:
         cleared, target = throttle.clear_name(session, name=name), f"user:{name}"
     else:
@@ -257,12 +263,12 @@ def audit_page(
 ) -> Response:
     """The audit log, newest first, filtered by user, action and start time."""
     if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # the form's local-time field is read as UTC
+        since = since.replace(tzinfo=i18n.current_zone())  # the form's field: the server's zone
     filters = audit.AuditFilters(user=who or None, action=action or None, since=since)
     context = {
         "events": audit.list_events(session, filters=filters),
         "who": who,
         "action": action,
-        "since": since,
+        "since": f"{i18n.local_time(since):%Y-%m-%dT%H:%M}" if since else "",
     }
     return deps.render(request, "audit.html", context)

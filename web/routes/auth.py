@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from models import i18n
 from models.errors import BusyError, ConfigError
-from models.i18n import _
+from models.i18n import _, ngettext
 from models.tables import Role, UserPublic
 from storage import throttle, users, web_sessions
 from web import deps
@@ -79,7 +79,7 @@ def login(
         details={},
     )
     if user is None:  # the attempt stays counted as a failure
-        return login_form(request, next, "Wrong name or password, or disabled user.", 401)
+        return login_form(request, next, _("Wrong name or password, or disabled user."), 401)
     throttle.clear_name(session, name=user.name)  # this attempt's row and earlier ones
     start_session(request, session, user, at)
     return RedirectResponse(safe_next(next) or HOME_BY_ROLE[user.role], status_code=303)
@@ -148,13 +148,21 @@ def first_refusal(request: Request, key: tuple[str, str | None, str]) -> bool:
 
 def locked_message(lock: throttle.Lock, at: datetime) -> str:
     """Why the sign-in was refused, when to try again, and who can lift the lock."""
-    what = "with this name" if lock.scope == "name" else "from this address"
     minutes = math.ceil(retry_after(lock, at) / 60)
-    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
-    return (
-        f"Too many failed sign-ins {what}. Try again after {lock.until:%H:%M} UTC "
-        f"(in {wait}), or ask an administrator to lift the lock."
+    wait = ngettext("{count} minute", "{count} minutes", minutes).format(
+        count=i18n.format_number(minutes)
     )
+    if lock.scope == "name":
+        message = _(
+            "Too many failed sign-ins with this name. Try again after {time} (in {wait}), "
+            "or ask an administrator to lift the lock."
+        )
+    else:
+        message = _(
+            "Too many failed sign-ins from this address. Try again after {time} (in {wait}), "
+            "or ask an administrator to lift the lock."
+        )
+    return message.format(time=i18n.format_clock(lock.until), wait=wait)
 
 
 @router.get(deps.PASSWORD_PAGE)
@@ -175,9 +183,10 @@ def change_password(
     """Replace the user's password after checking the current one; other sessions end and
     this browser gets a fresh one."""
     if new != repeat:
-        return password_form(request, user, "The two new passwords differ.", 400)
+        return password_form(request, user, _("The two new passwords differ."), 400)
     if new == current:
-        return password_form(request, user, "Choose a password other than the current one.", 400)
+        message = _("Choose a password other than the current one.")
+        return password_form(request, user, message, 400)
     try:
         users.check_password(new)
         checked = users.authenticate(session, name=user.name, password=current)
@@ -185,7 +194,7 @@ def change_password(
         return password_form(request, user, e.message, 400)
     if checked is None:
         deps.record(request, session, user=user.name, action="change_password_refused")
-        return password_form(request, user, "The current password is wrong.", 400)
+        return password_form(request, user, _("The current password is wrong."), 400)
     at = deps.now(request)
     changed = users.set_password(session, name=user.name, password=new, now=at)
     deps.record(request, session, user=user.name, action="change_password")

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from starlette.responses import Response
 
+from models.i18n import N_, _
 from models.tables import Role
 from storage import batch_search
 from web import deps
 
 router = APIRouter()
-NAV = (deps.NavItem("Batch search", "/search/batch", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Batch search"), "/search/batch", Role.INVESTIGATOR),)
 MAX_UPLOAD_BYTES = 1024 * 1024
 
 
@@ -37,11 +38,12 @@ async def batch_results(
     if upload is not None and upload.filename:
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, "The file is larger than 1 MiB; split the list.")
+            raise HTTPException(413, _("The file is larger than 1 MiB; split the list."))
         try:
             text += "\n" + data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise HTTPException(400, "The file is not UTF-8 text: save it as plain text.") from e
+            message = _("The file is not UTF-8 text: save it as plain text.")
+            raise HTTPException(400, message) from e
     lines = batch_search.read_lines(text)
     found = batch_search.batch_search(session, lines=lines)
     deps.record(

@@ -19,17 +19,19 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from starlette.responses import Response
 
 from models.errors import PantauError
+from models.i18n import N_, _
 from models.records import DocumentStatus, FactKind
 from models.tables import Document, FactRow, Page, Role
 from storage import repository
 from storage.copies import copies_of
 from storage.facets import field_facet
 from web import deps
+from web.labels import value_name
 from web.pageimages import OriginalChangedError, cached_page_image
 from web.routes.search import search_address
 
 router = APIRouter()
-NAV = (deps.NavItem("Documents", "/documents", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Documents"), "/documents", Role.INVESTIGATOR),)
 
 
 @dataclass
@@ -92,7 +94,8 @@ def document_list(
         target="documents",
         details={"status": status.value if status else None, "shown": len(documents)},
     )
-    return deps.render(request, "documents.html", {"documents": documents, "status": status})
+    context = {"documents": documents, "status": status, "kind_name": value_name}
+    return deps.render(request, "documents.html", context)
 
 
 @router.get("/documents/{document_id}")
@@ -108,7 +111,8 @@ def document_page(
     pages = repository.get_pages(session, document_id=document_id)
     shown = next((p for p in pages if p.number == page), None)
     if pages and shown is None:
-        raise HTTPException(404, f"Document {document_id} has no page {page}.")
+        message = _("Document {document_id} has no page {page}.")
+        raise HTTPException(404, message.format(document_id=document_id, page=page))
     facts = repository.get_facts(session, document_id=document_id)
     page_facts = [f for f in facts if shown is not None and f.page == shown.number]
     deps.record(
@@ -121,6 +125,7 @@ def document_page(
     )
     context: dict[str, Any] = {
         "document": document,
+        "kind_name": value_name("kind", document.kind) if document.kind else None,
         "pages": pages,
         "page": shown,
         "facts": [(f, fact_details(f)) for f in page_facts],
@@ -151,21 +156,21 @@ def page_image(
         None,
     )
     if page is None or not has_image(document, page):
-        raise HTTPException(404, f"Document {document_id} has no image for page {number}.")
+        message = _("Document {document_id} has no image for page {number}.")
+        raise HTTPException(404, message.format(document_id=document_id, number=number))
     settings = request.app.state.settings
     try:
         path = cached_page_image(settings, document=document, page=page)
     except FileNotFoundError as e:
-        raise HTTPException(
-            404, f"The original of document {document_id} is no longer at {document.path}."
-        ) from e
+        message = _("The original of document {document_id} is no longer at {path}.")
+        raise HTTPException(404, message.format(document_id=document_id, path=document.path)) from e
     except OriginalChangedError as e:
-        raise HTTPException(
-            409,
-            f"The file at {document.path} has changed since document {document_id} was read, "
+        message = _(
+            "The file at {path} has changed since document {document_id} was read, "
             "so its boxes would not match it. Run `pantau run` over it to read the new "
-            "version; this document keeps the text read before.",
-        ) from e
+            "version; this document keeps the text read before."
+        )
+        raise HTTPException(409, message.format(path=document.path, document_id=document_id)) from e
     except PantauError as e:
         raise HTTPException(404, e.message) from e
     deps.record(
@@ -205,25 +210,26 @@ def export_text(
     )
 
 
+# Shown with _() where the page is made.
 FIELD_LABELS = {
-    "sender": "Sender",
-    "number": "Number",
-    "nature": "Nature",
-    "attachment": "Attachment",
-    "subject": "Subject",
-    "place_date": "Place and date",
-    "addressee": "Addressee",
-    "signatory": "Signatory",
-    "signatory_nip": "Signatory NIP",
-    "cc": "Copies to",
-    "meeting_date": "Meeting date",
-    "meeting_time": "Time",
-    "meeting_place": "Meeting place",
-    "agenda": "Agenda",
-    "chair": "Chair",
-    "minute_taker": "Minutes by",
-    "participant": "Participants",
-    "decision": "Decisions",
+    "sender": N_("Sender"),
+    "number": N_("Number"),
+    "nature": N_("Nature"),
+    "attachment": N_("Attachment"),
+    "subject": N_("Letter subject"),
+    "place_date": N_("Place and date"),
+    "addressee": N_("Addressee"),
+    "signatory": N_("Signatory"),
+    "signatory_nip": N_("Signatory NIP"),
+    "cc": N_("Copies to"),
+    "meeting_date": N_("Meeting date"),
+    "meeting_time": N_("Time"),
+    "meeting_place": N_("Meeting place"),
+    "agenda": N_("Agenda"),
+    "chair": N_("Chair"),
+    "minute_taker": N_("Minutes by"),
+    "participant": N_("Participants"),
+    "decision": N_("Decisions"),
 }
 
 
@@ -240,7 +246,7 @@ def document_fields(facts: list[FactRow]) -> list[tuple[str, list[FieldValue]]]:
             facet = field_facet(name, fact.value)
             search = search_address("", dict([facet])) if facet else None
             grouped.setdefault(name, []).append(FieldValue(fact, search))
-    return [(label, grouped[key]) for key, label in FIELD_LABELS.items() if key in grouped]
+    return [(_(label), grouped[key]) for key, label in FIELD_LABELS.items() if key in grouped]
 
 
 def has_image(document: Document, page: Page) -> bool:
@@ -253,20 +259,20 @@ def has_image(document: Document, page: Page) -> bool:
 
 
 # The legend of the page view: each kind of fact has its own colour (pantau.css), an
-# incident one per status.
+# incident one per status. The labels are shown with _() in the template.
 LEGEND = (
-    ("foreign_national", "foreign national"),
-    ("official", "official"),
-    ("other_person", "other person"),
-    ("location", "place"),
-    ("nationality", "nationality"),
-    ("organisation", "organisation"),
-    ("incident-reported", "incident, reported"),
-    ("incident-planned", "incident, planned"),
-    ("incident-negated", "incident, denied"),
-    ("incident-hypothetical", "incident, hypothetical"),
-    ("date", "date"),
-    ("identifier", "identifier"),
+    ("foreign_national", N_("foreign national")),
+    ("official", N_("official")),
+    ("other_person", N_("other person")),
+    ("location", N_("place")),
+    ("nationality", N_("nationality")),
+    ("organisation", N_("organisation")),
+    ("incident-reported", N_("incident, reported")),
+    ("incident-planned", N_("incident, planned")),
+    ("incident-negated", N_("incident, denied")),
+    ("incident-hypothetical", N_("incident, hypothetical")),
+    ("date", N_("date")),
+    ("identifier", N_("identifier")),
 )
 
 
@@ -284,6 +290,7 @@ class FactDetails:
     """What the fact table shows beside a fact's words and value."""
 
     status: str = ""
+    status_name: str = ""  # the status as shown, in the reader's language
     nationality: str = ""
     age: str = ""
     passport: str = ""
@@ -291,7 +298,8 @@ class FactDetails:
 
 
 def fact_details(fact: FactRow) -> FactDetails:
-    """Status, nationality, age, passport and a short note (title, region, kind of id)."""
+    """Status (and its name), nationality, age, passport and a short note (title, region,
+    kind of id)."""
     attributes = fact.attributes or {}
 
     def text(key: str) -> str:
@@ -303,6 +311,7 @@ def fact_details(fact: FactRow) -> FactDetails:
         note = ", ".join(str(label) for label in attributes["incidents"])
     return FactDetails(
         status=text("status"),
+        status_name=value_name("status", text("status")),
         nationality=text("nationality"),
         age=text("age"),
         passport=text("passport"),

@@ -15,18 +15,22 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
+from models.i18n import N_, _
 from models.tables import Role
 from storage import exports
 from storage.engine import session_for
 from web import deps
 
 router = APIRouter()
-NAV = (deps.NavItem("Exports", "/exports", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Exports"), "/exports", Role.INVESTIGATOR),)
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One download: what it holds, its media type and file name ending."""
+    """One download: what it holds, its media type and file name ending.
+
+    `label` and `description` are marked with N_ and shown with _().
+    """
 
     name: str
     label: str
@@ -40,36 +44,38 @@ FORMATS = {
     for f in (
         ExportFormat(
             "subjects-csv",
-            "Subjects (CSV)",
-            "One row per person: names, nationality, passports, counts, first and last date.",
+            N_("Subjects (CSV)"),
+            N_("One row per person: names, nationality, passports, counts, first and last date."),
             "text/csv; charset=utf-8",
             "subjects.csv",
         ),
         ExportFormat(
             "mentions-csv",
-            "Mentions (CSV)",
-            "One row per name in a document, with the document and the person it was linked to.",
+            N_("Mentions (CSV)"),
+            N_(
+                "One row per name in a document, with the document and the person it was linked to."
+            ),
             "text/csv; charset=utf-8",
             "mentions.csv",
         ),
         ExportFormat(
             "subjects-jsonl",
-            "Subjects (JSON Lines)",
-            "One JSON object per person; lists stay lists.",
+            N_("Subjects (JSON Lines)"),
+            N_("One JSON object per person; lists stay lists."),
             "application/x-ndjson",
             "subjects.jsonl",
         ),
         ExportFormat(
             "mentions-jsonl",
-            "Mentions (JSON Lines)",
-            "One JSON object per mention with its document's path, name and date.",
+            N_("Mentions (JSON Lines)"),
+            N_("One JSON object per mention with its document's path, name and date."),
             "application/x-ndjson",
             "mentions.jsonl",
         ),
         ExportFormat(
             "ftm",
-            "FollowTheMoney entities",
-            "Person, Document and Mention entities, one per line, for Aleph or ftm tools.",
+            N_("FollowTheMoney entities"),
+            N_("Person, Document and Mention entities, one per line, for Aleph or ftm tools."),
             "application/x-ndjson",
             "entities.ftm.json",
         ),
@@ -93,7 +99,10 @@ def download(
     """Stream one export as a file download; audited with its format."""
     chosen = FORMATS.get(name)
     if chosen is None:
-        raise HTTPException(404, f"There is no export {name!r}; the exports page lists them.")
+        raise HTTPException(
+            404,
+            _("There is no export {name}; the exports page lists them.").format(name=repr(name)),
+        )
     deps.record(
         request, session, user=user.name, action="export", target=name, details={"format": name}
     )

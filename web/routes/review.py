@@ -15,6 +15,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from models.errors import IdentityError
+from models.i18n import N_, _
 from models.tables import Role
 from storage import identity
 from web import deps
@@ -28,7 +29,7 @@ def count_open(session: Session) -> int:
 
 
 router = APIRouter()
-NAV = (deps.NavItem("Review", "/review", Role.INVESTIGATOR, count=count_open),)
+NAV = (deps.NavItem(N_("Review"), "/review", Role.INVESTIGATOR, count=count_open),)
 Decision = Annotated[str, Form(pattern="^(same|different|unsure)$")]
 
 
@@ -73,7 +74,10 @@ def decide(
     current = identity.get_review_item(session, item_id=item_id) if in_range else None
     if current is None or current.status != "open":
         raise HTTPException(
-            409, f"Review item {item_id} is not open (already decided, or it does not exist)."
+            409,
+            _("Review item {item_id} is not open (already decided, or it does not exist).").format(
+                item_id=item_id
+            ),
         )
     try:
         decided = identity.decide_review(

@@ -13,15 +13,27 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from flows.work import queue_retry
-from models.records import DocumentStatus
+from models.i18n import N_, _
+from models.records import DocumentStatus, RunStatus
 from models.tables import Role
 from storage import repository
 from web import deps
 
 router = APIRouter()
-NAV = (deps.NavItem("Runs", "/runs", Role.ANALYST),)
+NAV = (deps.NavItem(N_("Runs"), "/runs", Role.ANALYST),)
 RETRYABLE = (DocumentStatus.FAILED, DocumentStatus.PARTIAL)
 RUN_LIMIT = 50
+# The names states are shown by on the page (the values stay in classes and addresses).
+STATUS_NAMES = {
+    RunStatus.RUNNING.value: N_("running"),
+    RunStatus.FINISHED.value: N_("finished"),
+    RunStatus.CRASHED.value: N_("crashed"),
+    DocumentStatus.PENDING.value: N_("pending"),
+    DocumentStatus.PROCESSED.value: N_("processed"),
+    DocumentStatus.PARTIAL.value: N_("partial"),
+    DocumentStatus.FAILED.value: N_("failed"),
+    DocumentStatus.DUPLICATE.value: N_("duplicate"),
+}
 
 
 @router.get("/runs")
@@ -46,6 +58,7 @@ def runs_page(
         # Refresh while something is being read, so its state shows as it progresses.
         "refresh": bool(reading or request.query_params.get("retried"))
         or any(run.status == "running" for run in runs),
+        "status_names": {value: _(name) for value, name in STATUS_NAMES.items()},
     }
     return deps.render(request, "runs.html", context)
 
@@ -69,10 +82,12 @@ def retry(
     """Queue a failed or partial document to be read again; audited."""
     document = deps.find_document(session, document_id)
     if document.status not in RETRYABLE:
+        status = _(STATUS_NAMES.get(document.status, document.status))
         raise HTTPException(
             409,
-            f"Document {document_id} is {document.status}; only failed or partial "
-            "documents are retried.",
+            _(
+                "Document {document_id} is {status}; only failed or partial documents are retried."
+            ).format(document_id=document_id, status=status),
         )
     where = queue_retry(
         document_id=document_id, path=document.path, settings=request.app.state.settings

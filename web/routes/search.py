@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from models.errors import QueryError
+from models.i18n import N_, _
 from models.records import (
     DOCUMENT_KINDS,
     INCIDENT_LABELS,
@@ -32,21 +33,21 @@ from web import deps
 from web.labels import FACET_TITLES, facet_label
 
 router = APIRouter()
-NAV = (deps.NavItem("Search", "/search", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Search"), "/search", Role.INVESTIGATOR),)
 MAX_QUERY_LENGTH = 300
 RESULT_LIMIT = 20
 FACET_LIMIT = 10
-NO_WORDS = (
+NO_WORDS = N_(
     "Type at least one word or number to look for. Quotes make a phrase, deport* is a "
     "prefix, OR gives alternatives, NOT or a leading - excludes a word."
 )
-# Shown under the search box.
+# Shown under the search box (the meanings with _() where the page is made).
 SYNTAX_HELP = (
-    ("deportasi", "every form of the word: dideportasi, pendeportasian, mendeportasikan"),
-    ('"izin tinggal"', "the words together, as written"),
-    ("deport*", "words that start so"),
-    ("kafe OR restoran", "either word"),
-    ("imigrasi NOT kapal", "without the word after NOT (or -kapal)"),
+    ("deportasi", N_("every form of the word: dideportasi, pendeportasian, mendeportasikan")),
+    ('"izin tinggal"', N_("the words together, as written")),
+    ("deport*", N_("words that start so")),
+    ("kafe OR restoran", N_("either word")),
+    ("imigrasi NOT kapal", N_("without the word after NOT (or -kapal)")),
 )
 FILTER_FIELDS = (
     "nationality",
@@ -61,18 +62,19 @@ FILTER_FIELDS = (
     "sender",
     "letter_number",
 )
+# Shown with _() where the page is made.
 FIELD_TITLES = {
-    "nationality": "Nationality",
-    "province": "Province",
-    "regency": "Regency / city",
-    "incident": "Incident",
-    "status": "Status",
-    "date_from": "From",
-    "date_to": "To",
-    "kind": "Kind",
-    "agency": "Agency",
-    "sender": "Sender",
-    "letter_number": "Letter number",
+    "nationality": N_("Nationality"),
+    "province": N_("Province"),
+    "regency": N_("Regency / city"),
+    "incident": N_("Incident"),
+    "status": N_("Status"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "kind": N_("Kind"),
+    "agency": N_("Agency"),
+    "sender": N_("Sender"),
+    "letter_number": N_("Letter number"),
 }
 # The facets shown beside the results, in order; `month` sets both date bounds. Letter
 # numbers are not among them: nearly every letter has its own, so they are a filter only.
@@ -145,7 +147,7 @@ def facet_links(
             href = search_address(query, changed)
             links.append(FacetLink(label, count.documents, href, active))
         if links:
-            groups.append((FACET_TITLES[facet.value], links))
+            groups.append((_(FACET_TITLES[facet.value]), links))
     return groups
 
 
@@ -154,7 +156,7 @@ def filter_chips(query: str, filters: dict[str, str]) -> list[Chip]:
     chips = []
     for field, value in filters.items():
         rest = {k: v for k, v in filters.items() if k != field}
-        label = f"{FIELD_TITLES[field]}: {facet_label(field, value)}"
+        label = f"{_(FIELD_TITLES[field])}: {facet_label(field, value)}"
         chips.append(Chip(label, search_address(query, rest)))
     return chips
 
@@ -162,9 +164,11 @@ def filter_chips(query: str, filters: dict[str, str]) -> list[Chip]:
 def text_problem(query: str) -> str | None:
     """Why the search text cannot be searched, or None."""
     if len(query) > MAX_QUERY_LENGTH:
-        return f"The query is too long; use at most {MAX_QUERY_LENGTH} characters."
+        return _("The query is too long; use at most {limit} characters.").format(
+            limit=MAX_QUERY_LENGTH
+        )
     if query and not parse_query(query):
-        return NO_WORDS
+        return _(NO_WORDS)
     return None
 
 
@@ -172,7 +176,8 @@ def filter_problem(filters: dict[str, str]) -> str | None:
     """Why a filter value is refused before it reaches the storage checks, or None."""
     too_long = [f for f, v in filters.items() if len(v) > MAX_QUERY_LENGTH]
     if too_long:
-        return f"The {FIELD_TITLES[too_long[0]].lower()} filter is too long; shorten it."
+        field = _(FIELD_TITLES[too_long[0]]).lower()
+        return _("The {field} filter is too long; shorten it.").format(field=field)
     return None
 
 
@@ -196,7 +201,7 @@ def run_search(
     try:
         return xref.search(session, query=search), None, 200
     except QueryError as error:
-        return None, f"Check the filters: {error}", 400
+        return None, _("Check the filters: {error}").format(error=error), 400
 
 
 def given_filters(
@@ -260,6 +265,7 @@ def search_page(
         "query": query,
         "filters": filters,
         "choices": CHOICES,
+        "choice_label": facet_label,
         "results": results,
         "message": message,
         "facets": facet_links(results, query, filters) if results else [],
@@ -269,7 +275,7 @@ def search_page(
         "previous": search_address(query, filters, max(offset - RESULT_LIMIT, 0)),
         "next": search_address(query, filters, offset + RESULT_LIMIT),
         "clear": search_address(query, {}),
-        "syntax": SYNTAX_HELP,
+        "syntax": [(example, _(meaning)) for example, meaning in SYNTAX_HELP],
     }
     return deps.render(request, "search.html", context, status_code=status_code)
 

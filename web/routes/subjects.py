@@ -17,13 +17,15 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from models.errors import IdentityError
+from models.i18n import N_, _
 from models.records import Dossier, FactKind
 from models.tables import Role
 from storage import dossier, identity, repository
 from web import deps
+from web.labels import level_name, value_name
 
 router = APIRouter()
-NAV = (deps.NavItem("Subjects", "/subjects", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Subjects"), "/subjects", Role.INVESTIGATOR),)
 PAGE_SIZE = 50
 NATIONALITY_LENGTH = 2  # ISO 3166-1 alpha-2, as the extractors store it
 
@@ -39,7 +41,8 @@ def subject_list(
     """Subjects, those in most documents first, by nationality and in pages; audited."""
     code = nationality.strip().upper()
     if code and (len(code) != NATIONALITY_LENGTH or not code.isalpha()):
-        raise HTTPException(400, "A nationality is a two-letter country code such as AU or CN.")
+        message = _("A nationality is a two-letter country code such as AU or CN.")
+        raise HTTPException(400, message)
     page = max(1, min(page, deps.MAX_ID // PAGE_SIZE))
     subjects = dossier.list_subjects(
         session, nationality=code or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
@@ -88,6 +91,8 @@ def dossier_page(
         "documents": {d.id: d for d in found.documents},
         "evidence": evidence_links(session, subject_id),
         "moved": moved,
+        "value_name": value_name,
+        "level_name": level_name,
     }
     return deps.render(request, "subject.html", context)
 
@@ -104,10 +109,11 @@ def reject_mention(
     found = find_dossier(session, subject_id)
     ids = [m.mention_id for m in found.mentions]
     if mention_id not in ids:
-        raise HTTPException(404, f"Subject {subject_id} has no mention {mention_id}.")
+        message = _("Subject {subject_id} has no mention {mention_id}.")
+        raise HTTPException(404, message.format(subject_id=subject_id, mention_id=mention_id))
     if len(ids) == 1:
         raise HTTPException(
-            409, "This is the subject's only mention; there is nothing to keep it apart from."
+            409, _("This is the subject's only mention; there is nothing to keep it apart from.")
         )
     anchor = next(i for i in ids if i != mention_id)
     try:
@@ -186,5 +192,6 @@ def find_dossier(session: Session, subject_id: int) -> Dossier:
     in_range = 1 <= subject_id <= deps.MAX_ID
     found = dossier.get_dossier(session, subject_id=subject_id) if in_range else None
     if found is None:
-        raise HTTPException(404, f"There is no subject with id {subject_id}.")
+        message = _("There is no subject with id {subject_id}.")
+        raise HTTPException(404, message.format(subject_id=subject_id))
     return found

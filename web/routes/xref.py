@@ -14,11 +14,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from models.errors import QueryError
+from models.i18n import N_, _
 from models.records import CoOccurrence, CountRow, SearchQuery, SubjectRegions
 from models.tables import Role
 from storage import xref
 from web import deps
-from web.labels import facet_label, nationality_label, region_label
+from web.labels import facet_label, level_name, nationality_label, region_label
 from web.routes.search import (
     CHOICES,
     FIELD_TITLES,
@@ -29,7 +30,7 @@ from web.routes.search import (
 )
 
 router = APIRouter()
-NAV = (deps.NavItem("Cross-reference", "/xref", Role.INVESTIGATOR),)
+NAV = (deps.NavItem(N_("Cross-reference"), "/xref", Role.INVESTIGATOR),)
 ROW_LIMIT = 200
 MAX_MINIMUM = 10_000
 LEVELS = ("province", "regency")
@@ -44,16 +45,29 @@ DIMENSIONS = (
     "sender",
 )
 DEFAULT_DIMENSIONS = ("nationality", "region", "incident", "month")
+# Shown with _() where the page is made.
 DIMENSION_TITLES = {
-    "nationality": "Nationality",
-    "region": "Region",
-    "incident": "Incident",
-    "status": "Incident status",
-    "month": "Month",
-    "kind": "Document kind",
-    "agency": "Agency",
-    "sender": "Sender",
+    "nationality": N_("Nationality"),
+    "region": N_("Region"),
+    "incident": N_("Incident"),
+    "status": N_("Incident status"),
+    "month": N_("Month"),
+    "kind": N_("Document kind"),
+    "agency": N_("Agency"),
+    "sender": N_("Sender"),
 }
+# The dimensions as named in the heading ("Documents by nationality × region").
+DIMENSION_NAMES = {
+    "nationality": N_("nationality"),
+    "region": N_("region"),
+    "incident": N_("incident"),
+    "status": N_("status"),
+    "month": N_("month"),
+    "kind": N_("kind"),
+    "agency": N_("agency"),
+    "sender": N_("sender"),
+}
+LEVEL_TITLES = {"province": N_("Province"), "regency": N_("Regency")}
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,11 @@ class CountLine:
 def refuse(message: str) -> tuple[list[Any], str, int]:
     """No rows, the message, and a 400 status."""
     return [], message, 400
+
+
+def minimum_problem() -> str:
+    """The message for a minimum out of range."""
+    return _("Use a minimum between 1 and {maximum}.").format(maximum=MAX_MINIMUM)
 
 
 def audit_view(
@@ -104,7 +123,7 @@ def regions_page(
     rows: list[SubjectRegions] = []
     message, status_code = None, 200
     if not 1 <= min_regions <= MAX_MINIMUM:
-        rows, message, status_code = refuse(f"Use a minimum between 1 and {MAX_MINIMUM}.")
+        rows, message, status_code = refuse(minimum_problem())
     else:
         try:
             rows = xref.subjects_in_several_regions(
@@ -127,6 +146,7 @@ def regions_page(
         "message": message,
         "level": clean(level),
         "levels": LEVELS,
+        "level_name": level_name,
         "min_regions": min_regions,
         "limit": ROW_LIMIT,
         "region_label": region_label,
@@ -148,9 +168,10 @@ def pairs_page(
     message, status_code = None, 200
     subject_id = int(clean(subject)) if clean(subject).isdigit() else None
     if clean(subject) and not (subject_id and 1 <= subject_id <= deps.MAX_ID):
-        rows, message, status_code = refuse(f"{subject!r} is not a subject number; use e.g. 12.")
+        problem = _("{subject} is not a subject number; use e.g. 12.").format(subject=repr(subject))
+        rows, message, status_code = refuse(problem)
     elif not 1 <= min_documents <= MAX_MINIMUM:
-        rows, message, status_code = refuse(f"Use a minimum between 1 and {MAX_MINIMUM}.")
+        rows, message, status_code = refuse(minimum_problem())
     else:
         rows = xref.co_occurring(
             session, subject_id=subject_id, min_documents=min_documents, limit=ROW_LIMIT
@@ -207,18 +228,33 @@ def counts_page(
         "lines": lines,
         "message": message,
         "dimensions": dimensions,
+        "heading": " × ".join(dimension_name(name) for name in dimensions),
         "all_dimensions": DIMENSIONS,
-        "titles": {**DIMENSION_TITLES, "region": clean(level).title() or "Region"},
+        "titles": dimension_titles(clean(level)),
         "level": clean(level),
         "levels": LEVELS,
+        "level_name": level_name,
         "query": text,
         "filters": filters,
         "choices": CHOICES,
-        "field_titles": FIELD_TITLES,
+        "choice_label": facet_label,
+        "field_titles": {field: _(title) for field, title in FIELD_TITLES.items()},
         "limit": ROW_LIMIT,
         "people": any(line.people is not None for line in lines),
     }
     return deps.render(request, "xref_counts.html", context, status_code=status_code)
+
+
+def dimension_name(name: str) -> str:
+    """A dimension as named in the heading; an unknown one as given."""
+    known = DIMENSION_NAMES.get(name)
+    return _(known) if known is not None else name.replace("_", " ")
+
+
+def dimension_titles(level: str) -> dict[str, str]:
+    """The column title of each dimension; the region's is its level's."""
+    region = _(LEVEL_TITLES[level]) if level in LEVEL_TITLES else level.title() or _("Region")
+    return {**{name: _(title) for name, title in DIMENSION_TITLES.items()}, "region": region}
 
 
 def count_lines(

@@ -13,7 +13,7 @@ def sign_in(page, base_url: str, name: str) -> None:
     page.goto(f"{base_url}/login")
     page.fill('input[name="name"]', name)
     page.fill('input[name="password"]', WEB_PASSWORD)
-    page.click('button[type="submit"]')
+    page.click('form[action="/login"] button[type="submit"]')
 
 
 def test_web_browser_search_open_document_highlight_lines_up_and_logout(

@@ -30,7 +30,7 @@ def sign_in(page, base_url: str, name: str) -> None:
     page.goto(f"{base_url}/login")
     page.fill('input[name="name"]', name)
     page.fill('input[name="password"]', WEB_PASSWORD)
-    page.click('button[type="submit"]')
+    page.click('form[action="/login"] button[type="submit"]')
     page.wait_for_load_state()
 
 

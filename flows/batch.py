@@ -38,7 +38,7 @@ from models.records import (
     PageSource,
     RunStatus,
 )
-from storage import claims, identity, repository
+from storage import claims, identity, repository, screening
 from storage.engine import describe_database_fault, get_engine, session_for
 from storage.migrate import upgrade
 
@@ -485,25 +485,52 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
 
 
 def _resolve_or_mark(options: BatchOptions, *, run_id: int) -> None:
-    """Resolve identities; if that fails, the run's documents whose people were left
-    unlinked become `partial` (stage identity) until a later resolution links them."""
+    """Resolve identities, then screen the watchlists; if resolution fails, the run's
+    documents whose people were left unlinked become `partial` (stage identity) until a
+    later resolution links them."""
     try:
         resolve_identities(options)
     except Exception as e:
-        error = (
-            f"identity resolution failed ({type(e).__name__}: {e}); the facts are stored, and "
-            "`pantau resolve` or the next run links this document's people to subjects."
+        _mark_unresolved(options, run_id=run_id, e=e)
+    screen_or_log(options.database_url, run_id=run_id)
+
+
+def _mark_unresolved(options: BatchOptions, *, run_id: int, e: Exception) -> None:
+    """The run's documents whose people were left unlinked become `partial`."""
+    error = (
+        f"identity resolution failed ({type(e).__name__}: {e}); the facts are stored, and "
+        "`pantau resolve` or the next run links this document's people to subjects."
+    )
+    logger.error("run %s: %s", run_id, error)
+    with session_for(get_engine(options.database_url)) as session:
+        for document_id in repository.documents_unresolved(session, run_id=run_id):
+            repository.mark_partial(
+                session,
+                document_id=document_id,
+                error_code="identity_failed",
+                error=error,
+                run_id=run_id,
+            )
+
+
+def screen_or_log(database_url: str, *, run_id: int | None = None) -> None:
+    """Screen new mentions against the watchlists (`storage.screening`). A failure is
+    logged and never fails the batch: the cursor stays, the next screening retries."""
+    try:
+        with session_for(get_engine(database_url)) as session:
+            report = screening.screen(session)
+    except Exception as e:
+        logger.error(
+            "run %s: screening the watchlists failed (%s: %s); the next run or "
+            "`pantau resolve` screens these documents again",
+            run_id,
+            type(e).__name__,
+            e,
         )
-        logger.error("run %s: %s", run_id, error)
-        with session_for(get_engine(options.database_url)) as session:
-            for document_id in repository.documents_unresolved(session, run_id=run_id):
-                repository.mark_partial(
-                    session,
-                    document_id=document_id,
-                    error_code="identity_failed",
-                    error=error,
-                    run_id=run_id,
-                )
+        return
+    if report.alerts:
+        logger.info("run %s: %d watchlist alerts raised", run_id, report.alerts)
+    emit("alerts", report)
 
 
 def _inspect_all(paths: list[str]) -> tuple[list[intake.InputFile], list[DocumentOutcome]]:

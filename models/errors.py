@@ -128,3 +128,17 @@ class AuditTamperedError(PantauError):
 
     code = "audit_tampered"
     exit_code = 6
+
+
+class WatchError(PantauError):
+    """A watch that cannot be stored or changed as asked (no such watch, not its owner,
+    nothing to watch)."""
+
+    code = "watch"
+    exit_code = 2
+
+
+class WatchOwnerError(WatchError):
+    """Someone other than its owner tried to change or remove a watch."""
+
+    code = "watch_owner"

@@ -660,3 +660,112 @@ class AuditEventPublic(AuditEventBase):
 
     id: int
     at: datetime
+
+
+# --- watchlists and alerts ----------------------------------------------------
+
+
+class WatchKind(StrEnum):
+    """What a watch looks for in new documents."""
+
+    SUBJECT = "subject"  # mentions resolved to one subject
+    NAME = "name"  # mentions whose name scores like the watched one (storage.watch)
+    NUMBER = "number"  # mentions carrying a passport or permit number
+    QUERY = "query"  # documents whose linked facts match nationality, region and incident
+
+
+class WatchBase(SQLModel):
+    """What an investigator watches for, and why."""
+
+    owner: str = Field(max_length=64, index=True, description="Workbench user name")
+    shared: bool = Field(default=False, description="Visible to every investigator")
+    kind: WatchKind = Field(sa_type=EnumText(WatchKind))
+    subject_id: int | None = Field(
+        default=None,
+        index=True,
+        description="The watched subject. No foreign key: a merged subject leaves the watch",
+    )
+    name: str | None = Field(default=None, max_length=200)
+    number: str | None = Field(default=None, max_length=32, description="Upper case, no spaces")
+    nationality: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
+    region: str | None = Field(default=None, max_length=5, description="Province or regency code")
+    incident: str | None = Field(default=None, max_length=32, description="Incident label")
+    note: str = Field(default="", sa_type=sa.Text, description="Why it is watched")
+
+
+class Watch(WatchBase, table=True):
+    """A stored watch; its index keys are in `watch_key`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class WatchPublic(WatchBase):
+    """A watch as shown to investigators."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class WatchKey(SQLModel, table=True):
+    """One index key of a watch: screening finds the watches of a new mention or linked
+    row through the keys they share (`storage.watch.watch_keys`), never by reading all."""
+
+    __tablename__ = "watch_key"
+    __table_args__ = (sa.Index("ix_watch_key_key", "key", "need", "watch_id"),)
+
+    watch_id: int = Field(foreign_key="watch.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(max_length=160, primary_key=True)
+    need: int = Field(default=1, description="Keys a mention must share with the watch")
+
+
+class AlertBase(SQLModel):
+    """A new document that a watch caught: where, the words, and why."""
+
+    page: int = Field(description="1-based page of the evidence")
+    evidence: str = Field(default="", sa_type=sa.Text, description="The sentence that matched")
+    marks: list[str] = Field(
+        default_factory=list, sa_type=JSON, description="Words of the evidence that matched"
+    )
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class Alert(AlertBase, table=True):
+    """A stored alert: one per watch and document, however often the document is read."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("watch_id", "document_id", name="uq_alert_watch_document"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watch.id", ondelete="CASCADE", index=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    mention_id: int | None = Field(default=None, foreign_key="mention.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
+
+
+class AlertSeen(SQLModel, table=True):
+    """One user has seen one alert (others may not have)."""
+
+    __tablename__ = "alert_seen"
+
+    alert_id: int = Field(foreign_key="alert.id", ondelete="CASCADE", primary_key=True)
+    user: str = Field(max_length=64, primary_key=True)
+    seen_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class WatchCursor(SQLModel, table=True):
+    """How far screening has read: mentions and linked rows up to these ids are screened.
+
+    One row (id 1). Re-extraction gives a document new mention and linked rows, so they are
+    screened again; an alert's (watch, document) key keeps it from being raised twice.
+    """
+
+    __tablename__ = "watch_cursor"
+
+    id: int = Field(default=1, primary_key=True)
+    mention_id: int = Field(default=0, description="Last mention id screened")
+    linked_id: int = Field(default=0, description="Last linked_fact id screened")
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

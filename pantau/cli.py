@@ -851,6 +851,7 @@ def extract(
 
     with _session(settings) as session:
         print_resolve_report(console, identity.resolve(session))
+    _screen(settings)
 
 
 FACT_KINDS_HELP = (
@@ -928,15 +929,18 @@ def resolve_subjects(
     from pantau.subjects import print_resolve_report
     from storage import identity
 
-    with _session(_settings(db)) as session:
+    settings = _settings(db)
+    with _session(settings) as session:
         if all_documents:
             count = identity.rebuild_all_mentions(session)
             console.print(_("rebuilt the mentions of {count} document(s)").format(count=count))
         report = identity.resolve(session)
     if json_out:
         print(report.model_dump_json(indent=2))
+        _screen(settings, quiet=True)
         return
     print_resolve_report(console, report)
+    _screen(settings)
 
 
 @app.command()
@@ -1025,6 +1029,220 @@ def review(
         print(json.dumps([i.model_dump() for i in items], indent=2, ensure_ascii=False))
         return
     print_review_items(console, items)
+
+
+watch_app = typer.Typer(
+    name="watch",
+    help="Watchlists: names, passport numbers, subjects and queries that raise alerts.",
+    no_args_is_help=True,
+)
+app.add_typer(watch_app)
+UserOption = Annotated[
+    str, typer.Option("--user", help="The workbench user whose watches these are.")
+]
+
+
+@watch_app.command("add")
+@handle_errors
+def watch_add(
+    user: UserOption,
+    name: Annotated[str | None, typer.Option("--name", help="A name, matched in variants.")] = None,
+    number: Annotated[
+        str | None, typer.Option("--number", help="A passport or permit number.")
+    ] = None,
+    subject_id: Annotated[int | None, typer.Option("--subject", help="A subject id.")] = None,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="Query: ISO code (CN, AU).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Query: province or regency code (51.03).")
+    ] = None,
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="Query: incident label (deportation).")
+    ] = None,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Visible to every investigator.")
+    ] = False,
+    note: Annotated[str, typer.Option("--note", help="Why it is watched.")] = "",
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Watch a name, a number, a subject or a query: documents stored from now on that
+    match raise alerts (the documents already stored are not screened: `pantau
+    search-batch` looks through them)."""
+    from pantau.watchlists import watch_json
+    from storage import watch
+
+    kind = _watch_kind(name, number, subject_id, (nationality, region, incident))
+    with _session(_settings(db)) as session:
+        _require_user(session, user)
+        added = watch.add_watch(
+            session,
+            owner=user,
+            kind=kind,
+            name=name,
+            number=number,
+            subject_id=subject_id,
+            nationality=nationality,
+            region=region,
+            incident=incident,
+            shared=shared,
+            note=note,
+        )
+        label = watch.watch_label(added)
+        _audit_cli(
+            session,
+            action="watch_add",
+            target=f"watch:{added.id}",
+            details={"user": user, "kind": kind, "watches": label, "shared": shared, "note": note},
+        )
+        [record] = [w for w in watch.list_watches(session, user=user) if w.id == added.id]
+    if json_out:
+        print(json.dumps(watch_json(record), indent=2, ensure_ascii=False))
+        return
+    console.print(
+        _("watch {id} added for {user}: {label}").format(
+            id=added.id, user=escape(user), label=escape(label)
+        ),
+        highlight=False,
+    )
+    console.print(
+        _("documents stored from now on are screened; `pantau search-batch` looks through the rest")
+    )
+
+
+def _watch_kind(
+    name: str | None,
+    number: str | None,
+    subject_id: int | None,
+    query: tuple[str | None, str | None, str | None],
+) -> str:
+    given = [
+        kind
+        for kind, value in (
+            ("name", name),
+            ("number", number),
+            ("subject", subject_id),
+            ("query", any(query)),
+        )
+        if value
+    ]
+    if len(given) != 1:
+        raise ConfigError(
+            _(
+                "give one of --name, --number, --subject, or a query "
+                "(--nationality, --region, --incident)."
+            )
+        )
+    return given[0]
+
+
+def _require_user(session: Any, name: str) -> None:
+    from storage import users
+
+    if users.get_user(session, name=name) is None:
+        raise ConfigError(
+            _("no workbench user {name}; `pantau users list` lists them.").format(name=name)
+        )
+
+
+@watch_app.command("list")
+@handle_errors
+def watch_list(user: UserOption, db: DbOption = None, json_out: JsonOption = False) -> None:
+    """The user's watches and those other investigators share."""
+    from pantau.watchlists import print_watches, watch_json
+    from storage import watch
+
+    with _session(_settings(db)) as session:
+        _require_user(session, user)
+        found = watch.list_watches(session, user=user)
+        _audit_read(session, "cli_watch_list", f"user:{user}", {"shown": len(found)})
+    if json_out:
+        print(json.dumps([watch_json(w) for w in found], indent=2, ensure_ascii=False))
+        return
+    print_watches(console, found)
+
+
+@watch_app.command("remove")
+@handle_errors
+def watch_remove(
+    watch_id: Annotated[int, typer.Argument(help="Watch id (see `pantau watch list`).")],
+    user: UserOption,
+    db: DbOption = None,
+) -> None:
+    """Remove one of the user's watches, with its alerts."""
+    from storage import watch
+
+    with _session(_settings(db)) as session:
+        removed = watch.remove_watch(session, watch_id=watch_id, user=user)
+        _audit_cli(
+            session,
+            action="watch_remove",
+            target=f"watch:{watch_id}",
+            details={
+                "user": user,
+                "kind": removed.kind.value,
+                "watches": watch.watch_label(removed),
+            },
+        )
+    console.print(_("watch {id} removed").format(id=watch_id))
+
+
+@app.command()
+@handle_errors
+def alerts(
+    user: UserOption,
+    all_alerts: Annotated[
+        bool, typer.Option("--all", help="Also the alerts the user has seen.")
+    ] = False,
+    seen: Annotated[
+        bool, typer.Option("--seen", help="Mark the alerts listed as seen by the user.")
+    ] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The alerts of the user's own and shared watches, unseen first, newest first."""
+    from pantau.watchlists import alert_json, print_alerts
+    from storage import watch
+
+    with _session(_settings(db)) as session:
+        _require_user(session, user)
+        found = watch.list_alerts(session, user=user, unseen_only=not all_alerts)
+        _audit_read(
+            session,
+            "cli_alerts",
+            f"user:{user}",
+            {"shown": len(found), "alerts": [a.id for a in found][:100]},
+        )
+        if seen and found:
+            marked = watch.mark_seen(session, user=user, alert_ids=[a.id for a in found])
+            _audit_cli(
+                session, action="alert_seen", target=f"user:{user}", details={"alerts": marked}
+            )
+    if json_out:
+        print(json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False))
+        return
+    print_alerts(console, found)
+    if seen and found:
+        console.print(_("marked {count} alert(s) as seen").format(count=len(found)))
+
+
+def _screen(settings: Settings, *, quiet: bool = False) -> None:
+    """Screen new mentions against the watchlists; a failure is reported, never fatal."""
+    from pantau.watchlists import print_screen_report
+    from storage import screening
+
+    try:
+        with _session(settings) as session:
+            report = screening.screen(session)
+    except Exception as e:  # screening must never undo the work done before it
+        errors.print(
+            _("[yellow]warning:[/] screening the watchlists failed ({error}); the next run "
+              "or `pantau resolve` screens these documents again").format(error=escape(str(e)))
+        )  # fmt: skip
+        return
+    if not quiet:
+        print_screen_report(console, report)
 
 
 xref_app = typer.Typer(

@@ -24,6 +24,10 @@ os.environ.setdefault("PANTAU_COMMAND_SERVER_IDLE_SECONDS", "0")
 os.environ.setdefault("PANTAU_LANGUAGE", "en")
 os.environ.setdefault("PANTAU_TIME_ZONE", "UTC")
 
+from models import i18n  # noqa: E402 - after the environment it reads
+
+i18n.use(os.environ["PANTAU_LANGUAGE"], os.environ["PANTAU_TIME_ZONE"])  # storage used directly
+
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -828,6 +832,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def browser_sign_in(page, base_url: str, name: str, password: str = WEB_PASSWORD) -> None:
+    """Sign in through the sign-in form as a person would (the top bar has its own form)."""
+    page.goto(f"{base_url}/login")
+    page.fill('input[name="name"]', name)
+    page.fill('input[name="password"]', password)
+    page.click('form[action="/login"] button[type="submit"]')
+    page.wait_for_load_state()
 
 
 @pytest.fixture

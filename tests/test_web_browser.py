@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import WEB_PASSWORD
+from tests.conftest import browser_sign_in as sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base_url: str, name: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill('input[name="name"]', name)
-    page.fill('input[name="password"]', WEB_PASSWORD)
-    page.click('form[action="/login"] button[type="submit"]')
 
 
 def test_web_browser_search_open_document_highlight_lines_up_and_logout(

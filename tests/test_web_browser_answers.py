@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.conftest import WEB_PASSWORD, serve_workbench
+from tests.conftest import browser_sign_in as sign_in
 from tests.test_linked_counts import MINUTES, REPORT
 
 pytestmark = pytest.mark.browser
@@ -68,13 +69,6 @@ def served(workbench, language: str):
     zone = "Asia/Jakarta" if language == "id" else "UTC"
     settings = workbench.settings.model_copy(update={"language": language, "time_zone": zone})
     return serve_workbench(settings)
-
-
-def sign_in(page, base_url: str, name: str, password: str = WEB_PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill('input[name="name"]', name)
-    page.fill('input[name="password"]', password)
-    page.click('form[action="/login"] button[type="submit"]')
 
 
 def codes(cell: str) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WEB_PASSWORD, build_subject_workbench
+from tests.conftest import browser_sign_in as sign_in
+from tests.conftest import build_subject_workbench
 
 pytestmark = pytest.mark.browser
 FULL_NAME = "Rowan Keith Walsby"
@@ -24,14 +25,6 @@ FULL_NAME = "Rowan Keith Walsby"
 def workbench(tmp_path):
     """The seeded workbench with resolved subjects (the live server serves this one)."""
     return build_subject_workbench(tmp_path, f"sqlite:///{tmp_path / 'web.db'}")
-
-
-def sign_in(page, base_url: str, name: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill('input[name="name"]', name)
-    page.fill('input[name="password"]', WEB_PASSWORD)
-    page.click('form[action="/login"] button[type="submit"]')
-    page.wait_for_load_state()
 
 
 def audit_table(page, base_url: str, who: str) -> list[tuple[str, str, str]]:

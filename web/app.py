@@ -29,7 +29,7 @@ from models.tables import utc_now
 from storage import users
 from storage.engine import get_engine
 from storage.migrate import upgrade
-from web import deps
+from web import charts, deps
 from web.routes import (
     admin,
     auth,
@@ -40,6 +40,7 @@ from web.routes import (
     runs,
     search,
     subjects,
+    watchlists,
     xref,
 )
 from web.security import SecurityHeaders, check_secret, verify_csrf
@@ -51,6 +52,7 @@ AREAS: tuple[ModuleType, ...] = (
     xref,
     documents,
     subjects,
+    watchlists,
     review,
     exports,
     runs,
@@ -80,6 +82,7 @@ def create_app(settings: deps.WebSettings) -> FastAPI:
     app.state.engine = engine
     app.state.clock = utc_now  # the time sessions and sign-in locks are measured by
     app.state.templates = deps.make_templates()
+    app.state.templates.env.globals.update(charts.TEMPLATE_GLOBALS)  # the dossier's charts
     app.state.nav = [item for area in AREAS for item in getattr(area, "NAV", ())]
     for area in AREAS:
         app.include_router(area.router)

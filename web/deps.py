@@ -105,13 +105,15 @@ class LanguageMiddleware:
 class NavItem:
     """One entry of the navigation bar, shown to users with `role`.
 
-    `count`, when given, is shown beside the label (e.g. how many items wait).
+    `count`, when given, is shown beside the label (e.g. how many items wait): it takes the
+    session and the signed-in user (`count(session, user)`), so a count can be the user's
+    own (their unseen alerts) or everyone's (open review items).
     """
 
     label: str
     path: str
     role: Role
-    count: Callable[[Session], int] | None = None
+    count: Callable[[Session, UserPublic], int] | None = None
 
 
 def highlight(snippet: str) -> Markup:
@@ -250,13 +252,13 @@ def record(
     )
 
 
-def nav_counts(request: Request, nav: list[NavItem]) -> dict[str, int]:
-    """The counts shown beside navigation entries, by path."""
+def nav_counts(request: Request, nav: list[NavItem], user: UserPublic | None) -> dict[str, int]:
+    """The counts shown beside navigation entries for `user`, by path."""
     counted = [item for item in nav if item.count is not None]
-    if not counted:
+    if not counted or user is None:
         return {}
     with session_for(request.app.state.engine) as session:
-        return {item.path: item.count(session) for item in counted if item.count is not None}
+        return {item.path: item.count(session, user) for item in counted if item.count is not None}
 
 
 def render(
@@ -270,7 +272,7 @@ def render(
     values = {
         "user": user,
         "nav": nav,
-        "nav_counts": nav_counts(request, nav),
+        "nav_counts": nav_counts(request, nav, user),
         "csrf_token": csrf_token(request),
         **(context or {}),
     }

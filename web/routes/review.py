@@ -16,15 +16,16 @@ from starlette.responses import Response
 
 from models.errors import IdentityError
 from models.i18n import N_, _
-from models.tables import Role
+from models.tables import Role, UserPublic
 from storage import identity
 from web import deps
 
 QUEUE_LENGTH = 50
 
 
-def count_open(session: Session) -> int:
-    """How many review items wait for a decision (shown in the navigation)."""
+def count_open(session: Session, user: UserPublic | None = None) -> int:
+    """How many review items wait for a decision (shown in the navigation; the same for
+    every user)."""
     return identity.count_review_items(session, status="open")
 
 

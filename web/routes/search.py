@@ -4,6 +4,8 @@ The query box and the filter controls are one GET form, so every result page has
 address that can be bookmarked and shared. Beside the results, each facet lists its
 most frequent values among all matching documents; a value is a link that adds that
 filter (or, when active, removes it). Active filters are shown as removable chips.
+Two charts cover every matching document, not only the page shown: documents per month
+by incident, and a map of documents by province whose tiles narrow the search.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from models.records import (
     SearchResults,
 )
 from models.tables import Role
+from storage import charts as chart_counts
 from storage import xref
 from storage.facets import letter_number_key
 from storage.search import parse_query
-from web import deps
+from web import charts, deps
 from web.labels import FACET_TITLES, facet_label
 
 router = APIRouter()
@@ -276,8 +279,37 @@ def search_page(
         "next": search_address(query, filters, offset + RESULT_LIMIT),
         "clear": search_address(query, {}),
         "syntax": [(example, _(meaning)) for example, meaning in SYNTAX_HELP],
+        **search_charts(session, query, filters, results),
     }
     return deps.render(request, "search.html", context, status_code=status_code)
+
+
+def province_address(query: str, filters: dict[str, str], code: str) -> str:
+    """The /search address with these filters narrowed to province `code` (a regency
+    filter outside it is dropped: together they would match nothing)."""
+    changed = {**filters, "province": code}
+    if not changed.get("regency", code).startswith(code):
+        del changed["regency"]
+    return search_address(query, changed)
+
+
+def search_charts(
+    session: deps.DbSession, query: str, filters: dict[str, str], results: SearchResults | None
+) -> dict[str, object]:
+    """The timeline and the province map over every matching document (none without
+    matches), counted on the same sample as the facets."""
+    if results is None or results.total == 0:
+        return {"timeline_chart": None, "province_map": None}
+    search = SearchQuery.model_validate({"text": query or None, **filters})
+    months, provinces = chart_counts.search_charts(session, query=search, total=results.total)
+    return {
+        "timeline_chart": charts.timeline_chart(months.counts, step=months.step),
+        "province_map": charts.province_map(
+            provinces.counts,
+            href=lambda code: province_address(query, filters, code),
+            step=provinces.step,
+        ),
+    }
 
 
 def audit_search(

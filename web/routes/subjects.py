@@ -20,7 +20,7 @@ from models.errors import IdentityError
 from models.i18n import N_, _
 from models.records import Dossier, FactKind
 from models.tables import Role
-from storage import dossier, identity, repository
+from storage import dossier, identity, repository, watch
 from web import deps
 from web.labels import level_name, value_name
 
@@ -74,6 +74,7 @@ def dossier_page(
     user: deps.Investigator,
     session: deps.DbSession,
     moved: int | None = None,
+    watched: int | None = None,
 ) -> Response:
     """Everything known about one subject across documents; audited as a view."""
     found = find_dossier(session, subject_id)
@@ -91,6 +92,8 @@ def dossier_page(
         "documents": {d.id: d for d in found.documents},
         "evidence": evidence_links(session, subject_id),
         "moved": moved,
+        "watched": watched,
+        "watches": watch.subject_watches(session, subject_id=subject_id, user=user.name),
         "value_name": value_name,
         "level_name": level_name,
     }

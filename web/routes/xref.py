@@ -1,5 +1,6 @@
-"""Cross-reference views (investigators): subjects seen in several regions, subjects named
-together, and document counts by nationality × region × incident × month.
+"""Cross-reference views (investigators): a map of documents by province for the given
+words and filters, subjects seen in several regions, subjects named together, and
+document counts by nationality × region × incident × month.
 
 Every view is a GET form over `storage.xref`; each request is audited with its options.
 Bars are SVG rectangles sized by attributes, because the CSP forbids inline styles.
@@ -17,8 +18,9 @@ from models.errors import QueryError
 from models.i18n import N_, _
 from models.records import CoOccurrence, CountRow, SearchQuery, SubjectRegions
 from models.tables import Role
+from storage import charts as chart_counts
 from storage import xref
-from web import deps
+from web import charts, deps
 from web.labels import facet_label, level_name, nationality_label, region_label
 from web.routes.search import (
     CHOICES,
@@ -26,6 +28,7 @@ from web.routes.search import (
     Filters,
     clean,
     filter_problem,
+    province_address,
     text_problem,
 )
 
@@ -106,9 +109,57 @@ def audit_view(
 
 
 @router.get("/xref")
-def xref_index(request: Request, user: deps.Investigator) -> Response:
-    """The list of cross-reference views."""
-    return deps.render(request, "xref.html", {})
+def xref_index(
+    request: Request,
+    user: deps.Investigator,
+    session: deps.DbSession,
+    filters: Filters,
+    q: str = "",
+) -> Response:
+    """The list of cross-reference views and the map of documents by province for the
+    given words and filters; audited like the other views."""
+    text = clean(q)
+    found, message, status_code = province_map_for(session, text, filters)
+    options: dict[str, Any] = {"q": text[:300]} if text else {}
+    if filters:
+        options["filters"] = filters
+    audit_view(
+        request,
+        session,
+        user=user.name,
+        view="map",
+        options=options,
+        rows=len(found.counted) if found else 0,
+        message=message,
+    )
+    context = {
+        "province_map": found,
+        "message": message,
+        "query": text,
+        "filters": filters,
+        "choices": CHOICES,
+        "choice_label": facet_label,
+        "field_titles": {field: _(title) for field, title in FIELD_TITLES.items()},
+    }
+    return deps.render(request, "xref.html", context, status_code=status_code)
+
+
+def province_map_for(
+    session: deps.DbSession, text: str, filters: dict[str, str]
+) -> tuple[charts.ProvinceMap | None, str | None, int]:
+    """The province map for these words and filters, or the message saying what to fix."""
+    problem = text_problem(text) or filter_problem(filters)
+    if problem:
+        return None, problem, 400
+    query = SearchQuery.model_validate({"text": text or None, **filters})
+    try:
+        counted = chart_counts.province_documents(session, query=query if text or filters else None)
+    except QueryError as error:
+        return None, _("Check the filters: {error}").format(error=error), 400
+    found = charts.province_map(
+        counted.counts, href=lambda code: province_address(text, filters, code), step=counted.step
+    )
+    return found, None, 200
 
 
 @router.get("/xref/regions")

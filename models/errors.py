@@ -142,3 +142,11 @@ class WatchOwnerError(WatchError):
     """Someone other than its owner tried to change or remove a watch."""
 
     code = "watch_owner"
+
+
+class CorrectionError(PantauError):
+    """A correction that cannot be made or withdrawn as asked (no such words on the page,
+    nothing of that kind there, an unknown country, no reason given)."""
+
+    code = "correction"
+    exit_code = 2

@@ -769,3 +769,46 @@ class WatchCursor(SQLModel, table=True):
     mention_id: int = Field(default=0, description="Last mention id screened")
     linked_id: int = Field(default=0, description="Last linked_fact id screened")
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+# --- corrections ----------------------------------------------------------------
+
+
+class CorrectionBase(SQLModel):
+    """An investigator's correction of a document's facts (`extractors.corrections`):
+    anchored to words on a page, applied on top of every extraction of the document."""
+
+    action: str = Field(max_length=16, description="reject, role, nationality or add")
+    kind: FactKind = Field(
+        sa_type=EnumText(FactKind), description="The kind rejected, the role set or the kind added"
+    )
+    page: int
+    start: int
+    end: int
+    text: str = Field(max_length=200, description="The words at the span when it was made")
+    nationality: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
+    value: str | None = Field(default=None, max_length=200)
+    reason: str = Field(sa_type=sa.Text, description="Why, in the investigator's words")
+    author: str = Field(max_length=64, description="Workbench user name")
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    withdrawn_by: str | None = Field(default=None, max_length=64)
+
+
+class Correction(CorrectionBase, table=True):
+    """A stored correction; withdrawn ones are kept for the record and no longer applied."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    replaced: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        description="The facts it replaced when it was made, given back if it is withdrawn",
+    )
+
+
+class CorrectionPublic(CorrectionBase):
+    """A correction as shown to investigators."""
+
+    id: int
+    document_id: int

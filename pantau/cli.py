@@ -730,6 +730,14 @@ def export(
             "subjects-jsonl, mentions-jsonl or ftm (FollowTheMoney entities).",
         ),
     ] = "text",
+    corrected: Annotated[
+        bool,
+        typer.Option(
+            "--corrected",
+            help="With --format annotations: only documents investigators corrected, with "
+            "their corrections (gold files for `pantau eval` and retraining).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Export documents as <input file stem>.txt (page text) or .json (extracted facts),
@@ -738,10 +746,13 @@ def export(
 
     `annotations` writes the document's foreign nationals, officials, nationalities,
     places, organisations, incidents and dates in the annotation schema that `pantau eval`
-    reads. Record exports write one file: `--out` names it, or a folder to hold it.
+    reads; investigators' corrections are part of the facts (method `correction`).
+    Record exports write one file: `--out` names it, or a folder to hold it.
     """
     from pantau.exports import export_annotations, export_text
 
+    if corrected and format != "annotations":
+        raise ConfigError(_("--corrected goes with --format annotations."))
     if format in RECORD_EXPORTS:
         _export_records(db, format, out)
         return
@@ -753,12 +764,12 @@ def export(
             )
         )
     with _session(_settings(db)) as session:
-        _audit_read(session, "cli_export", str(out), {"format": format})
+        _audit_read(session, "cli_export", str(out), {"format": format, "corrected": corrected})
         if format == "text":
             written = export_text(session, out=out)
         else:
             _warn_unextracted(session)
-            written = export_annotations(session, out=out)
+            written = export_annotations(session, out=out, corrected=corrected)
     console.print(
         _("wrote {count} files to {path}").format(count=len(written), path=escape(str(out)))
     )
@@ -829,13 +840,20 @@ def extract(
             document_ids=doc_ids or None,
         )
         known = {cast(int, d.id) for d in documents}  # stored documents have ids
-    for doc_id in doc_ids or []:
-        if doc_id not in known:
-            raise ConfigError(
-                _(
-                    "document {id} has no readable text (unknown, failed or a duplicate); "
-                    "`pantau docs` lists the documents."
-                ).format(id=doc_id)
+        for doc_id in doc_ids or []:
+            if doc_id not in known:
+                raise ConfigError(
+                    _(
+                        "document {id} has no readable text (unknown, failed or a duplicate); "
+                        "`pantau docs` lists the documents."
+                    ).format(id=doc_id)
+                )
+        if known:
+            _audit_cli(
+                session,
+                action="extract",
+                target="documents",
+                details={"documents": sorted(known)[:1000], "stale": stale},
             )
     engine = get_engine(settings.resolved_database_url)
     total = 0
@@ -899,8 +917,13 @@ def facts(
         details = ", ".join(
             f"{k}={v}"
             for k, v in row["attributes"].items()
-            if k not in ("evidence", "concerns", "candidates")
+            if k not in ("evidence", "concerns", "candidates", "correction")
         )
+        if row["attributes"].get("correction"):
+            made = row["attributes"]["correction"]
+            details = (details + "\n    " if details else "") + _(
+                "corrected by {user}: {reason}"
+            ).format(user=made.get("by"), reason=made.get("reason"))
         value = f" = {row['value']}" if row["value"] and row["value"] != row["text"] else ""
         page = _("page {page}").format(page=row["page"])
         console.print(
@@ -910,6 +933,45 @@ def facts(
             highlight=False,
         )
         console.print(f"    [dim]{escape(row['sentence'])}[/]", highlight=False)
+
+
+@app.command()
+@handle_errors
+def corrections(
+    doc_id: Annotated[
+        int | None, typer.Argument(help="Only this document's (default: every document's).")
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Investigators' corrections, newest first: who, when, what, why, and whether each holds
+    (applied, unanchored when its words left the page, or withdrawn)."""
+    from storage.corrections import list_corrections
+
+    with _session(_settings(db)) as session:
+        _audit_read(session, "cli_corrections", f"document:{doc_id}" if doc_id else "all")
+        records = list_corrections(session, document_id=doc_id)
+    rows = [{**r.correction.model_dump(mode="json"), "state": r.state} for r in records]
+    if json_out:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        console.print(_("no corrections (they are made on a document's page in the workbench)"))
+        return
+    table = Table(
+        _("id"), _("document"), _("page"), _("correction"), _("words"), _("by"), _("when"),
+        _("state"), _("reason"),
+    )  # fmt: skip
+    for r in records:
+        c = r.correction
+        what = _(c.action) + ": " + _(c.kind.value.replace("_", " "))
+        if c.nationality:
+            what += f" ({c.nationality})"
+        table.add_row(
+            str(c.id), f"#{c.document_id}", str(c.page), escape(what), escape(c.text),
+            escape(c.author), i18n.format_datetime(c.created_at), _(r.state), escape(c.reason),
+        )  # fmt: skip
+    console.print(table)
 
 
 @app.command(name="resolve")
@@ -1338,7 +1400,9 @@ def xref_subject(
 @app.command(name="eval")
 @handle_errors
 def evaluate(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotation JSON files.")],
+    gold_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of gold annotation JSON files.")
+    ] = None,
     pred: Annotated[
         Path | None,
         typer.Option("--pred", help="Score exported annotation files instead of the database."),
@@ -1350,14 +1414,31 @@ def evaluate(
         typer.Option("--range", help="Only gold files whose stem is in FIRST:LAST (d025:d045)."),
     ] = None,
     json_out: JsonOption = False,
+    corrections: Annotated[
+        bool,
+        typer.Option(
+            "--corrections",
+            help="Measure the extractor as it is now against every document investigators "
+            "corrected (their corrected facts are the gold; no folder needed).",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of the extracted facts against gold annotations.
 
     Gold files are matched to stored documents by input file stem (d001.json ↔ d001.pdf).
+    With --corrections, each corrected document is extracted again from its stored pages,
+    without the corrections, and scored against its corrected facts.
     """
-    from extractors.evaluation import evaluate as run_evaluation
-    from extractors.evaluation import evaluate_by_kind, format_kinds, read_annotations
+    from extractors.evaluation import read_annotations
 
+    if corrections:
+        if gold_dir is not None or pred is not None:
+            raise ConfigError(_("--corrections takes neither a gold folder nor --pred."))
+        gold, predicted = _correction_gold(db)
+        _print_scores(gold, predicted, json_out=json_out, verbose=verbose)
+        return
+    if gold_dir is None:
+        raise ConfigError(_("Give a folder of gold files, or --corrections."))
     gold = read_annotations(gold_dir)
     if stems is not None:
         first, sep, last = stems.partition(":")
@@ -1378,6 +1459,32 @@ def evaluate(
         with _session(_settings(db)) as session:
             # mypy sees the module's `from __future__ import annotations`; see pantau.exports.
             predicted = annotations(session)  # type: ignore[operator]
+    _print_scores(gold, predicted, json_out=json_out, verbose=verbose)
+
+
+def _correction_gold(db: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Corrected documents' annotations (gold) and the current extractor's (predicted)."""
+    from pantau.exports import annotations, extractor_annotations
+
+    with _session(_settings(db)) as session:
+        _audit_read(session, "cli_eval", "corrections")
+        gold = annotations(session, corrected=True)  # type: ignore[operator]  # see exports
+        if not gold:
+            raise ConfigError(
+                _("No document has a correction yet: corrections are made on a document's "
+                  "page in the workbench.")
+            )  # fmt: skip
+        ids = {int(a["document_id"]): stem for stem, a in gold.items()}
+        predicted = extractor_annotations(session, ids)
+    return gold, predicted
+
+
+def _print_scores(
+    gold: dict[str, Any], predicted: dict[str, Any], *, json_out: bool, verbose: bool
+) -> None:
+    from extractors.evaluation import evaluate as run_evaluation
+    from extractors.evaluation import evaluate_by_kind, format_kinds
+
     result = run_evaluation(gold, predicted)
     by_kind = evaluate_by_kind(gold, predicted)
     if json_out:

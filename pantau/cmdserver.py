@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 SERVED_COMMANDS = frozenset(
-    {"docs", "show", "facts", "search", "subjects", "subject", "runs", "xref"}
+    {"docs", "show", "facts", "search", "subjects", "subject", "runs", "xref", "corrections"}
 )
 IDLE_VARIABLE = "PANTAU_COMMAND_SERVER_IDLE_SECONDS"
 DEFAULT_IDLE_SECONDS = 600.0

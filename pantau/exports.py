@@ -11,6 +11,7 @@ from extractors.annotations import build_annotation
 from models.records import Fact
 from models.tables import Document
 from storage import repository
+from storage.corrections import corrected_document_ids, list_corrections
 
 READABLE = ("processed", "partial")
 
@@ -48,12 +49,21 @@ def export_text(session: Any, *, out: Path) -> list[Path]:
 
 
 # mypy takes this name for `from __future__ import annotations` (a _Feature), not this def.
-def annotations(session: Any) -> dict[str, dict[str, Any]]:  # type: ignore[no-redef]
-    """The annotation of every readable document, keyed by its export stem."""
+def annotations(  # type: ignore[no-redef]
+    session: Any, *, corrected: bool = False
+) -> dict[str, dict[str, Any]]:
+    """The annotation of every readable document, keyed by its export stem.
+
+    With `corrected`, only documents an investigator corrected, each with its corrections
+    (who, when, why) under ``corrections``: gold files made by the people who read them.
+    """
     documents = readable_documents(session)
     by_id = {d.id: d for d in documents}
+    chosen = set(corrected_document_ids(session)) if corrected else set(by_id)
     found = {}
     for document_id, stem in export_stems(documents).items():
+        if document_id not in chosen:
+            continue
         document = by_id[document_id]
         facts = [
             Fact.model_validate(row.model_dump())
@@ -68,17 +78,47 @@ def annotations(session: Any) -> dict[str, dict[str, Any]]:  # type: ignore[no-r
                 "kind": document.kind,
                 "document_date": document.document_date,
                 "extractor": document.extractor,
+                "corrections": correction_records(session, document_id),
             },
         )
     return found
 
 
-def export_annotations(session: Any, *, out: Path) -> list[Path]:
-    """Write `<input file stem>.json` per readable document in the annotation schema."""
+def correction_records(session: Any, document_id: int) -> list[dict[str, Any]]:
+    """The document's corrections, oldest first, as plain data (withdrawn ones included)."""
+    return [
+        {
+            **record.correction.model_dump(mode="json", exclude={"document_id"}),
+            "state": record.state,
+        }
+        for record in reversed(list_corrections(session, document_id=document_id))
+    ]
+
+
+def export_annotations(session: Any, *, out: Path, corrected: bool = False) -> list[Path]:
+    """Write `<input file stem>.json` per readable document in the annotation schema
+    (with `corrected`, per corrected document: see `annotations`)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, annotation in annotations(session).items():  # type: ignore[operator]  # see def
+    found = annotations(session, corrected=corrected)  # type: ignore[operator]  # see def
+    for stem, annotation in found.items():
         target = out / f"{stem}.json"
         target.write_text(json.dumps(annotation, ensure_ascii=False, indent=1) + "\n", "utf-8")
         written.append(target)
     return written
+
+
+def extractor_annotations(session: Any, stems: dict[int, str]) -> dict[str, dict[str, Any]]:
+    """The annotation the extractor makes now of each document (id -> export stem) from its
+    stored pages, without investigators' corrections."""
+    from extractors.facts import extract_facts
+    from models.records import PageSource
+
+    found = {}
+    for document_id, stem in stems.items():
+        pages = repository.get_pages(session, document_id=document_id)
+        texts = [(page.number, page.text) for page in pages if page.text]
+        words = {p.number: p.words for p in pages if p.source == PageSource.OCR and p.words}
+        extraction = extract_facts(texts, words=words)
+        found[stem] = build_annotation(stem, extraction.facts)
+    return found

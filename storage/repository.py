@@ -39,7 +39,7 @@ from models.records import (
     RunStatus,
 )
 from models.tables import Document, FactRow, Mention, Page, Run, utc_now
-from storage import claims, identity
+from storage import claims, corrections, identity
 from storage.copies import hand_over_copies, link_copies
 from storage.facets import document_facets, replace_document_facets
 from storage.transactions import committing
@@ -673,21 +673,18 @@ def save_extraction(
 def replace_facts(session: Session, *, document: Document, extraction: ExtractionResult) -> None:
     """Inside the caller's transaction: drop the document's facts and add the new ones.
 
-    The document's search facets and its mentions are rebuilt from the new facts in the
-    same step.
+    The document's live corrections (`storage.corrections`) are applied on top of them, and
+    its search facets and mentions are rebuilt from the result in the same step.
     """
     assert document.id is not None  # callers pass a stored document
+    facts = corrections.apply_stored(session, document_id=document.id, facts=extraction.facts)
     session.exec(sa.delete(FactRow).where(col(FactRow.document_id) == document.id))
-    session.add_all(
-        FactRow(document_id=document.id, **fact.model_dump()) for fact in extraction.facts
-    )
+    session.add_all(FactRow(document_id=document.id, **fact.model_dump()) for fact in facts)
     document.kind = extraction.kind
     document.document_date = extraction.document_date
     document.extractor = extraction.extractor
     document.extracted_at = utc_now()
-    facets = document_facets(
-        extraction.facts, kind=extraction.kind, document_date=extraction.document_date
-    )
+    facets = document_facets(facts, kind=extraction.kind, document_date=extraction.document_date)
     replace_document_facets(session, document_id=document.id, facets=facets)
     session.flush()
     identity.rebuild_mentions(session, document_id=document.id or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from web.deps import make_templates
-from web.routes.documents import page_blocks
+from web.routes.documents import EMPTY_FORM, page_blocks
 
 PAGE = (
     "Berikut data orang asing yang diamankan:\n"
@@ -59,7 +59,7 @@ def test_document_template_renders_the_table_with_marks() -> None:
     template = make_templates().env.get_template("document.html")
     blocks = page_blocks(PAGE, [fact("Wanjiru Akinyi", "foreign_national", 7)])
     html = template.render(
-        request=None,
+        request=SimpleNamespace(url=SimpleNamespace(path="/documents/1")),
         user=None,
         document=SimpleNamespace(
             id=1,
@@ -87,10 +87,18 @@ def test_document_template_renders_the_table_with_marks() -> None:
         blocks=blocks,
         boxes=[],
         has_image=False,
+        csrf_token="token",
+        correction_form=EMPTY_FORM,
+        addable_kinds=["location"],
+        person_kinds=[],
+        corrections=[],
+        correction_error=None,
     )
     assert '<table class="page-table">' in html
+    # Each piece of text carries its offset in the page text (for selecting words).
+    at = PAGE.index("Wanjiru Akinyi")
     assert (
-        '<td><mark class="span kind-foreign_national " data-facts="7">Wanjiru Akinyi</mark></td>'
-        in html
+        '<td><mark class="span kind-foreign_national " data-facts="7" '
+        f'data-at="{at}">Wanjiru Akinyi</mark></td>' in html
     )
-    assert "<td>Polandia</td>" in html
+    assert f'<td><span data-at="{PAGE.index("Polandia")}">Polandia</span></td>' in html

@@ -18,12 +18,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, PlainTextResponse
 from starlette.responses import Response
 
+from extractors.corrections import ADDABLE_KINDS, PERSON_KINDS
 from models.errors import PantauError
 from models.i18n import N_, _
 from models.records import DocumentStatus, FactKind
 from models.tables import Document, FactRow, Page, Role
 from storage import repository
 from storage.copies import copies_of
+from storage.corrections import list_corrections
 from storage.facets import field_facet
 from web import deps
 from web.labels import value_name
@@ -32,6 +34,17 @@ from web.routes.search import search_address
 
 router = APIRouter()
 NAV = (deps.NavItem(N_("Documents"), "/documents", Role.INVESTIGATOR),)
+EMPTY_FORM = {"action": "", "kind": "", "words": "", "occurrence": 1, "nationality": ""}
+EMPTY_FORM["reason"] = ""
+CORRECTION_NAMES = {
+    "reject": N_("marked wrong"),
+    "role": N_("role set"),
+    "nationality": N_("nationality set"),
+    "add": N_("added"),
+    "applied": N_("applied"),
+    "unanchored": N_("its words are no longer on the page"),
+    "withdrawn": N_("withdrawn"),
+}
 
 
 @dataclass
@@ -61,6 +74,7 @@ class Segment:
     text: str
     fact_ids: list[int] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    start: int = 0  # offset in the page text, for selecting words to correct
 
 
 @dataclass
@@ -106,7 +120,23 @@ def document_page(
     session: deps.DbSession,
     page: int = 1,
 ) -> Response:
-    """One page of a document: image with boxes, text with marked spans, and its facts."""
+    """One page of a document: image with boxes, text with marked spans, its facts and the
+    forms to correct them."""
+    return render_document(request, session, user.name, document_id, page)
+
+
+def render_document(
+    request: Request,
+    session: deps.DbSession,
+    user: str,
+    document_id: int,
+    page: int = 1,
+    *,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+) -> Response:
+    """The document page (audited as a view); with `error`, a refused correction's message
+    and the form as it was sent, answered with status 400."""
     document = deps.find_document(session, document_id)
     pages = repository.get_pages(session, document_id=document_id)
     shown = next((p for p in pages if p.number == page), None)
@@ -118,12 +148,19 @@ def document_page(
     deps.record(
         request,
         session,
-        user=user.name,
+        user=user,
         action="view",
         target=f"document:{document_id}",
         details={"page": page},
     )
     context: dict[str, Any] = {
+        "corrections": list_corrections(session, document_id=document_id),
+        "correction_error": error,
+        "correction_form": {**EMPTY_FORM, **(form or {})},
+        "corrected": request.query_params.get("corrected"),
+        "correction_names": CORRECTION_NAMES,
+        "person_kinds": [k.value for k in PERSON_KINDS],
+        "addable_kinds": [k.value for k in ADDABLE_KINDS],
         "document": document,
         "kind_name": value_name("kind", document.kind) if document.kind else None,
         "pages": pages,
@@ -137,7 +174,7 @@ def document_page(
         "has_image": shown is not None and has_image(document, shown),
         "copies": copies_of(session, document_id=document_id),
     }
-    return deps.render(request, "document.html", context)
+    return deps.render(request, "document.html", context, status_code=400 if error else 200)
 
 
 @router.get("/documents/{document_id}/pages/{number}/image.png")
@@ -370,6 +407,7 @@ def text_segments(
         segments.append(
             Segment(
                 text=text[start:end],
+                start=start,
                 fact_ids=[f.id or 0 for f in covering],
                 kinds=sorted({token for f in covering for token in kind_tokens(f)}),
             )

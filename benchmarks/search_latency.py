@@ -46,7 +46,7 @@ from models.tables import (
     Subject,
     utc_now,
 )
-from storage import migrate, xref
+from storage import migrate, summaries, xref
 from storage.engine import make_engine
 from storage.facets import document_facets
 
@@ -347,6 +347,8 @@ def build(engine: sa.Engine, documents: int, seed: int) -> None:
                 f"{time.perf_counter() - started:.0f} s",
                 flush=True,
             )
+        # Bulk-loaded mentions: the cross-reference summaries are counted once, at the end.
+        summaries.rebuild(Session(bind=connection))
         if engine.dialect.name == "postgresql":
             for table in ("document", "page", "fact", "mention", "subject"):
                 connection.exec_driver_sql(

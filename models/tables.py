@@ -812,3 +812,38 @@ class CorrectionPublic(CorrectionBase):
 
     id: int
     document_id: int
+
+
+# --- summaries for cross-reference -------------------------------------------------
+
+
+class SubjectRegion(SQLModel, table=True):
+    """How many regions (provinces or regencies) a subject's mentions place them in, and in
+    how many documents: kept by `storage.summaries` whenever the subject's mentions change,
+    so "subjects in several regions" reads an index instead of every mention."""
+
+    __tablename__ = "subject_region"
+    __table_args__ = (
+        sa.Index("ix_subject_region_level_regions", "level", "regions", "subject_id"),
+    )
+
+    subject_id: int = Field(foreign_key="subject.id", ondelete="CASCADE", primary_key=True)
+    level: str = Field(max_length=8, primary_key=True, description="province or regency")
+    regions: int
+    documents: int
+
+
+class SubjectPair(SQLModel, table=True):
+    """Two subjects named in the same documents, and in how many: kept by
+    `storage.summaries`, one row per direction, so a subject's pairs and the most shared
+    pairs read an index instead of joining every mention with every other."""
+
+    __tablename__ = "subject_pair"
+    __table_args__ = (
+        sa.Index("ix_subject_pair_documents", "documents", "subject_id", "other_id"),
+        sa.Index("ix_subject_pair_other", "other_id"),
+    )
+
+    subject_id: int = Field(foreign_key="subject.id", ondelete="CASCADE", primary_key=True)
+    other_id: int = Field(foreign_key="subject.id", ondelete="CASCADE", primary_key=True)
+    documents: int

@@ -40,7 +40,7 @@ from models.tables import (
     Subject,
     utc_now,
 )
-from storage import claims
+from storage import claims, summaries
 from storage.dossier import get_dossier, list_subjects, mentions_of
 from storage.linked import clear_linked_facts, replace_linked_facts
 from storage.transactions import committing
@@ -195,8 +195,10 @@ def _document_year(session: Session, document_id: int) -> int | None:
 
 
 def refresh_subjects(session: Session, *, subject_ids: Iterable[int]) -> None:
-    """Recompute names, counts and dates of subjects; a subject left empty is removed."""
-    for subject_id in sorted(set(subject_ids)):
+    """Recompute names, counts and dates of subjects, and their cross-reference summaries
+    (`storage.summaries`); a subject left empty is removed."""
+    subject_ids = sorted(set(subject_ids))
+    for subject_id in subject_ids:
         subject = session.get(Subject, subject_id)
         if subject is None:
             continue
@@ -206,6 +208,7 @@ def refresh_subjects(session: Session, *, subject_ids: Iterable[int]) -> None:
             continue
         _fill_subject(session, subject, mentions)
     session.flush()
+    summaries.refresh(session, subject_ids=subject_ids)
 
 
 def _fill_subject(session: Session, subject: Subject, mentions: list[Mention]) -> None:

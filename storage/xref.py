@@ -32,7 +32,16 @@ from models.records import (
     SubjectDocument,
     SubjectRegions,
 )
-from models.tables import Document, DocumentFacet, LinkedFact, Mention, Page, Subject
+from models.tables import (
+    Document,
+    DocumentFacet,
+    LinkedFact,
+    Mention,
+    Page,
+    Subject,
+    SubjectPair,
+    SubjectRegion,
+)
 from storage.facets import UNCOUNTED_FACETS
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import (
@@ -59,18 +68,6 @@ PG_SNIPPETS = sa.text(
     "WHERE page.document_id IN :ids AND page.search_vector @@ q.q"
 ).bindparams(sa.bindparam("ids", expanding=True))
 # Places of subjects: one row per (subject, region) from the JSON list on each mention.
-SQLITE_SUBJECT_REGIONS = (
-    "SELECT DISTINCT mention.subject_id AS subject_id, mention.document_id AS document_id, "
-    "substr(place.value, 1, :width) AS region "
-    "FROM mention, json_each(mention.place_codes) AS place "
-    "WHERE mention.subject_id IS NOT NULL AND length(place.value) >= :width"
-)
-PG_SUBJECT_REGIONS = (
-    "SELECT DISTINCT mention.subject_id AS subject_id, mention.document_id AS document_id, "
-    "substr(place.value, 1, :width) AS region "
-    "FROM mention, json_array_elements_text(mention.place_codes) AS place(value) "
-    "WHERE mention.subject_id IS NOT NULL AND length(place.value) >= :width"
-)
 # Broad queries count facets on a sample of about FACET_SAMPLE_SIZE documents.
 FACET_SAMPLE_ABOVE = 10_000
 FACET_SAMPLE_SIZE = 2_000
@@ -345,20 +342,10 @@ def subjects_in_several_regions(
         raise QueryError(f"unknown region level {level!r}; use province or regency.")
     if min_regions < 1 or limit < 1:
         raise QueryError("min_regions and limit must be at least 1.")
-    dialect = dialect_of(session)
-    pairs_sql = PG_SUBJECT_REGIONS if dialect == "postgresql" else SQLITE_SUBJECT_REGIONS
-    pairs = (
-        sa.text(pairs_sql)
-        .bindparams(width=REGION_WIDTH[level])
-        .columns(sa.column("subject_id"), sa.column("document_id"), sa.column("region"))
-        .subquery("pairs")
-    )
-    regions = sa.func.count(sa.distinct(pairs.c.region))
     statement = (
-        sa.select(pairs.c.subject_id, regions, sa.func.count(sa.distinct(pairs.c.document_id)))
-        .group_by(pairs.c.subject_id)
-        .having(regions >= min_regions)
-        .order_by(regions.desc(), pairs.c.subject_id)
+        sa.select(col(SubjectRegion.subject_id), col(SubjectRegion.documents))
+        .where(col(SubjectRegion.level) == level, col(SubjectRegion.regions) >= min_regions)
+        .order_by(col(SubjectRegion.regions).desc(), col(SubjectRegion.subject_id))
         .limit(limit)
     )
     counted = session.execute(statement).all()
@@ -373,7 +360,7 @@ def subjects_in_several_regions(
             regions=places[subject_id],
             documents=documents,
         )
-        for subject_id, _, documents in counted
+        for subject_id, documents in counted
         if subject_id in names
     ]
 
@@ -412,28 +399,26 @@ def co_occurring(
     """
     if min_documents < 1 or limit < 1:
         raise QueryError("min_documents and limit must be at least 1.")
-    one, other = sa.orm.aliased(Mention, name="one"), sa.orm.aliased(Mention, name="other")
-    shared = sa.func.count(sa.distinct(col(one.document_id)))
-    pair = (
-        (col(one.subject_id) == subject_id) & (col(other.subject_id) != subject_id)
-        if subject_id is not None
-        else (col(one.subject_id) < col(other.subject_id))
-    )
+    pair = col(SubjectPair.subject_id) < col(SubjectPair.other_id)
+    if subject_id is not None:
+        pair = col(SubjectPair.subject_id) == subject_id
     statement = (
         sa.select(
-            col(one.subject_id),
-            col(other.subject_id),
-            shared,
-            sa.func.aggregate_strings(sa.cast(one.document_id, sa.Text), ","),
+            col(SubjectPair.subject_id), col(SubjectPair.other_id), col(SubjectPair.documents)
         )
-        .join(other, col(other.document_id) == col(one.document_id))
-        .where(col(one.subject_id).is_not(None), col(other.subject_id).is_not(None), pair)
-        .group_by(col(one.subject_id), col(other.subject_id))
-        .having(shared >= min_documents)
-        .order_by(shared.desc(), col(one.subject_id), col(other.subject_id))
+        .where(pair, col(SubjectPair.documents) >= min_documents)
+        .order_by(
+            col(SubjectPair.documents).desc(),
+            col(SubjectPair.subject_id),
+            col(SubjectPair.other_id),
+        )
         .limit(limit)
     )
-    rows = session.execute(statement).all()
+    counted = session.execute(statement).all()
+    shared = shared_documents(session, pairs=[(row[0], row[1]) for row in counted])
+    rows = [
+        (first, second, documents, shared[first, second]) for first, second, documents in counted
+    ]
     names = subject_names(session, subject_ids={i for row in rows for i in row[:2]})
     return [
         CoOccurrence(
@@ -442,10 +427,33 @@ def co_occurring(
             other_id=second,
             other_name=names.get(second, ("", None))[0],
             documents=documents,
-            document_ids=sorted({int(i) for i in ids.split(",")}),
+            document_ids=ids,
         )
         for first, second, documents, ids in rows
     ]
+
+
+def shared_documents(
+    session: Session, *, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[int]]:
+    """The ids of the documents naming both subjects of each pair, ascending."""
+    found: dict[tuple[int, int], set[int]] = defaultdict(set)
+    subjects = sorted({s for pair in pairs for s in pair})
+    if subjects:
+        one, other = sa.orm.aliased(Mention, name="one"), sa.orm.aliased(Mention, name="other")
+        statement = (
+            sa.select(col(one.subject_id), col(other.subject_id), col(one.document_id))
+            .join(other, col(other.document_id) == col(one.document_id))
+            .where(
+                col(one.subject_id).in_(sorted({a for a, _ in pairs})),
+                col(other.subject_id).in_(subjects),
+            )
+        )
+        wanted = set(pairs)
+        for first, second, document_id in session.execute(statement).all():
+            if (first, second) in wanted:
+                found[first, second].add(document_id)
+    return {pair: sorted(found[pair]) for pair in pairs}
 
 
 def counts(

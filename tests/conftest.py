@@ -800,6 +800,9 @@ def seed_xref(session, folder: Path) -> XrefSeed:
                 place_codes=places,
             )
         )
+    from storage.summaries import rebuild
+
+    rebuild(session)  # mentions stored directly, as a bulk load does
     session.commit()
     repository.finish_run(session, run=repository.get_run(session, run_id=run_id))
     return XrefSeed(documents, {name: subject.id for name, subject in people.items()})

@@ -87,6 +87,9 @@ def chart_archive(session, store_document):
                 name=people[person].name,
             )
         )
+    from storage.summaries import rebuild
+
+    rebuild(session)  # mentions stored directly, as a bulk load does
     session.commit()
     ids["vos"], ids["hostile"] = people[0].id, people[1].id
     return ids
@@ -411,6 +414,9 @@ def test_charts_names_are_escaped_inside_the_svg(signed_in, xref_seed, workbench
                 name=HOSTILE,
             )
         )
+        from storage.summaries import rebuild
+
+        rebuild(session)  # mentions stored directly, as a bulk load does
         session.commit()
         hostile_id = hostile.id
     client = signed_in("dewi")

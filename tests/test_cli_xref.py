@@ -89,6 +89,9 @@ def db(tmp_path: Path) -> str:
                     place_codes=[code],
                 )
             )
+        from storage.summaries import rebuild
+
+        rebuild(session)  # mentions stored directly, as a bulk load does
         session.commit()
     engine.dispose()
     return url

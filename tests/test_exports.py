@@ -69,6 +69,9 @@ def records(session, store_document):
         Mention(document_id=sikka.id, subject_id=None, key="tran thi lan", name="Tran Thi Lan"),
     ]
     session.add_all(mentions)
+    from storage.summaries import rebuild
+
+    rebuild(session)  # mentions stored directly, as a bulk load does
     session.commit()
     return {"subjects": subjects, "mentions": mentions, "documents": [badung, sikka]}
 

@@ -293,6 +293,9 @@ def people(session, archive):
                 incidents=incidents,
             )
         )
+    from storage.summaries import rebuild
+
+    rebuild(session)  # mentions stored directly, as a bulk load does
     session.commit()
     return {name: subject.id for name, subject in subjects.items()}
 

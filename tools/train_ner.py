@@ -6,7 +6,10 @@ test split, adds ALL CAPS and Title Case copies of a seeded sample of training s
 trains with `tools/ner/config.cfg`, scores the best model on each test split separately and
 writes the loadable model with `METRICS.json` into the output folder.
 
-    uv run python -m tools.train_ner [--data DIR] [--out DIR] [--max-steps N]
+    uv run python -m tools.train_ner [--data DIR] [--out DIR] [--max-steps N] [--sample N]
+
+`tools/retrain.py` calls `main` with `extra` sentences (investigators' corrections) added
+to the training data.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,10 +90,12 @@ CORPORA = (
 
 @dataclass
 class Sentence:
-    """Tokens with entity spans as (start, end, label) token offsets."""
+    """Tokens with entity spans as (start, end, label) token offsets; `spaces` (whitespace
+    after each token) when known from the text, else guessed."""
 
     tokens: list[str]
     spans: list[tuple[int, int, str]]
+    spaces: list[bool] | None = None
 
 
 def read_conll(path: Path) -> Iterator[list[tuple[str, str]]]:
@@ -177,7 +182,8 @@ def guess_spaces(tokens: list[str]) -> list[bool]:
 
 def to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
     """A gold Doc with natural spacing, so training sees the tokenizer's own tokens."""
-    doc = Doc(vocab, words=sentence.tokens, spaces=guess_spaces(sentence.tokens))
+    spaces = sentence.spaces if sentence.spaces is not None else guess_spaces(sentence.tokens)
+    doc = Doc(vocab, words=sentence.tokens, spaces=spaces)
     doc.ents = [Span(doc, start, end, label=label) for start, end, label in sentence.spans]
     return doc
 
@@ -209,6 +215,22 @@ def load_corpora(data: Path) -> tuple[dict[str, dict[str, list[Sentence]]], dict
             stats[name][f"{split}_dropped_test_overlap"] = dropped
         stats[name]["test_sentences"] = len(parts["test"])
     return splits, stats
+
+
+def sample_splits(
+    splits: dict[str, dict[str, list[Sentence]]], size: int, seed: int
+) -> dict[str, dict[str, list[Sentence]]]:
+    """At most `size` sentences of every split of every corpus, a seeded sample in order."""
+    rng = random.Random(seed)
+    return {
+        name: {
+            split: [sentences[i] for i in sorted(rng.sample(range(len(sentences)), size))]
+            if len(sentences) > size
+            else sentences
+            for split, sentences in parts.items()
+        }
+        for name, parts in splits.items()
+    }
 
 
 def score_split(nlp: Language, sentences: list[Sentence]) -> dict:
@@ -280,6 +302,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--augment", type=float, default=0.15, help="fraction of train sentences per case copy"
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="at most N sentences of each split of each corpus (quick trial runs only)",
+    )
     return parser.parse_args(argv)
 
 
@@ -306,15 +334,20 @@ def train_and_score(
     return metrics, seconds
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Convert, train, evaluate per test split, install the model and write METRICS.json."""
+def main(argv: list[str] | None = None, *, extra: Sequence[Sentence] = ()) -> int:
+    """Convert, train, evaluate per test split, install the model and write METRICS.json.
+
+    `extra` sentences are added to the training data as they are (no case copies).
+    """
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     splits, stats = load_corpora(args.data)
-    train = [s for parts in splits.values() for s in parts["train"]]
     seed = int(spacy.util.load_config(CONFIG)["system"]["seed"])
+    if args.sample is not None:
+        splits = sample_splits(splits, args.sample, seed)
+    train = [s for parts in splits.values() for s in parts["train"]]
     augmented = augment_case(train, args.augment, seed)
-    metrics, seconds = train_and_score(splits, train + augmented, args)
+    metrics, seconds = train_and_score(splits, train + augmented + list(extra), args)
     describe_model(args.out)
     copy_notices(args.data, args.out)
     report = {
@@ -326,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         "training_seconds": round(seconds, 1),
         "train_sentences": len(train),
         "case_augmented_sentences": len(augmented),
+        "extra_sentences": len(extra),
+        "sample": args.sample,
         "dev_sentences": sum(len(parts["dev"]) for parts in splits.values()),
         "data": stats,
         "test": metrics,

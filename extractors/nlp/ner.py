@@ -39,23 +39,26 @@ def empty_tokenizer() -> Callable[[Language], Tokenizer]:
     return make
 
 
-def check_model() -> None:
+def check_model(path: Path | None = None) -> None:
     """Raise a SetupError naming the training command when the model folder is missing."""
-    if not (NER_MODEL_PATH / "config.cfg").is_file():
+    path = NER_MODEL_PATH if path is None else path
+    if not (path / "config.cfg").is_file():
         raise SetupError(
-            f"The Indonesian NER model is missing from {NER_MODEL_PATH}. "
+            f"The Indonesian NER model is missing from {path}. "
             f"Train it with `{TRAIN_COMMAND}` from the repository root."
         )
 
 
-def open_model() -> Language:
-    """A new copy of the model (tokenizer, tok2vec, ner) read from its folder."""
-    check_model()
+def open_model(path: Path | None = None) -> Language:
+    """A new copy of the model (tokenizer, tok2vec, ner) read from its folder: the shipped
+    one, or the model folder `path` (a retrained model being measured)."""
+    path = NER_MODEL_PATH if path is None else path
+    check_model(path)
     try:
-        return spacy.load(NER_MODEL_PATH, config=EMPTY_TOKENIZER)
+        return spacy.load(path, config=EMPTY_TOKENIZER)
     except (OSError, ValueError) as e:
         raise SetupError(
-            f"The Indonesian NER model in {NER_MODEL_PATH} cannot be loaded ({e}). "
+            f"The Indonesian NER model in {path} cannot be loaded ({e}). "
             f"Retrain it with `{TRAIN_COMMAND}` from the repository root."
         ) from e
 

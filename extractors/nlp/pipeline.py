@@ -7,6 +7,8 @@ other step is a Pantau component registered with `Language.factory`.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
@@ -47,13 +49,33 @@ def load_pipeline() -> Language:
         return _loaded
 
 
-def assemble() -> Language:
-    """Build the pipeline: the trained model, then the components of the config file."""
+@contextmanager
+def using_model(path: Path) -> Iterator[Language]:
+    """Inside the block, `load_pipeline` gives the pipeline built on the NER model folder
+    `path` instead of the shipped one; the previous pipeline comes back after it.
+
+    For tools that measure a retrained model (`tools/retrain.py`); it changes the whole
+    process, so nothing else may be extracting meanwhile.
+    """
+    global _loaded
+    nlp = assemble(path)
+    with _lock:
+        previous, _loaded = _loaded, nlp
+    try:
+        yield nlp
+    finally:
+        with _lock:
+            _loaded = previous
+
+
+def assemble(model: Path | None = None) -> Language:
+    """Build the pipeline: the trained model (the shipped one, or the folder `model`), then
+    the components of the config file."""
     config = spacy.util.load_config(CONFIG_PATH)
     names = list(config["nlp"]["pipeline"])
     if names[: len(SOURCED)] != list(SOURCED):
         raise ValueError(f"{CONFIG_PATH} must start with the trained components {SOURCED}")
-    nlp = open_model()
+    nlp = open_model(model)
     if nlp.pipe_names != list(SOURCED):
         raise ValueError(f"the model folder holds {nlp.pipe_names}, not {list(SOURCED)}")
     for name in names[len(SOURCED) :]:

@@ -4,7 +4,9 @@ The page reading (Indonesian and English, any character) makes little of a passp
 zone: fillers `<` come out as K, S or spaces. Lines that look like part of a zone are read
 again as one band across the page, with tesseract restricted to the zone's alphabet
 (`A-Z`, `0-9`, `<`), and replace the first reading when `extractors.mrz` finds a zone in
-the new one.
+the new one. Each band is first read by the shapes of its characters
+(`extractors.mrz_glyphs`, OCR-B at a fixed pitch); tesseract reads it when that reading's
+check digits do not hold.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PIL import Image
 
 from extractors import tesseract
 from extractors.mrz import find_zones
+from extractors.mrz_glyphs import read_band
 from extractors.tesseract import TessWord
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -55,13 +58,8 @@ def reread_zones(
         bottom = max(words[i].top + words[i].height for i in members)
         pad = max(8, (bottom - top) // (2 * len(band)))
         y0, y1 = max(0, top - pad), min(image.shape[0], bottom + pad)
-        crop = Image.fromarray(image[y0:y1, :])
-        read = tesseract.image_to_data(
-            crop, lang="eng", psm=6, dpi=dpi, timeout=timeout, whitelist=ALPHABET
-        )
-        new_lines = _lines_of(read)
-        text = "\n".join(line for line, _ in new_lines)
-        if not find_zones(text):
+        new_lines = _read_band(image[y0:y1, :], dpi=dpi, timeout=timeout)
+        if not new_lines:
             continue
         zones += 1
         first = words[members[0]]
@@ -88,6 +86,31 @@ def reread_zones(
         elif replaced[index] is not None:
             out.extend(replaced[index] or [])
     return out, zones
+
+
+def _read_band(
+    band: np.ndarray, *, dpi: int, timeout: float | None
+) -> list[tuple[str, tuple[int, int, int, int, float]]]:
+    """The lines of a band read by their shapes (`extractors.mrz_glyphs`) when that gives a
+    zone whose check digits all hold, else by tesseract on the zone's alphabet when that
+    gives one; of two readings with zones but failing checks, the shapes'. Empty when
+    neither finds a zone."""
+    gray = band if band.ndim == 2 else np.asarray(Image.fromarray(band).convert("L"))
+    shaped = [
+        (line.text, (line.left, line.top, line.width, line.height, round(100 * line.score, 1)))
+        for line in read_band(gray)
+    ]
+    by_shape = find_zones("\n".join(text for text, _ in shaped))
+    if any(zone.valid for zone in by_shape):
+        return shaped
+    read = tesseract.image_to_data(
+        Image.fromarray(band), lang="eng", psm=6, dpi=dpi, timeout=timeout, whitelist=ALPHABET
+    )
+    lines = _lines_of(read)
+    by_tesseract = find_zones("\n".join(text for text, _ in lines))
+    if any(zone.valid for zone in by_tesseract) or (by_tesseract and not by_shape):
+        return lines
+    return shaped if by_shape else []
 
 
 def _looks_like_zone(line: list[TessWord]) -> bool:

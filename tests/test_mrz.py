@@ -120,3 +120,72 @@ def test_a_scanned_passport_page_is_read_again_in_the_zone_alphabet():
     assert any(step.startswith("mrz:") for step in page.steps)
     [zone] = find_zones(page.text)
     assert (zone.number, zone.nationality, zone.valid) == ("E12345678", "CN", True)
+
+
+# --- reading a zone by the shapes of its characters ------------------------------------
+
+
+def zone_band(lines: list[str], profile: str | None = None, seed: int = 0):
+    """The zone's band of a made-up data page, as grey levels (optionally scanned)."""
+    import numpy as np
+
+    from tools.scansim import degrade
+
+    page = render_passport_page(lines, {"Surname": "X"})
+    image = page if profile is None else degrade(page, profile, seed=seed)
+    gray = np.asarray(image.convert("L"))
+    scale = gray.shape[0] / page.height
+    return gray[int(1270 * scale) : int(1530 * scale), :]
+
+
+@pytest.mark.parametrize("profile", [None, "office"])
+def test_shapes_read_every_character_of_a_passport_zone(profile):
+    from extractors.mrz_glyphs import read_band
+
+    people = [
+        ("VNM", "Nguyen", "Thi Mai", "C0S8B1O5Z"),  # letters and digits that look alike
+        ("POL", "Kowalski", "Piotr Adam", "EA0912345"),
+        ("NGA", "Okafor", "Chinedu", "A09M3ZR68"),
+    ]
+    for seed, (state, surname, given, number) in enumerate(people):
+        lines = passport_zone(country=state, surname=surname, given_names=given, number=number,
+                              birth="850214", sex="F", expiry="310101")  # fmt: skip
+        read = [line.text for line in read_band(zone_band(lines, profile, seed))]
+        assert read == lines
+        [zone] = find_zones("\n".join(read))
+        assert zone.valid and zone.number == number
+
+
+def test_shapes_follow_the_grammar_of_each_position():
+    from extractors.mrz_glyphs import GRAMMAR, allowed_mask
+
+    line = GRAMMAR["TD3"][1]
+    mask = allowed_mask(line)
+    digit = ALPHABET_INDEX["0"]
+    letter_o = ALPHABET_INDEX["O"]
+    # The birth date (13-18) and its check digit (19) take digits only; the nationality
+    # (10-12) letters and fillers only; the number (0-8) any character.
+    assert all(mask[p, digit] and not mask[p, letter_o] for p in range(13, 20))
+    assert all(mask[p, letter_o] and not mask[p, digit] for p in range(10, 13))
+    assert all(mask[p, digit] and mask[p, letter_o] for p in range(9))
+    assert [len(p) for p in GRAMMAR["TD1"]] == [30, 30, 30]
+    assert [len(p) for p in GRAMMAR["TD2"]] == [36, 36]
+
+
+def test_shapes_read_a_card_of_three_lines():
+    from extractors.mrz_glyphs import read_band
+
+    td1 = str(TD1CodeGenerator("ID", "Germany", "T22000129", "640812", "F", "271031",
+                               "Germany", "Mustermann", "Erika")).splitlines()  # fmt: skip
+    read = [line.text for line in read_band(zone_band(td1, "office", seed=3))]
+    assert read == td1
+
+
+def test_a_band_of_ordinary_words_gives_no_zone_line():
+    from extractors.mrz_glyphs import read_band
+
+    band = zone_band(["Pada tanggal 5 Oktober 2026 petugas memeriksa dokumen"], None)
+    assert read_band(band) == []
+
+
+ALPHABET_INDEX = {char: n for n, char in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")}

@@ -449,6 +449,12 @@ class SearchResults(BaseModel):
         description="1: facet counts are exact; n: counted on every n-th matching document "
         "and multiplied by n (very broad queries)",
     )
+    sample_ids: list[int] | None = Field(
+        default=None,
+        exclude=True,
+        description="The matching documents the facets were counted on (None: every "
+        "document); charts count on the same ones instead of finding them again",
+    )
 
 
 class SubjectDocument(BaseModel):

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from models.records import Facet, SearchQuery
+from models.records import Facet, SearchQuery, SearchResults
 from models.tables import Document, DocumentFacet, LinkedFact
 from storage.filters import check_query, document_conditions
 from storage.xref import COPIES, FACET_SAMPLE_ABOVE, FACET_SAMPLE_SIZE, dialect_of
@@ -61,14 +61,18 @@ def matching_documents(
 
 
 def search_charts(
-    session: Session, *, query: SearchQuery, total: int
+    session: Session, *, query: SearchQuery, total: int, found: SearchResults | None = None
 ) -> tuple[ChartCounts, ChartCounts]:
     """`monthly_incidents` and `province_documents` for one search of `total` matches,
     reading the (sampled) matching documents once: with words, finding them is the
-    costly part, and a sample holds at most about `FACET_SAMPLE_ABOVE` ids."""
+    costly part, and a sample holds at most about `FACET_SAMPLE_ABOVE` ids. `found`, the
+    search's results, brings the sample its facets were counted on: found already."""
     step = sample_step(total)
-    matching = matching_documents(session, query=query, step=step)
-    ids = None if matching is None else list(session.execute(matching).scalars())
+    if found is not None and found.total == total:
+        ids = found.sample_ids
+    else:
+        matching = matching_documents(session, query=query, step=step)
+        ids = None if matching is None else list(session.execute(matching).scalars())
     months = count_months(session, query=query, ids=ids, step=step)
     provinces = count_provinces(session, ids=ids, step=step, total=total)
     return months, provinces

@@ -148,12 +148,36 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     if hits:
         add_snippets(session, query=checked, hits=hits, dialect=dialect, ranked=bool(ranked))
         add_hit_facets(session, hits=hits)
+    sample = sample_ids(session, conditions=conditions, total=total[0])
     facets, step = count_facets(
-        session, conditions=conditions, total=total[0], limit=checked.facet_limit
+        session, conditions=conditions, total=total[0], limit=checked.facet_limit, ids=sample
     )
     return SearchResults(
-        total=total[0], hits=hits, facets=facets, facet_sample_step=step, ranked=bool(ranked)
+        total=total[0],
+        hits=hits,
+        facets=facets,
+        facet_sample_step=step,
+        ranked=bool(ranked),
+        sample_ids=sample,
     )
+
+
+def facet_step(total: int) -> int:
+    """1 up to `FACET_SAMPLE_ABOVE` matching documents, else the step that reads about
+    `FACET_SAMPLE_SIZE` of them (every n-th by id)."""
+    return 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
+
+
+def sample_ids(
+    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], total: int
+) -> list[int] | None:
+    """The (sampled) matching documents, found once for the facets and the charts; None
+    without a filter (every document: counts read the facet index alone)."""
+    if len(conditions) <= 1:
+        return None
+    step = facet_step(total)
+    sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
+    return list(session.execute(sa.select(col(Document.id)).where(*sampled)).scalars())
 
 
 def find_hits(
@@ -288,7 +312,12 @@ def add_hit_facets(session: Session, *, hits: list[DocumentHit]) -> None:
 
 
 def count_facets(
-    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], total: int, limit: int
+    session: Session,
+    *,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    total: int,
+    limit: int,
+    ids: Sequence[int] | None = None,
 ) -> tuple[dict[str, list[FacetCount]], int]:
     """The `limit` most frequent values of each facet among documents meeting `conditions`,
     and the sampling step used (1: exact).
@@ -296,15 +325,18 @@ def count_facets(
     Above `FACET_SAMPLE_ABOVE` matching documents, values are counted on every n-th
     document by id and scaled by n, so a broad query costs what a narrow one does.
     Near-unique facets (`UNCOUNTED_FACETS`: letter numbers) are not counted: a list of
-    ones says nothing and would cost a row per document.
+    ones says nothing and would cost a row per document. `ids`, when given, are those
+    sampled documents, found already.
     """
-    step = 1 if total <= FACET_SAMPLE_ABOVE else math.ceil(total / FACET_SAMPLE_SIZE)
+    step = facet_step(total)
     sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
     statement = sa.select(
         col(DocumentFacet.facet), col(DocumentFacet.value), sa.func.count()
     ).where(col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS))
     # Only originals carry facets, so an unfiltered exact count reads the index alone.
-    if len(sampled) > 1:
+    if ids is not None:  # the sample, already found (`sample_ids`)
+        statement = statement.where(col(DocumentFacet.document_id).in_(list(ids)))
+    elif len(sampled) > 1:
         matching = sa.select(col(Document.id)).where(*sampled)
         statement = statement.where(col(DocumentFacet.document_id).in_(matching))
     statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)

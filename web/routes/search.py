@@ -301,7 +301,9 @@ def search_charts(
     if results is None or results.total == 0:
         return {"timeline_chart": None, "province_map": None}
     search = SearchQuery.model_validate({"text": query or None, **filters})
-    months, provinces = chart_counts.search_charts(session, query=search, total=results.total)
+    months, provinces = chart_counts.search_charts(
+        session, query=search, total=results.total, found=results
+    )
     return {
         "timeline_chart": charts.timeline_chart(months.counts, step=months.step),
         "province_map": charts.province_map(

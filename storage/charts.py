@@ -66,10 +66,11 @@ def search_charts(
     """`monthly_incidents` and `province_documents` for one search of `total` matches,
     reading the (sampled) matching documents once: with words, finding them is the
     costly part, and a sample holds at most about `FACET_SAMPLE_ABOVE` ids. `found`, the
-    search's results, brings the sample its facets were counted on: found already."""
+    search's results, brings the sample its facets were counted on when it had filters
+    (without any, a sample by id costs nothing to find)."""
     step = sample_step(total)
-    if found is not None and found.total == total:
-        ids = found.sample_ids
+    if found is not None and found.total == total and found.sample_ids is not None:
+        ids: list[int] | None = found.sample_ids
     else:
         matching = matching_documents(session, query=query, step=step)
         ids = None if matching is None else list(session.execute(matching).scalars())

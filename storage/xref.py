@@ -171,12 +171,14 @@ def facet_step(total: int) -> int:
 def sample_ids(
     session: Session, *, conditions: Sequence[sa.ColumnElement[bool]], total: int
 ) -> list[int] | None:
-    """The (sampled) matching documents, found once for the facets and the charts; None
-    without a filter (every document: counts read the facet index alone)."""
-    if len(conditions) <= 1:
-        return None
+    """The sample of a broad query's matching documents (about `FACET_SAMPLE_SIZE`), found
+    once for the facets and the charts. None without a filter (every document: counts read
+    the facet index alone) and for an exact count, where a list of up to
+    `FACET_SAMPLE_ABOVE` ids costs more than finding them again inside each count."""
     step = facet_step(total)
-    sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
+    if len(conditions) <= 1 or step == 1:
+        return None
+    sampled = [*conditions, col(Document.id) % step == 0]
     return list(session.execute(sa.select(col(Document.id)).where(*sampled)).scalars())
 
 

@@ -28,7 +28,7 @@ from models.records import (
     FactKind,
     SubjectSummary,
 )
-from models.tables import Document, FactRow, LinkedFact, Mention, Subject
+from models.tables import Document, FactRow, LinkedFact, Mention, Subject, SubjectPair
 
 SHOWN_STATUSES = ("reported", "planned")
 
@@ -108,7 +108,7 @@ def get_dossier(session: Session, *, subject_id: int) -> Dossier | None:
         timeline=_timeline(documents, incidents),
         places=_places(linked),
         incidents=incidents,
-        co_subjects=_co_subjects(session, subject_id=subject_id, document_ids=document_ids),
+        co_subjects=_co_subjects(session, subject_id=subject_id),
     )
 
 
@@ -233,19 +233,23 @@ def _places(linked: list[LinkedFact]) -> list[DossierPlace]:
     return sorted(places, key=lambda p: (-p.documents, p.code or "~", p.name))
 
 
-def _co_subjects(session: Session, *, subject_id: int, document_ids: list[int]) -> list[CoSubject]:
-    """Other subjects named in the same documents, with how many documents they share."""
-    shared: dict[int, set[int]] = defaultdict(set)
-    for mention in mentions_of(session, document_ids=document_ids):
-        if mention.subject_id is not None and mention.subject_id != subject_id:
-            shared[mention.subject_id].add(mention.document_id)
+def _co_subjects(session: Session, *, subject_id: int) -> list[CoSubject]:
+    """Other subjects named in the same documents, with how many documents they share
+    (read from the `subject_pair` summary, kept by `storage.summaries`)."""
+    shared = dict(
+        session.exec(
+            select(SubjectPair.other_id, SubjectPair.documents).where(
+                SubjectPair.subject_id == subject_id
+            )
+        ).all()
+    )
     subjects = {
         s.id: s
         for s in session.exec(select(Subject).where(col(Subject.id).in_(list(shared)))).all()
     }
     records = [
-        CoSubject(subject_id=sid, name=s.name, nationality=s.nationality, documents=len(docs))
-        for sid, docs in shared.items()
+        CoSubject(subject_id=sid, name=s.name, nationality=s.nationality, documents=documents)
+        for sid, documents in shared.items()
         if (s := subjects.get(sid)) is not None
     ]
     return sorted(records, key=lambda c: (-c.documents, c.subject_id))

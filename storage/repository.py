@@ -702,6 +702,22 @@ def get_facts(
     return list(session.exec(statement).all())
 
 
+def fact_pages(
+    session: Session, *, fact_ids: Sequence[int], kind: FactKind | None = None
+) -> dict[int, int]:
+    """Fact id -> page of these facts (of `kind` only, when given), a thousand per query."""
+    wanted = sorted(set(fact_ids))
+    pages: dict[int, int] = {}
+    for start in range(0, len(wanted), 1000):
+        statement = select(FactRow.id, FactRow.page).where(
+            col(FactRow.id).in_(wanted[start : start + 1000])
+        )
+        if kind is not None:
+            statement = statement.where(FactRow.kind == kind)
+        pages.update({i: page for i, page in session.exec(statement).all() if i is not None})
+    return pages
+
+
 def count_facts(session: Session, *, run_id: int) -> dict[str, int]:
     """Facts by kind of the documents last touched by `run_id`."""
     statement = (

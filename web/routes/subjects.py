@@ -174,12 +174,11 @@ def export_dossier(
 def evidence_links(session: Session, subject_id: int) -> dict[int, str]:
     """Per mention, the document page where its name stands, with that fact marked."""
     mentions = dossier.mentions_of(session, subject_ids=[subject_id])
-    names = [FactKind.FOREIGN_NATIONAL]
-    pages = {
-        fact.id: fact.page
-        for document_id in sorted({m.document_id for m in mentions})
-        for fact in repository.get_facts(session, document_id=document_id, kinds=names)
-    }
+    pages = repository.fact_pages(
+        session,
+        fact_ids=[i for m in mentions for i in m.fact_ids],
+        kind=FactKind.FOREIGN_NATIONAL,
+    )
     links = {}
     for mention in mentions:
         fact_id = next((i for i in mention.fact_ids if i in pages), None)

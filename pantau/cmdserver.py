@@ -1,4 +1,4 @@
-"""A warm process that answers read commands without paying for Python's imports again.
+"""Warm processes that answer commands without paying for Python's imports again.
 
 A read command (`pantau docs`, `show`, `facts`, `search`, `subjects`, `subject`, `runs`,
 `xref`) spends nearly all of its time importing SQLAlchemy, SQLModel, pydantic and the
@@ -17,6 +17,16 @@ back the exit code. Nothing is shared between two commands but the imported code
   PANTAU_COMMAND_SERVER_IDLE_SECONDS=0 turns it off.
 - Anything unexpected (no socket, a limit the server cannot take on) falls back to running
   the command in the caller's own process: the server only ever saves time.
+
+A second kind of server, the batch server, answers `pantau run` and `pantau extract`. A
+one-page run spends about 6 s importing Prefect, OpenCV and the flow and building the NLP
+pipeline, and 1.5 s reading, extracting and storing the page. The batch server does the
+first part once: it imports all that and builds the pipeline before it forks, so each
+child starts with the pipeline in memory (shared with the server until written). It holds
+about 360 MiB while it waits. Prefect reads its settings when it is imported, so a command
+is answered only when its PREFECT_* variables are those the server was started with; any
+other runs in-process (and the server stays as it is). Before it reports its exit code, a
+served batch command runs the exit handlers the interpreter would run (Prefect's among them).
 
 This module is imported by every `pantau` command before anything else, so the client side
 uses the standard library only.
@@ -37,6 +47,8 @@ from pathlib import Path
 SERVED_COMMANDS = frozenset(
     {"docs", "show", "facts", "search", "subjects", "subject", "runs", "xref", "corrections"}
 )
+BATCH_COMMANDS = frozenset({"run", "extract"})
+READ, BATCH = "read", "batch"
 IDLE_VARIABLE = "PANTAU_COMMAND_SERVER_IDLE_SECONDS"
 DEFAULT_IDLE_SECONDS = 600.0
 LOG_NAME = "command-server.log"
@@ -73,6 +85,35 @@ PRELOAD = (
     "pantau.report",
     "pantau.subjects",
 )
+# Imported by the batch server on top of PRELOAD, after Prefect's environment is set; the
+# NLP pipeline is then built (`_warm_batch`).
+BATCH_PRELOAD = (
+    "prefect",
+    "prefect.engine",
+    "prefect.flow_engine",
+    "prefect.task_engine",
+    "fastapi.encoders",
+    "graphviz",
+    "alembic.command",
+    "alembic.config",
+    "alembic.runtime.migration",
+    "alembic.script",
+    "sqlite3",
+    "flows.batch",
+    "extractors.pipeline",
+    "extractors.preprocess",
+    "extractors.ocr",
+    "extractors.ocr_mrz",
+    "extractors.ocr_tables",
+    "extractors.ocr_recheck",
+    "extractors.facts",
+    "extractors.roots",
+    "extractors.nlp.pipeline",
+    "cv2",
+    "pantau.prefect_server",
+)
+# Files besides modules whose change stops a batch server: the shipped model and data.
+BATCH_DATA = ("extractors",)
 
 # Messages from the server: P<pid> (the child running the command), X<exit code>, or S
 # (stale or unable: run the command in-process).
@@ -96,20 +137,46 @@ def home_folder() -> Path:
     return Path(os.path.abspath(base)) / "pantau"
 
 
-def address(home: Path) -> bytes:
-    """The server's abstract socket name: one per user, home, interpreter and installation."""
+def kind_of(command: str) -> str | None:
+    """Which server answers `command`: READ, BATCH, or None (always in-process)."""
+    if command in SERVED_COMMANDS:
+        return READ
+    if command in BATCH_COMMANDS:
+        return BATCH
+    return None
+
+
+def address(home: Path, kind: str = READ) -> bytes:
+    """A server's abstract socket name: one per user, home, interpreter, installation and
+    kind."""
     key = "\0".join((str(home), sys.executable, str(PROJECT_ROOT)))
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return f"\0pantau-commands-{os.getuid()}-{digest}".encode()
+    name = "commands" if kind == READ else kind
+    return f"\0pantau-{name}-{os.getuid()}-{digest}".encode()
 
 
-def code_fingerprint() -> str:
+def prefect_environment(env: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    """The PREFECT_* variables of `env`: what Prefect's settings are made of at import."""
+    return {name: value for name, value in env.items() if name.startswith("PREFECT_")}
+
+
+def code_fingerprint(kind: str = READ) -> str:
     """Changes whenever a module or message catalogue of Pantau, or the set of installed
-    packages, changes."""
+    packages, changes; for the batch server, any file of the extractors too (the NER model,
+    gazetteers, glyph shapes)."""
     parts = []
     for package in PACKAGES:
         folder = PROJECT_ROOT / package
-        found = [*folder.rglob("*.py"), *folder.rglob("*.po")] if folder.is_dir() else []
+        if not folder.is_dir():
+            found = []
+        elif kind == BATCH and package in BATCH_DATA:
+            found = [
+                path
+                for path in folder.rglob("*")
+                if path.is_file() and "__pycache__" not in path.parts
+            ]
+        else:
+            found = [*folder.rglob("*.py"), *folder.rglob("*.po")]
         for path in sorted(found):
             stat = path.stat()
             parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
@@ -138,16 +205,17 @@ def _limits() -> dict[str, list[int]]:
 def forward(argv: list[str]) -> int | None:
     """Run `pantau ARGV` in the home's command server; its exit code, or None to run it here.
 
-    None when the command is not a read command, the server is off or unreachable, or it
+    None when no server answers the command, the server is off or unreachable, or it
     declined; a server is then started in the background for the next command.
     """
-    if not argv or argv[0] not in SERVED_COMMANDS or not sys.platform.startswith("linux"):
+    kind = kind_of(argv[0]) if argv else None
+    if kind is None or not sys.platform.startswith("linux"):
         return None
     idle = idle_seconds()
     if idle <= 0:
         return None
     home = home_folder()
-    name = address(home)
+    name = address(home, kind)
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         client.connect(name)
@@ -155,7 +223,7 @@ def forward(argv: list[str]) -> int | None:
             return None
         return _converse(client, argv)
     except OSError:
-        _start_server(home, name, idle)
+        _start_server(home, idle, kind)
         return None
     finally:
         client.close()
@@ -218,7 +286,7 @@ def _ended_unexpectedly() -> str:
         return english
 
 
-def _start_server(home: Path, name: bytes, idle: float) -> None:
+def _start_server(home: Path, idle: float, kind: str) -> None:
     """Start the server in its own session, detached from this command's terminal."""
     import subprocess
 
@@ -230,7 +298,17 @@ def _start_server(home: Path, name: bytes, idle: float) -> None:
         return
     with errors:
         subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "pantau.cmdserver", "--home", str(home), "--idle", str(idle)],
+            [
+                sys.executable,
+                "-m",
+                "pantau.cmdserver",
+                "--home",
+                str(home),
+                "--idle",
+                str(idle),
+                "--kind",
+                kind,
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=errors,
@@ -243,27 +321,29 @@ def _start_server(home: Path, name: bytes, idle: float) -> None:
 # --------------------------------------------------------------------------- server
 
 
-def serve(home: Path, idle: float) -> None:
-    """Bind the home's address, import the read commands' code, answer until idle."""
+def serve(home: Path, idle: float, kind: str = READ) -> None:
+    """Bind the home's address, import the commands' code, answer until idle."""
     import importlib
     import time
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        listener.bind(address(home))
+        listener.bind(address(home, kind))
     except OSError:  # another server of this home is up
         return
+    prefect_env = prefect_environment(os.environ)
     for module in PRELOAD:
         importlib.import_module(module)
     from models import i18n
 
     for language in i18n.LANGUAGES:  # compiled once here, not in every command's child
         i18n.translations(language)
-    fingerprint = code_fingerprint()
+    able = _warm_batch(home) if kind == BATCH else True
+    fingerprint = code_fingerprint(kind)
     listener.listen(16)
     signal.signal(signal.SIGCHLD, _reap)
     last = time.monotonic()
-    _log(f"serving {home} (pid {os.getpid()})")
+    _log(f"serving {home} ({kind} commands, pid {os.getpid()})")
     while True:
         listener.settimeout(min(idle, HOME_CHECK_SECONDS))
         try:
@@ -276,12 +356,37 @@ def serve(home: Path, idle: float) -> None:
         with connection:
             if _peer_uid(connection) != os.getuid():
                 continue
-            if code_fingerprint() != fingerprint:
+            if code_fingerprint(kind) != fingerprint:
                 connection.sendall(b"S")
                 break
-            _answer(listener, connection)
+            _answer(listener, connection, kind, prefect_env if able else None)
     listener.close()
     _log("stopped")
+
+
+def _warm_batch(home: Path) -> bool:
+    """Import the batch commands' code and build the NLP pipeline, as `pantau run` would;
+    False if that left a thread running (a fork would copy it half-way): nothing is then
+    answered."""
+    import importlib
+    import threading
+
+    os.environ["PANTAU_HOME"] = str(home)
+    from models.settings import Settings, prepare_prefect
+
+    prepare_prefect(Settings())  # Prefect reads its environment when it is imported
+    for module in BATCH_PRELOAD:
+        importlib.import_module(module)
+    from extractors.nlp.pipeline import load_pipeline
+    from extractors.roots import root
+
+    load_pipeline()
+    root("penangkapan")  # builds the stemmer and its dictionary
+    running = [thread.name for thread in threading.enumerate() if thread.is_alive()]
+    if len(running) > 1:
+        _log(f"not answering: threads running after the imports ({', '.join(running)})")
+        return False
+    return True
 
 
 def _log(line: str) -> None:
@@ -321,12 +426,23 @@ def _receive(connection: socket.socket) -> tuple[dict, list[int]] | None:
     return json.loads(body.decode("utf-8", "surrogateescape")), fds
 
 
-def _answer(listener: socket.socket, connection: socket.socket) -> None:
+def _answer(
+    listener: socket.socket,
+    connection: socket.socket,
+    kind: str,
+    prefect_env: dict[str, str] | None,
+) -> None:
+    """Fork a child that runs the request, unless the server cannot take it on: the caller
+    then runs the command itself. `prefect_env` is the batch server's PREFECT_* variables
+    (None: it answers nothing)."""
     received = _receive(connection)
     if received is None:
         return
     request, fds = received
-    if not _can_take_limits(request["limits"]):
+    refused = kind == BATCH and (
+        prefect_env is None or prefect_environment(request["env"]) != prefect_env
+    )
+    if refused or not _can_take_limits(request["limits"]):
         connection.sendall(b"S")
         for fd in fds:
             os.close(fd)
@@ -343,6 +459,8 @@ def _answer(listener: socket.socket, connection: socket.socket) -> None:
         _become(request, fds)
         connection.sendall(b"P" + _INT.pack(os.getpid()))
         code = _run(request["argv"])
+        if kind == BATCH:
+            _exit_handlers()
     finally:
         try:
             connection.sendall(b"X" + _INT.pack(code))
@@ -423,16 +541,31 @@ def _run(argv: list[str]) -> int:
     return code
 
 
+def _exit_handlers() -> None:
+    """What the interpreter runs at exit and `os._exit` skips: the exit handlers (Prefect's
+    flush its events and logs), then the streams."""
+    import atexit
+
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """`python -m pantau.cmdserver --home HOME --idle SECONDS` (started by the client)."""
+    """`python -m pantau.cmdserver --home HOME --idle SECONDS [--kind read|batch]` (started
+    by the client)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m pantau.cmdserver")
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--idle", type=float, default=DEFAULT_IDLE_SECONDS)
+    parser.add_argument("--kind", choices=(READ, BATCH), default=READ)
     args = parser.parse_args(argv)
     if args.idle > 0:
-        serve(args.home, args.idle)
+        serve(args.home, args.idle, args.kind)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ and PostgreSQL alike.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -138,28 +139,105 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     checked = check_query(query)
     dialect = dialect_of(session)
     conditions = document_conditions(checked, dialect)
-    total = session.execute(
-        sa.select(sa.func.count()).select_from(Document).where(*conditions)
-    ).one()
-    ranked = text_query(checked, dialect) and total[0] <= RANK_ABOVE
-    hits = find_hits(
-        session, query=checked, conditions=conditions, dialect=dialect, ranked=bool(ranked)
-    )
+    found: list[tuple[int, str | None]] | None = None
+    if text_query(checked, dialect):
+        # The text match is the costly part (a common word is on most pages): it runs once,
+        # and the total, the newest hits of a broad query and its sample come from its list.
+        found = matching_documents(session, conditions=conditions)
+        total = len(found)
+    else:
+        total = session.execute(
+            sa.select(sa.func.count()).select_from(Document).where(*conditions)
+        ).scalar_one()
+    ranked = found is not None and total <= RANK_ABOVE
+    if found is not None and not ranked:
+        hits = newest_hits(session, found, limit=checked.limit, offset=checked.offset)
+    else:
+        hits = find_hits(
+            session, query=checked, conditions=conditions, dialect=dialect, ranked=ranked
+        )
     if hits:
-        add_snippets(session, query=checked, hits=hits, dialect=dialect, ranked=bool(ranked))
+        add_snippets(session, query=checked, hits=hits, dialect=dialect, ranked=ranked)
         add_hit_facets(session, hits=hits)
-    sample = sample_ids(session, conditions=conditions, total=total[0])
+    if found is None:
+        sample = sample_ids(session, conditions=conditions, total=total)
+    else:
+        sample = sample_of(found, total=total)
     facets, step = count_facets(
-        session, conditions=conditions, total=total[0], limit=checked.facet_limit, ids=sample
+        session, conditions=conditions, total=total, limit=checked.facet_limit, ids=sample
     )
     return SearchResults(
-        total=total[0],
+        total=total,
         hits=hits,
         facets=facets,
         facet_sample_step=step,
-        ranked=bool(ranked),
+        ranked=ranked,
         sample_ids=sample,
     )
+
+
+def matching_documents(
+    session: Session, *, conditions: Sequence[sa.ColumnElement[bool]]
+) -> list[tuple[int, str | None]]:
+    """(id, document date) of every document meeting `conditions`.
+
+    Tens of thousands of rows for a common word: they are read from the database driver's
+    own cursor, as plain tuples. Through SQLAlchemy's result rows the same 85,000 rows took
+    200 ms (Core) to 350 ms (ORM) more than the query; from the cursor, 30 ms.
+    """
+    statement = sa.select(col(Document.id), col(Document.document_date)).where(*conditions)
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    sql = str(compiled)
+    if "POSTCOMPILE" in sql:  # a list parameter SQLAlchemy expands at execution
+        return [(row[0], row[1]) for row in connection.execute(statement)]
+    params = compiled.construct_params()
+    order = compiled.positiontup
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, [params[name] for name in order] if order is not None else params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def newest_hits(
+    session: Session, found: list[tuple[int, str | None]], *, limit: int, offset: int
+) -> list[DocumentHit]:
+    """One page of the documents `found`, newest first (undated last, then by id, highest
+    first), as `find_hits` orders them unranked."""
+    newest = heapq.nlargest(
+        offset + limit, found, key=lambda row: (row[1] is not None, row[1] or "", row[0])
+    )
+    ids = [document_id for document_id, _ in newest[offset:]]
+    if not ids:
+        return []
+    statement = sa.select(
+        col(Document.id),
+        col(Document.path),
+        col(Document.name),
+        col(Document.kind),
+        col(Document.document_date),
+    ).where(col(Document.id).in_(ids))
+    rows = {row[0]: row for row in session.execute(statement)}
+    return [
+        DocumentHit(
+            document_id=rows[document_id][0],
+            path=rows[document_id][1],
+            name=rows[document_id][2],
+            kind=rows[document_id][3],
+            document_date=rows[document_id][4],
+        )
+        for document_id in ids
+    ]
+
+
+def sample_of(found: list[tuple[int, str | None]], *, total: int) -> list[int] | None:
+    """`sample_ids` of a query whose matching documents are already listed."""
+    step = facet_step(total)
+    if step == 1:
+        return None
+    return [document_id for document_id, _ in found if document_id % step == 0]
 
 
 def facet_step(total: int) -> int:

@@ -393,3 +393,44 @@ def test_xref_broad_query_samples_facets_and_lists_newest(session, archive, monk
     assert sum(counted.values()) == 2 * len(sampled)
     narrow = xref.search(session, query=SearchQuery(text="vila"))
     assert (narrow.ranked, narrow.facet_sample_step) == (True, 1)
+
+
+def test_xref_broad_text_query_pages_newest_first_and_samples_from_one_match(
+    session, archive, store_document, monkeypatch
+):
+    """A broad text query lists its matching documents once; its pages of hits (newest
+    first, undated last, then by id, highest first), its total and its facet sample come
+    from that list."""
+    undated = [
+        store_document(f"/arsip/tanpa-tanggal-{n}.pdf", [f"Laporan {n}: warga negara asing."]).id
+        for n in (1, 2)
+    ]
+    monkeypatch.setattr(xref, "FACET_SAMPLE_ABOVE", 2)
+    monkeypatch.setattr(xref, "FACET_SAMPLE_SIZE", 2)
+    monkeypatch.setattr(xref, "RANK_ABOVE", 1)
+    pages = [
+        xref.search(session, query=SearchQuery(text="warga negara", limit=2, offset=offset))
+        for offset in (0, 2, 4, 6)
+    ]
+    listed = [(hit.document_date, hit.document_id) for page in pages for hit in page.hits]
+    assert listed == [
+        ("2024-04-20", archive["surabaya"]),
+        ("2024-04-02", archive["sikka"]),
+        ("2024-03-15", archive["badung"]),
+        (None, undated[1]),
+        (None, undated[0]),
+    ]
+    assert {(page.total, page.ranked, page.facet_sample_step) for page in pages} == {(5, False, 3)}
+    assert pages[0].hits[0].snippet and "warga" in pages[0].hits[0].snippet
+    matching = [archive["badung"], archive["sikka"], archive["surabaya"], *undated]
+    assert sorted(pages[0].sample_ids or []) == sorted(d for d in matching if d % 3 == 0)
+    kinds = {count.value: count.documents for count in pages[0].facets["kind"]}
+    sampled = {
+        archive[name]: kind
+        for name, kind in (("badung", "news"), ("sikka", "letter"), ("surabaya", "minutes"))
+    }
+    expected: dict[str, int] = {}
+    for document_id, kind in sampled.items():
+        if document_id % 3 == 0:
+            expected[kind] = expected.get(kind, 0) + 3
+    assert kinds == expected

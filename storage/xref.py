@@ -55,13 +55,6 @@ from storage.search import (
 
 PAGE_FTS = sa.table("page_fts", sa.column("rowid"), sa.column("rank"))
 PAGE_VECTOR: sa.ColumnClause[Any] = sa.literal_column("page.search_vector")
-SQLITE_SNIPPETS = sa.text(
-    "SELECT page.document_id, page.number, "
-    "snippet(page_fts, 0, :start, :end, :ellipsis, :words), -bm25(page_fts), page.text "
-    "FROM page_fts JOIN page ON page.id = page_fts.rowid "
-    "WHERE page_fts MATCH :query AND page_fts.rowid IN "
-    "(SELECT id FROM page WHERE document_id IN :ids)"
-).bindparams(sa.bindparam("ids", expanding=True))
 # Without bm25(): FTS5 computes bm25's statistics from the word's whole posting list, which
 # for a common word costs about 100 ms at 100,000 documents. Unranked results (newest first)
 # take the page whose snippet marks the most words.
@@ -72,6 +65,16 @@ SQLITE_PLAIN_SNIPPETS = sa.text(
     "WHERE page_fts MATCH :query AND page_fts.rowid IN "
     "(SELECT id FROM page WHERE document_id IN :ids)"
 ).bindparams(sa.bindparam("ids", expanding=True))
+# The snippet of one chosen page per hit (ranked results: the page that scored best).
+SQLITE_PAGE_SNIPPETS = sa.text(
+    "SELECT page.document_id, snippet(page_fts, 0, :start, :end, :ellipsis, :words), page.text "
+    "FROM page_fts JOIN page ON page.id = page_fts.rowid "
+    "WHERE page_fts MATCH :query AND page_fts.rowid IN :pages"
+).bindparams(sa.bindparam("pages", expanding=True))
+PG_PAGE_SNIPPETS = sa.text(
+    f"SELECT page.document_id, ts_headline('{PG_CONFIG}', page.text, q.q, :options), page.text "
+    f"FROM page, to_tsquery('{PG_CONFIG}', :query) AS q(q) WHERE page.id IN :pages"
+).bindparams(sa.bindparam("pages", expanding=True))
 PG_SNIPPETS = sa.text(
     f"SELECT page.document_id, page.number, ts_headline('{PG_CONFIG}', page.text, q.q, :options), "
     "ts_rank(page.search_vector, q.q, 1), page.text "
@@ -150,14 +153,15 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
             sa.select(sa.func.count()).select_from(Document).where(*conditions)
         ).scalar_one()
     ranked = found is not None and total <= RANK_ABOVE
-    if found is not None and not ranked:
-        hits = newest_hits(session, found, limit=checked.limit, offset=checked.offset)
+    if found is None:
+        hits = find_hits(session, query=checked, conditions=conditions)
+    elif ranked:
+        hits, best_pages = ranked_hits(session, query=checked, found=found, dialect=dialect)
+        add_page_snippets(session, query=checked, hits=hits, pages=best_pages, dialect=dialect)
     else:
-        hits = find_hits(
-            session, query=checked, conditions=conditions, dialect=dialect, ranked=ranked
-        )
+        hits = newest_hits(session, found, limit=checked.limit, offset=checked.offset)
+        add_snippets(session, query=checked, hits=hits, dialect=dialect)
     if hits:
-        add_snippets(session, query=checked, hits=hits, dialect=dialect, ranked=ranked)
         add_hit_facets(session, hits=hits)
     if found is None:
         sample = sample_ids(session, conditions=conditions, total=total)
@@ -179,24 +183,29 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
 def matching_documents(
     session: Session, *, conditions: Sequence[sa.ColumnElement[bool]]
 ) -> list[tuple[int, str | None]]:
-    """(id, document date) of every document meeting `conditions`.
-
-    Tens of thousands of rows for a common word: they are read from the database driver's
-    own cursor, as plain tuples. Through SQLAlchemy's result rows the same 85,000 rows took
-    200 ms (Core) to 350 ms (ORM) more than the query; from the cursor, 30 ms.
-    """
+    """(id, document date) of every document meeting `conditions`."""
     statement = sa.select(col(Document.id), col(Document.document_date)).where(*conditions)
+    return [(row[0], row[1]) for row in plain_rows(session, statement)]
+
+
+def plain_rows(session: Session, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `statement`, read from the database driver's own cursor as tuples.
+
+    A text query's rows number tens of thousands for a common word. Through SQLAlchemy's
+    result rows 85,000 of them took 200 ms (Core) to 350 ms (ORM) more than the query;
+    from the cursor, 30 ms. Values come as the driver gives them (no result types).
+    """
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect)
     sql = str(compiled)
     if "POSTCOMPILE" in sql:  # a list parameter SQLAlchemy expands at execution
-        return [(row[0], row[1]) for row in connection.execute(statement)]
+        return [tuple(row) for row in connection.execute(statement)]
     params = compiled.construct_params()
     order = compiled.positiontup
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, [params[name] for name in order] if order is not None else params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]
     finally:
         cursor.close()
 
@@ -265,63 +274,60 @@ def find_hits(
     *,
     query: SearchQuery,
     conditions: Sequence[sa.ColumnElement[bool]],
-    dialect: str,
-    ranked: bool,
 ) -> list[DocumentHit]:
-    """One page of matching documents, by text score when `ranked`, else newest first."""
-    columns = (
-        col(Document.id),
-        col(Document.path),
-        col(Document.name),
-        col(Document.kind),
-        col(Document.document_date),
+    """One page of the documents meeting `conditions`, newest first (undated last, then by
+    id, highest first)."""
+    statement = (
+        sa.select(*HIT_COLUMNS)
+        .where(*conditions)
+        .order_by(sa.nulls_last(col(Document.document_date).desc()), col(Document.id).desc())
+        .limit(query.limit)
+        .offset(query.offset)
     )
-    statement: sa.Select[Any]
-    engine_query = text_query(query, dialect)
-    if engine_query and ranked:
-        scored = ranked_documents(query, dialect=dialect, engine_query=engine_query)
-        statement = (
-            sa.select(*columns, scored.c.score)
-            .join(scored, scored.c.document_id == Document.id)
-            .order_by(scored.c.score.desc(), col(Document.id))
-        )
-    else:
-        statement = sa.select(*columns, sa.null()).order_by(
-            sa.nulls_last(col(Document.document_date).desc()), col(Document.id).desc()
-        )
-    statement = statement.where(*conditions).limit(query.limit).offset(query.offset)
-    return [
-        DocumentHit(
-            document_id=row[0],
-            path=row[1],
-            name=row[2],
-            kind=row[3],
-            document_date=row[4],
-            score=row[5],
-        )
-        for row in session.execute(statement).all()
-    ]
+    return [_hit(row) for row in session.execute(statement)]
 
 
-def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> sa.Subquery:
-    """(document_id, score) of documents matching the text, best page's score.
+HIT_COLUMNS = (
+    col(Document.id),
+    col(Document.path),
+    col(Document.name),
+    col(Document.kind),
+    col(Document.document_date),
+)
 
-    Pages are scored only within documents that pass the other filters: scoring is
-    the costly part of a common word.
+
+def _hit(row: Sequence[Any], **more: Any) -> DocumentHit:
+    return DocumentHit(
+        document_id=row[0], path=row[1], name=row[2], kind=row[3], document_date=row[4], **more
+    )
+
+
+def ranked_hits(
+    session: Session, *, query: SearchQuery, found: list[tuple[int, str | None]], dialect: str
+) -> tuple[list[DocumentHit], dict[int, int]]:
+    """One page of the documents `found`, best first, and the id of each hit's best page.
+
+    A document scores as its best page (the highest text score, then the lowest page
+    number), ties go to the lower id. Pages are scored only within documents that pass the
+    other filters: scoring is the costly part of a common word. The best page is kept, so
+    the snippet is made for it alone, without scoring the hits' pages a second time (on
+    SQLite each scoring first reads the word's whole posting list for bm25's statistics).
     """
+    engine_query = text_query(query, dialect)
     table: sa.Table = Page.__table__  # type: ignore[attr-defined]  # SQLModel declares no type
     page = table.c
+    statement: sa.Select[Any]
     if dialect == "postgresql":
         words = sa.func.to_tsquery(
             sa.literal_column(f"'{PG_CONFIG}'::regconfig"), sa.bindparam("rank_query", engine_query)
         )
         statement = sa.select(
-            page.document_id, sa.func.max(sa.func.ts_rank(PAGE_VECTOR, words, 1)).label("score")
+            page.document_id, page.number, page.id, sa.func.ts_rank(PAGE_VECTOR, words, 1)
         ).where(PAGE_VECTOR.op("@@")(words))
     else:
         match = sa.text("page_fts MATCH :rank_query").bindparams(rank_query=engine_query)
         statement = (
-            sa.select(page.document_id, (-sa.func.min(PAGE_FTS.c.rank)).label("score"))
+            sa.select(page.document_id, page.number, page.id, -PAGE_FTS.c.rank)
             .select_from(PAGE_FTS)
             .join(table, page.id == PAGE_FTS.c.rowid)
             .where(match)
@@ -331,7 +337,27 @@ def ranked_documents(query: SearchQuery, *, dialect: str, engine_query: str) -> 
         statement = statement.where(
             page.document_id.in_(sa.select(col(Document.id)).where(*filters))
         )
-    return statement.group_by(page.document_id).subquery("ranked")
+    wanted = {document_id for document_id, _ in found}
+    best: dict[int, tuple[float, int, int]] = {}
+    for document_id, number, page_id, score in plain_rows(session, statement):
+        if document_id not in wanted:
+            continue
+        known = best.get(document_id)
+        if known is None or (score, -number) > (known[0], -known[1]):
+            best[document_id] = (score, number, page_id)
+    order = sorted(best, key=lambda document_id: (-best[document_id][0], document_id))
+    ids = order[query.offset : query.offset + query.limit]
+    if not ids:
+        return [], {}
+    rows = {
+        row[0]: row
+        for row in session.execute(sa.select(*HIT_COLUMNS).where(col(Document.id).in_(ids)))
+    }
+    hits = [
+        _hit(rows[document_id], score=best[document_id][0], page=best[document_id][1])
+        for document_id in ids
+    ]
+    return hits, {document_id: best[document_id][2] for document_id in ids}
 
 
 def add_snippets(
@@ -340,10 +366,10 @@ def add_snippets(
     query: SearchQuery,
     hits: list[DocumentHit],
     dialect: str,
-    ranked: bool = True,
 ) -> None:
-    """Give each hit the highlighted snippet of its best-matching page (text queries only):
-    by text score when `ranked`, else the page whose snippet marks the most words."""
+    """Give each hit of an unranked text query the highlighted snippet of one matching page:
+    on SQLite the page whose snippet marks the most words, on PostgreSQL the page with the
+    best text score (`ranked_hits` keeps the best page of ranked results itself)."""
     engine_query = text_query(query, dialect)
     if not engine_query:
         return
@@ -361,8 +387,7 @@ def add_snippets(
             "ellipsis": ELLIPSIS,
             "words": SNIPPET_WORDS,
         }
-        statement = SQLITE_SNIPPETS if ranked else SQLITE_PLAIN_SNIPPETS
-        rows = session.connection().execute(statement, params)
+        rows = session.connection().execute(SQLITE_PLAIN_SNIPPETS, params)
     best: dict[int, tuple[float, int, str, str]] = {}
     for document_id, number, snippet, found_score, page_text in rows:
         score = snippet.count(HIGHLIGHT_START) if found_score is None else found_score
@@ -374,6 +399,40 @@ def add_snippets(
     for hit in hits:
         if hit.document_id in best:
             _, hit.page, snippet, page_text = best[hit.document_id]
+            hit.snippet = highlight_forms(snippet, query.text or "", page_text)
+
+
+def add_page_snippets(
+    session: Session,
+    *,
+    query: SearchQuery,
+    hits: list[DocumentHit],
+    pages: dict[int, int],
+    dialect: str,
+) -> None:
+    """Give each hit the highlighted snippet of its page `pages[document id]` (a page id)."""
+    engine_query = text_query(query, dialect)
+    if not engine_query or not hits:
+        return
+    params: dict[str, object] = {"query": engine_query, "pages": list(pages.values())}
+    if dialect == "postgresql":
+        params["options"] = PG_HEADLINE_OPTIONS
+        statement = PG_PAGE_SNIPPETS
+    else:
+        params |= {
+            "start": HIGHLIGHT_START,
+            "end": HIGHLIGHT_END,
+            "ellipsis": ELLIPSIS,
+            "words": SNIPPET_WORDS,
+        }
+        statement = SQLITE_PAGE_SNIPPETS
+    snippets = {
+        document_id: (snippet, page_text)
+        for document_id, snippet, page_text in session.connection().execute(statement, params)
+    }
+    for hit in hits:
+        if hit.document_id in snippets:
+            snippet, page_text = snippets[hit.document_id]
             hit.snippet = highlight_forms(snippet, query.text or "", page_text)
 
 

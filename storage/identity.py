@@ -327,6 +327,7 @@ def resolve(
             _resolve_one(session, mention, decisions, report)
             report.mentions += 1
         _recover_documents(session, resolved={m.document_id for m in mentions[: report.mentions]})
+        summaries.fold_counts(session)  # the batch's linked facts, into the counts' cells
     return report
 
 

@@ -45,6 +45,7 @@ from models.tables import (
     SubjectPair,
     SubjectRegion,
 )
+from storage import summaries
 from storage.facets import UNCOUNTED_FACETS
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import (
@@ -112,6 +113,9 @@ LINKED_COLUMNS = {
     Facet.PROVINCE.value: "province",
     Facet.REGENCY.value: "regency",
 }
+# A search query's fields that narrow nothing; a query with only these (`unfiltered`)
+# counts from `storage.summaries`. Any other field set makes the counts scan.
+PAGING_FIELDS = frozenset({"limit", "offset", "facet_limit"})
 COUNT_FACETS = {
     "nationality": Facet.NATIONALITY,
     "incident": Facet.INCIDENT,
@@ -680,13 +684,36 @@ def counts(
     from linked facts (`extractors.linked`): a person with their own nationality,
     incident, place and month, so values of different people in one letter never
     combine; each row gives the documents and the named people. Kind, agency and
-    sender are the document's own.
+    sender are the document's own. Without a filter, the usual groupings
+    (`storage.summaries.GROUPINGS`) are read from their kept cells.
     """
     facets = count_dimensions(by, level)
     if limit < 1:
         raise QueryError("limit must be at least 1.")
     if not any(facet in LINKED_COLUMNS for facet in facets):
         return _document_counts(session, by=by, facets=facets, query=query, limit=limit)
+    if unfiltered(query) and all(facet in LINKED_COLUMNS for facet in facets):
+        columns = [LINKED_COLUMNS[facet] for facet in facets]
+        cells = summaries.counted_cells(session, columns, limit=limit)
+        if cells is not None:
+            return [
+                CountRow(
+                    values=dict(zip(by, row[:-2], strict=True)), documents=row[-2], people=row[-1]
+                )
+                for row in cells
+            ]
+    return scanned_counts(session, by=by, facets=facets, query=query, limit=limit)
+
+
+def scanned_counts(
+    session: Session,
+    *,
+    by: Sequence[str],
+    facets: Sequence[str],
+    query: SearchQuery | None,
+    limit: int,
+) -> list[CountRow]:
+    """`counts` read from every linked fact (`facets` from `count_dimensions`)."""
     linked: sa.Table = LinkedFact.__table__  # type: ignore[attr-defined]
     values: list[Any] = []  # linked_fact columns and facet values
     statement = sa.select().select_from(linked)
@@ -727,6 +754,13 @@ def counts(
         CountRow(values=dict(zip(by, row[:-2], strict=True)), documents=row[-2], people=row[-1])
         for row in session.execute(statement).all()
     ]
+
+
+def unfiltered(query: SearchQuery | None) -> bool:
+    """Whether a query narrows nothing (its paging and facet settings aside)."""
+    return query is None or not any(
+        value for name, value in query if name not in PAGING_FIELDS and value is not None
+    )
 
 
 def _document_counts(

@@ -10,6 +10,7 @@ import pytest
 from extractors.facts import extract_facts
 from storage import corrections, identity, repository, summaries, xref
 from storage.dossier import mentions_of
+from storage.linked import clear_linked_facts
 
 # Own letters (invented). Zhou Peng is in Badung (Bali), Surabaya (East Java) and Sikka
 # (NTT); Li Wei with him in Badung and Surabaya; Tran Van Minh with him in Sikka.
@@ -152,3 +153,144 @@ def test_summaries_rebuild_equals_what_was_kept(session, letters):
     summaries.rebuild(session)
     session.commit()
     assert summaries.stored(session) == kept
+
+
+# --- the counts' cells ----------------------------------------------------------------
+
+# A fourth letter (invented): Zhou Peng again in Badung, deported in June for working
+# without a permit.
+DEPORTED = (
+    "Pada tanggal 14 Juni 2026 Kantor Imigrasi Ngurah Rai mendeportasi warga negara Tiongkok "
+    "bernama Zhou Peng melalui Bandara I Gusti Ngurah Rai karena bekerja tanpa izin di sebuah "
+    "restoran di Kabupaten Badung. Pemeriksaan dilakukan oleh tim gabungan setelah menerima "
+    "laporan dari masyarakat sekitar, dan hasilnya dituangkan dalam berita acara yang "
+    "ditandatangani oleh para petugas pada hari yang sama. Surat ini disampaikan sebagai bahan "
+    "pertimbangan dalam rapat koordinasi berikutnya."
+)
+CUBE = ("nationality", "region", "incident", "month")
+
+
+@pytest.fixture
+def deported(session, store_document, letters):
+    """The fourth letter stored and resolved after the other three: its id."""
+    document = store_document("/arsip/deportasi-badung.txt", [DEPORTED])
+    repository.save_extraction(
+        session, document_id=document.id, extraction=extract_facts([(1, DEPORTED)])
+    )
+    identity.resolve(session)
+    return document.id
+
+
+def counted(session, by=("nationality", "region"), level="province") -> dict[tuple, tuple]:
+    """{values: (documents, people)} as the counts answer, from the kept cells."""
+    rows = xref.counts(session, by=by, level=level)
+    return {tuple(r.values.values()): (r.documents, r.people) for r in rows}
+
+
+def assert_cells_equal_to_recount(session) -> None:
+    """The kept cells equal a recount, and every kept grouping, in either region level and
+    column order, answers as the scan of linked facts does."""
+    session.expire_all()
+    assert not session.connection().exec_driver_sql("SELECT id FROM count_dirty").all()
+    assert summaries.stored_cells(session) == summaries.recount_cells(session)
+    assert_read_equals_scan(session)
+
+
+def assert_read_equals_scan(session) -> None:
+    for by in (CUBE, ("month", "incident", "region", "nationality"), ("region", "nationality")):
+        for level in ("province", "regency"):
+            facets = xref.count_dimensions(by, level)
+            scanned = xref.scanned_counts(session, by=by, facets=facets, query=None, limit=1000)
+            assert xref.counts(session, by=by, level=level) == scanned
+
+
+def test_count_cells_after_a_batch_match_the_hand_count(session, deported):
+    assert_cells_equal_to_recount(session)
+    # Badung: Zhou Peng and Li Wei in March, Zhou Peng again in June: two documents, and
+    # Zhou Peng is one person across them.
+    assert counted(session) == {
+        ("CN", "51"): (2, 2),
+        ("CN", "35"): (1, 2),
+        ("CN", "53"): (1, 1),
+        ("VN", "53"): (1, 1),
+    }
+    assert counted(session, by=CUBE, level="regency") == {
+        ("CN", "51.03", "deportation", "2026-06"): (1, 1),
+        ("CN", "51.03", "illegal_work", "2026-06"): (1, 1),
+    }
+    # The first rows of a limited answer are the largest.
+    (first,) = xref.counts(session, by=("nationality", "region"), limit=1)
+    assert first.values == {"nationality": "CN", "region": "51"}
+
+
+def test_count_cells_follow_not_this_person_and_a_merge_back(session, letters, deported):
+    def zhou_in(document_id: int) -> int:
+        (mention,) = [
+            m for m in mentions_of(session, document_ids=[document_id]) if m.name == "Zhou Peng"
+        ]
+        return mention.id
+
+    decision = {"mention_a_id": zhou_in(letters["badung"]), "mention_b_id": zhou_in(deported)}
+    identity.decide_pair(session, **decision, decision="different", user="dewi")
+    assert_cells_equal_to_recount(session)
+    # The deported Zhou Peng is now another person than the one found in March.
+    assert counted(session)["CN", "51"] == (2, 3)
+    identity.decide_pair(session, **decision, decision="same", user="dewi")
+    assert_cells_equal_to_recount(session)
+    assert counted(session)["CN", "51"] == (2, 2)
+
+
+def test_count_cells_follow_a_deletion_and_re_extraction(session, letters, deported):
+    repository.delete_document(session, document_id=letters["badung"])
+    assert_cells_equal_to_recount(session)
+    assert counted(session)["CN", "51"] == (1, 1)
+    repository.save_extraction(
+        session,
+        document_id=letters["sikka"],
+        extraction=extract_facts([(1, LETTERS["sikka"].replace("Vietnam", "Filipina"))]),
+    )
+    identity.resolve(session)
+    assert_cells_equal_to_recount(session)
+    assert ("VN", "53") not in counted(session)
+    assert counted(session)["PH", "53"] == (1, 1)
+
+
+def test_count_cells_count_a_copy_once_and_its_stand_in_after_a_deletion(
+    session, store_document, deported
+):
+    # Another scan of the June letter: the same text under a stamp line.
+    copy_text = "ARSIP TATA USAHA\n" + DEPORTED
+    copy = store_document("/arsip/deportasi-badung-scan.txt", [copy_text])
+    repository.save_extraction(
+        session, document_id=copy.id, extraction=extract_facts([(1, copy_text)])
+    )
+    identity.resolve(session)
+    session.refresh(copy)
+    assert copy.copy_of == deported
+    assert_cells_equal_to_recount(session)
+    assert counted(session)["CN", "51"] == (2, 2)
+    # The original goes: the copy stands in for it and is counted in its place.
+    repository.delete_document(session, document_id=deported)
+    assert_cells_equal_to_recount(session)
+    assert counted(session)["CN", "51"] == (2, 2)
+
+
+def test_counts_are_exact_between_a_change_and_its_fold(session, deported):
+    # Linked facts removed without a fold: the read counts the marked cells live.
+    clear_linked_facts(session, document_id=deported)
+    session.flush()
+    assert session.connection().exec_driver_sql("SELECT id FROM count_dirty").all()
+    assert counted(session)["CN", "51"] == (1, 2)
+    assert_read_equals_scan(session)
+    summaries.fold_counts(session)
+    session.commit()
+    assert_cells_equal_to_recount(session)
+    assert counted(session)["CN", "51"] == (1, 2)
+
+
+def test_a_large_backlog_of_marks_is_counted_by_the_scan(session, deported, monkeypatch):
+    clear_linked_facts(session, document_id=deported)
+    session.flush()
+    monkeypatch.setattr(summaries, "DIRTY_LIMIT", 0)
+    assert summaries.counted_cells(session, ["nationality", "province"], limit=10) is None
+    assert counted(session)["CN", "51"] == (1, 2)

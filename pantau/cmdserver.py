@@ -114,6 +114,14 @@ BATCH_PRELOAD = (
 )
 # Files besides modules whose change stops a batch server: the shipped model and data.
 BATCH_DATA = ("extractors",)
+# Where tesseract's language models may live: a batch server knows which are installed
+# (asked once, as it warms), so one added or removed there stops it.
+TESSDATA_FOLDERS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
 
 # Messages from the server: P<pid> (the child running the command), X<exit code>, or S
 # (stale or unable: run the command in-process).
@@ -183,6 +191,11 @@ def code_fingerprint(kind: str = READ) -> str:
     for entry in sys.path:
         if entry.endswith("site-packages") and os.path.isdir(entry):
             parts.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+    if kind == BATCH:
+        prefix = os.environ.get("TESSDATA_PREFIX")
+        for tessdata in (*TESSDATA_FOLDERS, *([prefix] if prefix else [])):
+            if os.path.isdir(tessdata):
+                parts.append(f"{tessdata}:{os.stat(tessdata).st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -382,6 +395,11 @@ def _warm_batch(home: Path) -> bool:
 
     load_pipeline()
     root("penangkapan")  # builds the stemmer and its dictionary
+    from extractors.tesseract import check_tesseract
+    from models.errors import SetupError
+
+    with contextlib.suppress(SetupError):  # a command reports it, as in its own process
+        check_tesseract()  # asks tesseract for its languages once, for every command
     running = [thread.name for thread in threading.enumerate() if thread.is_alive()]
     if len(running) > 1:
         _log(f"not answering: threads running after the imports ({', '.join(running)})")

@@ -149,16 +149,18 @@ def search(session: Session, *, query: SearchQuery) -> SearchResults:
     dialect = dialect_of(session)
     conditions = document_conditions(checked, dialect)
     found: list[tuple[int, str | None]] | None = None
-    if text_query(checked, dialect):
-        # The text match is the costly part (a common word is on most pages): it runs once,
-        # and the total, the newest hits of a broad query and its sample come from its list.
+    text = bool(text_query(checked, dialect))
+    if text or len(conditions) > 1:
+        # Matching is the costly part (a common word is on most pages; a facet value on a
+        # third of the documents): it runs once, and the total, the newest hits, the sample
+        # and the documents the facets count come from its list.
         found = matching_documents(session, conditions=conditions)
         total = len(found)
-    else:
+    else:  # no filter: the count and the newest page read indexes alone
         total = session.execute(
             sa.select(sa.func.count()).select_from(Document).where(*conditions)
         ).scalar_one()
-    ranked = found is not None and total <= RANK_ABOVE
+    ranked = text and total <= RANK_ABOVE
     if found is None:
         hits = find_hits(session, query=checked, conditions=conditions)
     elif ranked:
@@ -267,7 +269,7 @@ def sample_of(found: list[tuple[int, str | None]], *, total: int) -> list[int] |
     step = facet_step(total)
     if step == 1:
         return None
-    return [document_id for document_id, _ in found if document_id % step == 0]
+    return sorted(document_id for document_id, _ in found if document_id % step == 0)
 
 
 def facet_step(total: int) -> int:

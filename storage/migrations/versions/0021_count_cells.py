@@ -141,9 +141,15 @@ def upgrade() -> None:
                 present=" AND ".join(f"linked_fact.{dim} IS NOT NULL" for dim in grouping),
             )
         )
-    postgresql = op.get_bind().dialect.name == "postgresql"
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
     for statement in POSTGRESQL_TRIGGERS if postgresql else SQLITE_TRIGGERS:
         op.execute(statement)
+    analysed = sa.text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if not postgresql and bind.execute(analysed).first():
+        # Statistics made before the new indexes would leave the planner guessing on them.
+        op.execute("ANALYZE linked_fact")
+        op.execute("ANALYZE count_cell")
 
 
 def downgrade() -> None:

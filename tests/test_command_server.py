@@ -172,3 +172,19 @@ def test_command_server_off_runs_in_process(tmp_path: Path, db_url: str) -> None
 def _log(home: Path) -> str:
     log = home / "logs" / cmdserver.LOG_NAME
     return log.read_text() if log.exists() else ""
+
+
+def test_a_batch_server_goes_stale_when_a_tesseract_language_is_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The batch server knows tesseract's languages from its warm-up: a model added to
+    # tesseract's folder must stop it, or a command would report the language missing.
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tessdata))
+    batch, read = cmdserver.code_fingerprint(cmdserver.BATCH), cmdserver.code_fingerprint()
+    (tessdata / "vie.traineddata").write_bytes(b"model")
+    later = time.time_ns() + 1_000_000_000  # past the folder's mtime whatever its clock
+    os.utime(tessdata, ns=(later, later))
+    assert cmdserver.code_fingerprint(cmdserver.BATCH) != batch
+    assert cmdserver.code_fingerprint() == read  # read commands never run tesseract

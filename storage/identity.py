@@ -123,7 +123,9 @@ def rebuild_mentions(session: Session, *, document_id: int) -> list[Mention]:
         index_mention(session, mention=mention, year=year)
         if mention.subject_id is not None:
             touched.add(mention.subject_id)
-    refresh_subjects(session, subject_ids=touched)
+    # The batch folds its count cells once, after resolving; a lone re-extraction's stay
+    # marked (reads count them live) until the next resolution or review decision.
+    refresh_subjects(session, subject_ids=touched, fold=False)
     return kept
 
 
@@ -194,9 +196,10 @@ def _document_year(session: Session, document_id: int) -> int | None:
 # --- subjects -----------------------------------------------------------------
 
 
-def refresh_subjects(session: Session, *, subject_ids: Iterable[int]) -> None:
+def refresh_subjects(session: Session, *, subject_ids: Iterable[int], fold: bool = True) -> None:
     """Recompute names, counts and dates of subjects, and their cross-reference summaries
-    (`storage.summaries`); a subject left empty is removed."""
+    (`storage.summaries`); a subject left empty is removed. Without `fold` the changed
+    count cells stay marked for the caller's later `summaries.fold_counts`."""
     subject_ids = sorted(set(subject_ids))
     for subject_id in subject_ids:
         subject = session.get(Subject, subject_id)
@@ -208,7 +211,7 @@ def refresh_subjects(session: Session, *, subject_ids: Iterable[int]) -> None:
             continue
         _fill_subject(session, subject, mentions)
     session.flush()
-    summaries.refresh(session, subject_ids=subject_ids)
+    summaries.refresh(session, subject_ids=subject_ids, fold=fold)
 
 
 def _fill_subject(session: Session, subject: Subject, mentions: list[Mention]) -> None:
@@ -374,7 +377,7 @@ def _resolve_one(
     for sid, (value, candidate, reasons) in allowed.items():
         if sid != joined and value >= LOW and pair_key(mention, candidate) not in decisions:
             report.review_items += _open_review(session, candidate, mention, value, reasons)
-    refresh_subjects(session, subject_ids=[mention.subject_id or 0])
+    refresh_subjects(session, subject_ids=[mention.subject_id or 0], fold=False)  # at the end
 
 
 def _join_best(

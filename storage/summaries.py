@@ -16,8 +16,10 @@ add up from other cells, so a changed cell is counted again from `linked_fact` t
 index. Which cells changed is written by database triggers (migration 0021) into
 `count_dirty`, as the values of every linked fact added or removed, of a mention that
 changes subject, or of a document that becomes or stops being a copy: no code path can
-forget it. `fold_counts` counts those cells again and removes their keys; it runs at the
-end of identity resolution (each batch) and in `refresh` (each review decision). A read
+forget it. `fold_counts` counts those cells again and removes their keys; it runs once at
+the end of identity resolution (each batch: not per document or mention, where it would
+count the same busy cells again and again) and in `refresh` for each review decision,
+correction and deletion. A read
 (`counted_cells`) takes the kept cells whose keys are not marked and counts the marked ones
 live, so it is exact even between a change and its fold.
 
@@ -96,11 +98,13 @@ def _pair_counts(session: Session, ids: list[int] | None) -> Iterable[sa.Row[Any
     return session.connection().execute(statement).all()
 
 
-def refresh(session: Session, *, subject_ids: Iterable[int]) -> None:
-    """Inside the caller's transaction: count these subjects' rows again (after a flush)."""
+def refresh(session: Session, *, subject_ids: Iterable[int], fold: bool = True) -> None:
+    """Inside the caller's transaction: count these subjects' rows again (after a flush),
+    and with `fold` the marked count cells (`fold_counts`)."""
     ids = sorted({i for i in subject_ids if i})
     if not ids:
-        fold_counts(session)
+        if fold:
+            fold_counts(session)
         return
     session.flush()
     wanted = set(ids)
@@ -123,7 +127,8 @@ def refresh(session: Session, *, subject_ids: Iterable[int]) -> None:
                     {"subject_id": other_id, "other_id": subject_id, "documents": documents}
                 )
     _insert(session, regions, pairs)
-    fold_counts(session)
+    if fold:
+        fold_counts(session)
 
 
 def _region_rows(level: str, rows: Iterable[sa.Row[Any]]) -> list[dict[str, Any]]:

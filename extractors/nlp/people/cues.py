@@ -2,9 +2,10 @@
 
 Data: ``data/people_cues.jsonl`` (one record per cue kind: official titles, ranks, honorifics,
 degrees, name introducers, bylines, foreigner nouns, nationality cues, phrases that make a
-country a passport issuer or destination, words of doubt, stop words) and
-``data/numbers_id.jsonl`` (Indonesian number words and how they combine). Every pattern is
-compiled once, when the pipeline is built; the rules only run them.
+country a passport issuer or destination, words of doubt, stop words, the words that make a
+capitalised "Yang" an honorific rather than a name) and ``data/numbers_id.jsonl``
+(Indonesian number words and how they combine). Every pattern is compiled once, when the
+pipeline is built; the rules only run them.
 """
 
 from __future__ import annotations

@@ -18,7 +18,14 @@ from __future__ import annotations
 import re
 
 from extractors.nlp.people.context import Context
-from extractors.nlp.people.names import INITIALS, head_name, is_name_word, tail_name, words_in
+from extractors.nlp.people.names import (
+    INITIALS,
+    head_name,
+    is_name_word,
+    tail_name,
+    words_in,
+    yang_in_name,
+)
 from extractors.nlp.people.types import Candidate
 
 NOT_INITIALS = frozenset({"wna", "wni", "tka", "wn", "pt", "cv", "ud", "rt", "rw"})
@@ -236,9 +243,7 @@ def from_list_items(ctx: Context) -> list[Candidate]:
         country = countries.get(m.end())
         if country is None or not ITEM_FIELD_END.match(ctx.text, country.end):
             continue
-        name = m.group("name")
-        words = [w for w in name.split() if w.lower() not in NAME_PARTICLES]
-        if not name.isupper() and any(w.lower().strip(".") in ctx.cues.stop for w in words):
+        if not m.group("name").isupper() and has_stop_word(ctx, *m.span("name")):
             continue
         if ctx.is_covered(*m.span("name")):
             continue
@@ -253,3 +258,13 @@ def from_list_items(ctx: Context) -> list[Candidate]:
             )
         )
     return found
+
+
+def has_stop_word(ctx: Context, start: int, end: int) -> bool:
+    """True when a word of the range (particles aside) is a stop word; a capitalised "Yang"
+    after a name word is the Chinese name, not one ("3. Liu Yang, Tiongkok, ...")."""
+    return any(
+        w.lower().strip(".") in ctx.cues.stop and not yang_in_name(ctx, w, s, e)
+        for s, e, w in words_in(ctx, start, end)
+        if w.lower() not in NAME_PARTICLES
+    )

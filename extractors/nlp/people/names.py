@@ -2,7 +2,8 @@
 
 A name word is not a stop word, rank, title or foreigner noun (``Cues.stop``), not a noun
 made with pe-/ke- ... -an, and not inside a place, organisation or country span; a month word
-ending a name ("Sun Mei", "Li Juni") is one. A name found at the start of a range is its
+ending a name ("Sun Mei", "Li Juni") is one, and so is a capitalised "Yang" that a name word
+stands next to ("Liu Yang", "bernama Yang Hua"). A name found at the start of a range is its
 leading run of name words, one at the end its trailing run of capitalised ones; a sentence
 full stop is never part of it. The clean form of a name drops ranks, honorifics and degrees.
 """
@@ -21,6 +22,20 @@ INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
 # A month word is part of a name after a capitalised name word, unless a number follows.
 MONTH_NAME_BEFORE = re.compile(rf"(?<![\w])[{UPPER}][a-zà-ÿ]+[ \t]+\Z")
 MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
+# "Yang" is a stop word: the relative pronoun ("yang bekerja") and the first word of
+# honorifics ("Yang Mulia", "Tuhan Yang Maha Esa"). Running text in mixed case writes the
+# pronoun in lower case, so a capitalised "Yang" joined by blanks alone to a capitalised name
+# word after it ("Liu Yang") or before it after a lower-case word ("bernama Yang Hua") is
+# the common Chinese given name or surname. Text in capitals and title-case headlines
+# capitalise the pronoun too: there it stays a stop word.
+YANG = "Yang"
+WORD_BEFORE = re.compile(r"(?<!\S)(\S+)[ \t]+\Z")
+WORD_AFTER = re.compile(r"[ \t]+(\S+)")
+CAPITALISED = re.compile(rf"[{UPPER}][a-zà-ÿ'’-]+")
+OPENS_NAME = re.compile(r"[a-z]+|\S*,")  # a lower-case word or a comma before a name
+WORD_REACH = 40  # characters looked at for the word before "Yang"
+HEADLINE_WORDS = 4
+HEADLINE_SHARE = 0.7
 
 
 def words_in(ctx: Context, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -37,7 +52,7 @@ def is_name_word(ctx: Context, word: str, start: int, end: int) -> bool:
     if bare in ctx.cues.months and month_in_name(ctx, start, end):
         return True
     if bare in ctx.cues.stop or word.lower() in ctx.cues.stop:
-        return False
+        return yang_in_name(ctx, word, start, end)
     if word.rstrip(",") in ctx.cues.academic or word.rstrip(".,") in ctx.cues.academic:
         return False
     if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
@@ -50,6 +65,51 @@ def month_in_name(ctx: Context, start: int, end: int) -> bool:
     word on its line and no day or year number follows it."""
     before = MONTH_NAME_BEFORE.search(ctx.text, max(0, start - 40), start)
     return before is not None and not MONTH_DATE_AFTER.match(ctx.text, end)
+
+
+def yang_in_name(ctx: Context, word: str, start: int, end: int) -> bool:
+    """A capitalised "Yang" that is part of a name: "Liu Yang", "bernama Yang Hua", but not
+    "Yang Mulia", a sentence opening "Yang bersangkutan" or a headline's "Yang Bekerja"."""
+    if word.strip(",.;:()") != YANG or ctx.is_covered(start, end):
+        return False
+    begin = ctx.text.find(YANG, start, end)
+    if begin < 0:
+        return False
+    after = WORD_AFTER.match(ctx.text, begin + len(YANG))  # None when punctuation follows
+    if after and after.group(1).rstrip(".,").lower() in ctx.cues.folded["yang_honorific"]:
+        return False
+    if after and after.group(1)[0].isupper() and in_headline(ctx, begin):
+        return False  # a title-case headline capitalises the pronoun: "Liu Yang Yang Kabur"
+    before = WORD_BEFORE.search(ctx.text, max(0, begin - WORD_REACH), begin)
+    if before is None:
+        return False  # first on its line: a form label or a signature's "Yang Menerima"
+    if CAPITALISED.fullmatch(before.group(1)):
+        return next_to_name(ctx, before)  # "Liu Yang"
+    # "bernama Yang Hua", "TKA asal Tiongkok, Yang Jian": the surname opens the name
+    return (
+        OPENS_NAME.fullmatch(before.group(1)) is not None
+        and after is not None
+        and CAPITALISED.match(after.group(1)) is not None
+        and next_to_name(ctx, after)
+    )
+
+
+def next_to_name(ctx: Context, neighbour: re.Match[str]) -> bool:
+    """True when the word next to a "Yang" is a name word (itself not another "Yang")."""
+    word = neighbour.group(1)
+    return word.rstrip(".,") != YANG and is_name_word(ctx, word, *neighbour.span(1))
+
+
+def in_headline(ctx: Context, pos: int) -> bool:
+    """True when ``pos`` lies on a line of mostly capitalised words ("Dua WNA Ditangkap ...")."""
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    end = ctx.text.find("\n", pos)
+    line = ctx.text[start : end if end >= 0 else len(ctx.text)].strip()
+    if line.endswith((".", '"', "”")) or ". " in line:
+        return False  # a sentence, not a headline
+    words = line.split()
+    capitalised = sum(w[0].isupper() or not w[0].isalpha() for w in words)
+    return len(words) >= HEADLINE_WORDS and capitalised >= HEADLINE_SHARE * len(words)
 
 
 def head_name(ctx: Context, start: int, end: int) -> tuple[int, int] | None:

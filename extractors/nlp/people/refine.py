@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 
 from extractors.nlp.people.context import Context
-from extractors.nlp.people.names import clean_name, is_name_word, name_kind, trim, words_in
+from extractors.nlp.people.names import (
+    clean_name,
+    in_headline,
+    is_name_word,
+    name_kind,
+    trim,
+    words_in,
+)
 from extractors.nlp.people.types import GROUP_SOURCES, OFFICIAL_SOURCES, Candidate
 
 DATELINE_BEFORE = re.compile(r"(?:\A|\n)[ \t]*[A-Z][A-Z .'-]{2,40},[ \t]*\Z")
@@ -25,8 +32,6 @@ WEB_ADDRESS = re.compile(r"\.(?:com|co\.id|id|net|org|news)\b", re.IGNORECASE)
 DATELINE_REACH = 200  # characters from a line start where a dateline can stand
 VESSEL_REACH = 40
 MAX_EXTEND_WORDS = 3
-HEADLINE_WORDS = 4
-HEADLINE_SHARE = 0.7
 GLUED_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{2,})\.\Z")
 # A first name left out after a comma or "dan": "warga Rusia, Ivan Petrov" -> "Ivan Petrov".
 LISTED_BEFORE = re.compile(r"(?:,|\bdan|\bserta)[ \t]+([A-Z][a-z]{2,}) \Z|(?<=[ \t])([A-Z]\.) \Z")
@@ -114,18 +119,6 @@ def extend_prefix(ctx: Context, cand: Candidate) -> None:
     m = re.search(r"(?<![\w.])(I|Ni)[ \t]+\Z", ctx.text[max(0, cand.start - 4) : cand.start])
     if m:
         cand.start -= len(m.group())
-
-
-def in_headline(ctx: Context, pos: int) -> bool:
-    """True when ``pos`` lies on a line of mostly capitalised words ("Dua WNA Ditangkap ...")."""
-    start = ctx.text.rfind("\n", 0, pos) + 1
-    end = ctx.text.find("\n", pos)
-    line = ctx.text[start : end if end >= 0 else len(ctx.text)].strip()
-    if line.endswith((".", '"', "”")) or ". " in line:
-        return False  # a sentence, not a headline
-    words = line.split()
-    capitalised = sum(w[0].isupper() or not w[0].isalpha() for w in words)
-    return len(words) >= HEADLINE_WORDS and capitalised >= HEADLINE_SHARE * len(words)
 
 
 def word_before(ctx: Context, pos: int) -> int | None:

@@ -159,14 +159,17 @@ class Cues:
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['list_intro'])}))[ \t]*:?[ \t]*"
             rf"(?P<name>{name_any})"
         )
+        # The name in apposition is closed by a comma or an age, or goes on as a list of
+        # names ("dua warga negara Tiongkok, A dan B, ..."; see ``named.appositive_list``).
+        appositive_end = rf"(?=[ \t]*[,(]|[ \t]+(?:dan|serta)[ \t]+[{UPPER}])"
         self.cue_comma_name = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{nouns}))(?:[ \t]+[{UPPER}][\w-]*){{0,3}}[ \t]*,[ \t]*"
-            rf"(?P<name>{name_any})(?=[ \t]*[,(])"
+            rf"(?P<name>{name_any}){appositive_end}"
         )
         self.country_comma_name = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['nationality_cue'])}))[ \t]+"
             rf"(?P<country>[{UPPER}][\w-]*(?:[ \t]+[{UPPER}][\w-]*){{0,2}}+)[ \t]*,[ \t]*"
-            rf"(?P<name>{name_any})(?=[ \t]*[,(])"
+            rf"(?P<name>{name_any}){appositive_end}"
         )
         self.quote_name = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['quote_verb'])}))[ \t]+"

@@ -4,7 +4,8 @@
   official); the person's scope is the form block, up to the next blank line.
 - After "bernama", "berinisial", "adalah" and list introducers, with the names listed after
   them by commas, "dan" or "serta"; initials after "berinisial" even when they spell a word.
-- In apposition to a foreigner noun or a citizenship: "pengungsi Afghanistan, Hussain Nabavi,".
+- In apposition to a foreigner noun or a citizenship: "pengungsi Afghanistan, Hussain Nabavi,",
+  and the names listed there: "dua warga negara Tiongkok, Zhang Wei dan Liu Yang, yang ...".
 - Speakers after a speech verb: "kata Zaeroji".
 - Before an age: "ZL (35)", "Chen Wei, 34, asal ...".
 - Initials, or a name in capitals, before a citizenship cue: "IN, WN Nigeria".
@@ -140,20 +141,46 @@ def follow_list(ctx: Context, first: tuple[int, int], source: str, cue: str) -> 
 
 
 def from_cue_commas(ctx: Context) -> list[Candidate]:
-    """A name in apposition to a foreigner noun: "pengungsi Afghanistan, Hussain Nabavi,"."""
+    """Names in apposition to a foreigner noun or a citizenship: "pengungsi Afghanistan,
+    Hussain Nabavi,", "dua warga negara Tiongkok, Zhang Wei dan Liu Yang, yang ..."."""
     found = []
     for m in ctx.cues.cue_comma_name.finditer(ctx.text):
         name = head_name(ctx, m.start("name"), m.end("name"))
         if name:
-            found.append(Candidate(*name, "intro", evidence=m.group("cue")))
+            found += appositive_list(ctx, name, m.group("cue"), m.end("name"))
     for m in ctx.cues.country_comma_name.finditer(ctx.text):
         # "seorang warga negara Korea Selatan, JH, dideportasi": a name in apposition
         if not any(m.start("country") <= c.start < m.end("country") for c in ctx.countries):
             continue
         name = head_name(ctx, m.start("name"), m.end("name"))
         if name:
-            found.append(Candidate(*name, "intro", evidence=m.group("cue")))
+            found += appositive_list(ctx, name, m.group("cue"), m.end("name"))
     return found
+
+
+# In a list in apposition ("tiga warga negara Filipina, A, B dan C, ditangkap") the last two
+# names are joined by "dan" or "serta", and the list ends at punctuation or a lower-case word
+# ("yang", a verb); otherwise only a first name closed by a comma or an age is read.
+APPOSITIVE_JOIN = re.compile(r"(?<![\w])(?:dan|serta)(?![\w])")
+APPOSITIVE_CLOSE = re.compile(r"[ \t]*+(?:[,.;:(\n]|\Z|[a-z])")
+APPOSITIVE_ONE = re.compile(r"[ \t]*[,(]")
+
+
+def appositive_list(
+    ctx: Context, first: tuple[int, int], cue: str, matched_end: int
+) -> list[Candidate]:
+    """The name in apposition and the names listed after it, as ``follow_list`` reads them,
+    when the list is closed as ``APPOSITIVE_CLOSE`` says; else the first name alone when
+    the words matched as a name (``matched_end``) are closed by a comma or an age."""
+    found = follow_list(ctx, first, "intro", cue)
+    text = ctx.text
+    if (
+        len(found) > 1
+        and APPOSITIVE_JOIN.search(text, found[-2].end, found[-1].start)
+        and APPOSITIVE_CLOSE.match(text, found[-1].end)
+    ):
+        return found
+    return found[:1] if APPOSITIVE_ONE.match(text, matched_end) else []
 
 
 def from_quotes(ctx: Context) -> list[Candidate]:

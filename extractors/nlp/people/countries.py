@@ -2,7 +2,9 @@
 
 Only cued and suspected countries count (``citizenship.py``). The nearest is the one with
 the fewest characters between it and the name, a conjunction in between counting as more; on a
-tie the one after the name wins, and none farther than ``MAX_PERSON_GAP`` counts. Names found
+tie the one after the name wins, and none farther than ``MAX_PERSON_GAP`` counts. A cue after
+an active verb of which the name is the subject is the object's ("A dan B memeriksa dua warga
+negara Malaysia"), unless the verb links the name to it ("merupakan", "mengaku"). Names found
 by their age, an introducer, a form field or their initials, with no cue in their own sentence,
 take the last cue of the sentence before (of the two before, after "bernama" or a list
 introducer such as "yakni").
@@ -33,6 +35,17 @@ SHARED_CUE = re.compile(
 # introduces someone else.
 NEW_PERSON = re.compile(
     r"\b(?:dan|serta)[ \t\n]+(?:juga[ \t]+)?(?:seorang|satu[ \t]+orang)\b", re.IGNORECASE
+)
+# "A dan B memeriksa dua warga negara Malaysia": a cue after an active verb of which the name is
+# the subject belongs to the verb's object (the words of ``linking_verb`` say the name's own).
+# The name is the subject when only the rest of its list ("dan B", ages, a closing comma) and
+# adverbs stand before the verb; in "Selain A, Tim Pora mengamankan 16 TKA China lainnya" the
+# team is, and the cue may still be A's.
+_NAME = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4}"
+SUBJECT_VERB = re.compile(
+    rf"{_AGE}(?:(?:[ \t]*,[ \t]*{_NAME}{_AGE})*[ \t]*,?[ \t]*(?:dan|serta)[ \t]+{_NAME}{_AGE})?"
+    r"[ \t]*,?[ \t]*(?:(?:juga|pun|kemudian|lalu|langsung|telah|sudah|sempat|segera|turut)[ \t]+)*"
+    r"(?P<verb>me[a-z]+)(?![\w-])"
 )
 LIST_LOOK_BACK_SENTENCES = 2  # a list of names introduced by "bernama" may refer further back
 LOOK_BACK_SOURCES = frozenset({"age", "intro", "list", "field", "initials", "capitals"})
@@ -86,7 +99,9 @@ def gap(ctx: Context, cand: Candidate, country: Country) -> int:
     chars = max(between[1] - between[0], 0)
     if country.start >= cand.end and SHARED_CUE.fullmatch(ctx.text, *between):
         return chars
-    if country.start >= cand.end and NEW_PERSON.search(ctx.text, *between):
+    if country.start >= cand.end and (
+        NEW_PERSON.search(ctx.text, *between) or object_of_verb(ctx, *between)
+    ):
         return MAX_PERSON_GAP + 1
     if CONJUNCTION.search(ctx.text, *between) or (
         country.start < cand.start
@@ -95,6 +110,14 @@ def gap(ctx: Context, cand: Candidate, country: Country) -> int:
     ):
         chars += CONJUNCTION_PENALTY
     return chars
+
+
+def object_of_verb(ctx: Context, start: int, end: int) -> bool:
+    """True when the name ending at ``start`` is the subject of an active verb before ``end``
+    that does not link it to its citizenship: what follows the verb is its object ("A dan B
+    memeriksa dua WNA asal X")."""
+    m = SUBJECT_VERB.match(ctx.text, start, end)
+    return m is not None and m.group("verb") not in ctx.cues.folded["linking_verb"]
 
 
 def evidence_of(ctx: Context, country: Country) -> str:

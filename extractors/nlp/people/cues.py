@@ -1,8 +1,9 @@
 """The cue lists of the people rules and the regexes built from them.
 
-Data: ``data/people_cues.jsonl`` (one record per cue kind: official titles, ranks, honorifics,
-degrees, name introducers, bylines, foreigner nouns, nationality cues, phrases that make a
-country a passport issuer or destination, words of doubt, stop words, the words that make a
+Data: ``data/people_cues.jsonl`` (one record per cue kind: official titles, officers' group
+nouns, ranks, honorifics, degrees, name introducers, bylines, foreigner nouns, nationality
+cues, verbs that link a name to a citizenship after them, phrases that make a country a
+passport issuer or destination, words of doubt, stop words, the words that make a
 capitalised "Yang" an honorific rather than a name) and ``data/numbers_id.jsonl``
 (Indonesian number words and how they combine). Every pattern is compiled once, when the
 pipeline is built; the rules only run them.
@@ -70,7 +71,7 @@ class Cues:
             | folded["rank_suffix"]
             | {
                 w
-                for kind in ("title", "foreign_noun", "field", "byline")
+                for kind in ("title", "staff_noun", "foreign_noun", "field", "byline")
                 for p in folded[kind]
                 for w in p.split()
             }
@@ -106,6 +107,10 @@ class Cues:
             lists["nationality_cue"] + lists["foreign_noun"] + lists["group_noun"]
         )
         self.title = re.compile(rf"(?<![\w])(?i:{titles})(?![\w])")
+        # Titles and officers' group nouns: what a name after its agency words holds
+        # ("petugas Kantor Imigrasi Batam, A dan B"); only titles stand after a name.
+        staff_titles = alternation(lists["title"] + lists["staff_noun"])
+        self.staff_title = re.compile(rf"(?<![\w])(?i:{staff_titles})(?![\w])")
         self.tail_word = re.compile(
             rf"{SEP_ANY}(?P<w>{WORD}|{TAIL_CONNECTORS}|\([A-Za-z]{{2,12}}\))(?![\w])"
         )

@@ -1,9 +1,11 @@
 """Officials and other people named by their function: titles, ranks, signatures, bylines.
 
 - After a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono" (the name behind a comma or a
-  rank, or closing the title after its last place or agency word); a title in an association,
-  a company or a union makes the person ``other``, and words after a title that are a place
-  are no name ("Camat Simpang Tiga").
+  rank, or closing the title after its last place or agency word); after an officers' group
+  noun (``staff_noun`` in the cue data, never read after a name as a title is), every name
+  listed in apposition to it ("petugas Kantor Imigrasi Batam, A dan B, memeriksa"); a title
+  in an association, a company or a union makes the person ``other``, and words after a title
+  that are a place are no name ("Camat Simpang Tiga").
 - After a rank: "AKBP Heru Prasetyo" (not a street named after one, "Jl. Jenderal Sudirman").
 - Signatories: the name line above an NIP or NRP line, with the title above it.
 - Before a title, in apposition: "Rudi Hartono, Kepala Seksi ..." (not a dateline in capitals).
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 
 from extractors.nlp.people.context import Context
+from extractors.nlp.people.named import APPOSITIVE_CLOSE, APPOSITIVE_JOIN, follow_list
 from extractors.nlp.people.names import head_name, is_name_word, tail_name, trim
 from extractors.nlp.people.types import Candidate
 
@@ -44,9 +47,10 @@ AGENCY_KINDS = frozenset(
 
 
 def from_titles(ctx: Context) -> list[Candidate]:
-    """Officials after a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono"."""
+    """Officials after a title or an officers' group noun: "Kepala Kantor Imigrasi Mataram,
+    Rudi Hartono", "dua petugas Kantor Imigrasi Batam, Budi Santoso dan Rina Wati,"."""
     cues, text, found = ctx.cues, ctx.text, []
-    for m in cues.title.finditer(text):
+    for m in cues.staff_title.finditer(text):
         pos = m.end()
         tail: list[tuple[int, int, str]] = []
         while len(tail) < MAX_TAIL_WORDS:
@@ -56,7 +60,8 @@ def from_titles(ctx: Context) -> list[Candidate]:
             tail.append((w.start("w"), w.end("w"), w.group("w")))
             pos = w.end()
         title = " ".join(text[m.start() : pos].split())
-        name, rank = name_after_title(ctx, pos)
+        group = " ".join(m.group().lower().split()) in cues.folded["staff_noun"]
+        name, rank = name_after_title(ctx, pos, group=group)
         if name is None and tail:
             name = name_in_tail(ctx, tail, pos, full_title=" " in m.group().strip())
             if name:
@@ -64,8 +69,24 @@ def from_titles(ctx: Context) -> list[Candidate]:
         if name and not names_a_place(ctx, title, *name):
             evidence = " ".join([title, rank] if rank else [title])
             role = "other" if private_title(ctx, title) else "official"
-            found.append(Candidate(*name, "title", role, title, evidence))
+            for listed in names_listed(ctx, name) if group else [name]:
+                found.append(Candidate(*listed, "title", role, title, evidence))
     return found
+
+
+def names_listed(ctx: Context, name: tuple[int, int]) -> list[tuple[int, int]]:
+    """The name after an officers' group noun and, when they close an apposition to it as
+    ``named.appositive_list`` reads one ("Dua petugas Kantor Imigrasi Batam, A dan B,
+    memeriksa ..."), the names listed after it: all hold the title."""
+    listed = follow_list(ctx, name, "title", "")
+    text = ctx.text
+    if (
+        len(listed) > 1
+        and APPOSITIVE_JOIN.search(text, listed[-2].end, listed[-1].start)
+        and APPOSITIVE_CLOSE.match(text, listed[-1].end)
+    ):
+        return [(c.start, c.end) for c in listed]
+    return [name]
 
 
 def names_a_place(ctx: Context, title: str, start: int, end: int) -> bool:
@@ -93,8 +114,12 @@ def ranked_name(ctx: Context, pos: int) -> bool:
     return m is not None and head_name(ctx, m.start("name"), m.end("name")) is not None
 
 
-def name_after_title(ctx: Context, pos: int) -> tuple[tuple[int, int] | None, str | None]:
-    """A name after a title's agency words: behind a comma or a rank."""
+def name_after_title(
+    ctx: Context, pos: int, *, group: bool = False
+) -> tuple[tuple[int, int] | None, str | None]:
+    """A name after a title's agency words: behind a comma or a rank. One joined to the next
+    by "dan" ("Ekonomi, Sosial dan Budaya" is an agency's) only after an officers' group noun
+    (``group``), when the names close an apposition as ``names_listed`` reads it."""
     cues = ctx.cues
     ranked = cues.rank_then_name.match(ctx.text, pos)
     comma = cues.comma.match(ctx.text, pos)
@@ -103,7 +128,10 @@ def name_after_title(ctx: Context, pos: int) -> tuple[tuple[int, int] | None, st
         if not ranked:
             m = cues.name_here.match(ctx.text, comma.end())
             name = head_name(ctx, m.start(), m.end()) if m else None
-            if name and not AGENCY_LIST.match(ctx.text, name[1]):
+            if name and (
+                not AGENCY_LIST.match(ctx.text, name[1])
+                or (group and len(names_listed(ctx, name)) > 1)
+            ):
                 return name, None
             return None, None
     if ranked:

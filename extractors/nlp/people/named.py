@@ -23,9 +23,9 @@ from extractors.nlp.people.names import (
     INITIALS,
     head_name,
     is_name_word,
+    stop_word_in_name,
     tail_name,
     words_in,
-    yang_in_name,
 )
 from extractors.nlp.people.types import Candidate
 
@@ -288,10 +288,11 @@ def from_list_items(ctx: Context) -> list[Candidate]:
 
 
 def has_stop_word(ctx: Context, start: int, end: int) -> bool:
-    """True when a word of the range (particles aside) is a stop word; a capitalised "Yang"
-    after a name word is the Chinese name, not one ("3. Liu Yang, Tiongkok, ...")."""
+    """True when a word of the range (particles aside) is a stop word that is no name word
+    here: a capitalised "Yang" after a name word is the Chinese name ("3. Liu Yang, Tiongkok,
+    ..."), a month word after one part of the name ("2. Tan Mei Ling, Malaysia, ...")."""
     return any(
-        w.lower().strip(".") in ctx.cues.stop and not yang_in_name(ctx, w, s, e)
+        w.lower().strip(".") in ctx.cues.stop and not stop_word_in_name(ctx, w, s, e)
         for s, e, w in words_in(ctx, start, end)
         if w.lower() not in NAME_PARTICLES
     )

@@ -2,10 +2,11 @@
 
 A name word is not a stop word, rank, title or foreigner noun (``Cues.stop``), not a noun
 made with pe-/ke- ... -an, and not inside a place, organisation or country span; a month word
-ending a name ("Sun Mei", "Li Juni") is one, and so is a capitalised "Yang" that a name word
-stands next to ("Liu Yang", "bernama Yang Hua"). A name found at the start of a range is its
-leading run of name words, one at the end its trailing run of capitalised ones; a sentence
-full stop is never part of it. The clean form of a name drops ranks, honorifics and degrees.
+after a capitalised name word with no number next to it ("Sun Mei", "Tan Mei Ling") is one,
+and so is a capitalised "Yang" that a name word stands next to ("Liu Yang", "bernama Yang
+Hua"). A name found at the start of a range is its leading run of name words, one at the end
+its trailing run of capitalised ones; a sentence full stop is never part of it. The clean
+form of a name drops ranks, honorifics and degrees.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from extractors.nlp.people.types import Candidate
 # Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
 DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
 INITIALS = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z][A-Za-z]{1,3}")
-# A month word is part of a name after a capitalised name word, unless a number follows.
+# A month word is part of a name after a capitalised name word, at its end ("Sun Mei") or
+# inside it ("Tan Mei Ling"), unless a number follows ("Mei 2026"); a number before it
+# ("3 Mei") is never a capitalised word.
 MONTH_NAME_BEFORE = re.compile(rf"(?<![\w])[{UPPER}][a-zà-ÿ]+[ \t]+\Z")
 MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
 # "Yang" is a stop word: the relative pronoun ("yang bekerja") and the first word of
@@ -49,10 +52,8 @@ def words_in(ctx: Context, start: int, end: int) -> list[tuple[int, int, str]]:
 def is_name_word(ctx: Context, word: str, start: int, end: int) -> bool:
     """True for a word that can be part of a personal name here."""
     bare = word.rstrip(".,").lower()
-    if bare in ctx.cues.months and month_in_name(ctx, start, end):
-        return True
     if bare in ctx.cues.stop or word.lower() in ctx.cues.stop:
-        return yang_in_name(ctx, word, start, end)
+        return stop_word_in_name(ctx, word, start, end)
     if word.rstrip(",") in ctx.cues.academic or word.rstrip(".,") in ctx.cues.academic:
         return False
     if DERIVED_NOUN.fullmatch(word.rstrip(".,")):
@@ -60,9 +61,18 @@ def is_name_word(ctx: Context, word: str, start: int, end: int) -> bool:
     return not ctx.is_covered(start, end)
 
 
+def stop_word_in_name(ctx: Context, word: str, start: int, end: int) -> bool:
+    """A stop word that is a name word here: a month word in a name ("Sun Mei", "Tan Mei
+    Ling") or a capitalised "Yang" next to a name word ("Liu Yang")."""
+    if word.rstrip(".,").lower() in ctx.cues.months and month_in_name(ctx, start, end):
+        return True
+    return yang_in_name(ctx, word, start, end)
+
+
 def month_in_name(ctx: Context, start: int, end: int) -> bool:
-    """A month word that ends a name ("Sun Mei", "Li Juni"): it follows a capitalised
-    word on its line and no day or year number follows it."""
+    """A month word that ends a name ("Sun Mei", "Li Juni") or stands inside one ("Tan Mei
+    Ling", "Maria April Santos"): it follows a capitalised word on its line and no day or
+    year number follows it ("Mei 2026")."""
     before = MONTH_NAME_BEFORE.search(ctx.text, max(0, start - 40), start)
     return before is not None and not MONTH_DATE_AFTER.match(ctx.text, end)
 

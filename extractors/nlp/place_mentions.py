@@ -5,12 +5,14 @@ Word lists live in ``data/place_words.jsonl``: ``head`` (words that start a name
 as "Bandara", "Hotel", "Jalan", "Pulau", "PLBN"; ``road`` heads stop before a region prefix
 word), ``suffix_head`` ("Resort" in an NER entity), ``stop`` (words that end a name, such as
 "Nomor"), ``title`` (official titles followed by a district or village: "Camat", "Lurah"),
-``not_place`` (continents and areas abroad) and ``stem_stop`` (ordinary words that are also
-the stem of region names). It adds, as non-overlapping spans:
+``not_place`` (continents and areas abroad), ``stem_stop`` (ordinary words that are also
+the stem of region names) and ``link`` (words between a place and the region it sits in:
+"di", "yang berlokasi di"). It adds, as non-overlapping spans:
 
 - named places after a head word: ``region_level`` "place", no code, and the province of a
   region named inside the name or right after it ("Hotel Melati Kupang", "Pelabuhan Tenau,
-  Kupang"); a name that is itself a region of the document's regencies stays a region;
+  Kupang", "Hotel X di Kecamatan Y"); a name that is itself a region of the document's
+  regencies stays a region;
 - districts and villages written without their prefix word when the context makes them
   places: an NER LOC entity, an official's title, a district of a regency or city named in the
   document, an address ("Renon, Denpasar": a part of the region after the comma), a news
@@ -42,6 +44,7 @@ PRIORITY_CUED = 2  # NER, titles, context districts, addresses, datelines
 PRIORITY_WEAK = 3  # region-prefixed names missing from the gazetteer, stems
 MAX_NAME_TOKENS = 8
 MAX_DATELINE_LINES = 6
+MAX_LINK_TOKENS = 4  # words between a place and the region it sits in
 DASHES = frozenset({"-", "–", "—", "--", "---"})
 DATELINE_SEPARATORS = DASHES | {",", "("}
 OUTLET_ENDS = DASHES | {","}
@@ -135,6 +138,7 @@ class PlaceMentions:
         self.titles = {tuple(r["text"].split()): r["levels"] for r in by_type.get("title", [])}
         self.title_starts = frozenset(words[0] for words in self.titles)
         self.not_places = frozenset(r["text"] for r in by_type.get("not_place", []))
+        self.links = frozenset(r["text"] for r in by_type.get("link", []))
         # Police and military ranks: an entity that opens with one is a person
         # ("IPTU HENDRA WATUNG" above an NRP), never a place.
         self.ranks = frozenset(
@@ -523,19 +527,33 @@ class PlaceMentions:
     def place_province(
         self, place: Found, found: list[Found], kept: list[Found], context: set[str]
     ) -> str | None:
-        """Province code of a region named inside the place, right after it, or its stem."""
+        """Province code of the region the place is said to sit in (right after it), else of a
+        region named inside it, or its stem: in "Banjar Tegal, Desa Pererenan" the village
+        after the comma tells the province, not the city that shares the name's last word."""
         start, end = place.span.start, place.span.end
         inside = [f for f in found if f.codes and start <= f.span.start and f.span.end <= end]
-        gap = end + 1 if end < len(place.span.doc) and place.span.doc[end].text == "," else end
-        after = [f for f in kept if f.codes and f.span.start in {end, gap}]
+        after = [f for f in kept if f.codes and f.span.start in self.region_starts(place.span)]
+        for candidate in sorted(after, key=lambda f: f.span.start):
+            return best_code(candidate)[:2]
         for candidate in sorted(inside, key=lambda f: -f.span.start):
             return best_code(candidate)[:2]
         named = self.named_at_end(place.span, context)
         if named:
             return named
-        for candidate in after:
-            return best_code(candidate)[:2]
         return place.province
+
+    def region_starts(self, span: Span) -> set[int]:
+        """Token indexes where the region a place sits in may start: right after it, after a
+        comma, or after linking words ("Hotel X di Kecamatan Y", "Vila X yang berlokasi di Y")."""
+        doc = span.doc
+        starts = {span.end}
+        i = span.end
+        while i < len(doc) and i - span.end < MAX_LINK_TOKENS:
+            if not doc[i].is_space and doc[i].lower_ not in self.links and doc[i].text != ",":
+                break
+            i += 1
+            starts.add(i)
+        return starts
 
     def named_at_end(self, span: Span, context: set[str]) -> str | None:
         """Province code of a region (down to a district of a named regency) or island stem

@@ -23,6 +23,7 @@ from models.records import (
     DOCUMENT_KINDS,
     INCIDENT_LABELS,
     INCIDENT_STATUSES,
+    DocumentStatus,
     Facet,
     SearchQuery,
 )
@@ -39,16 +40,15 @@ MAX_LIMIT = 500
 MAX_FACET_LIMIT = 100
 LETTER_NUMBER_EXAMPLE = "B-1187/IMI.1/GR.02.03/2026"
 
-# A document still pending (its pages being written in batches) is not matched yet.
+# Pages that match; `document_conditions` leaves out documents still pending (their pages
+# being written in batches). Joining `document` here as well made PostgreSQL read it twice.
 SQLITE_TEXT_MATCH = sa.text(
     "SELECT page.document_id FROM page_fts JOIN page ON page.id = page_fts.rowid "
-    "JOIN document ON document.id = page.document_id "
-    "WHERE page_fts MATCH :fts_query AND document.status <> 'pending'"
+    "WHERE page_fts MATCH :fts_query"
 )
 PG_TEXT_MATCH = sa.text(
-    "SELECT page.document_id FROM page JOIN document ON document.id = page.document_id "
-    "WHERE page.search_vector @@ to_tsquery('pantau_simple', :fts_query) "
-    "AND document.status <> 'pending'"
+    "SELECT page.document_id FROM page "
+    "WHERE page.search_vector @@ to_tsquery('pantau_simple', :fts_query)"
 )
 
 
@@ -233,4 +233,5 @@ def document_conditions(query: SearchQuery, dialect: str) -> list[sa.ColumnEleme
         else:
             matched = text_match(dialect, text).columns(sa.column("document_id"))
             conditions.append(col(Document.id).in_(matched))
+            conditions.append(col(Document.status) != DocumentStatus.PENDING)
     return conditions

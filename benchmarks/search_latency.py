@@ -359,7 +359,21 @@ def build(engine: sa.Engine, documents: int, seed: int) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
+    else:
+        vacuum(engine)
     print(f"built {documents} documents in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def vacuum(engine: sa.Engine) -> None:
+    """VACUUM ANALYZE the benchmark's tables, as autovacuum (on by default) does minutes
+    after a bulk load: the figures are those of the archive at rest, whose index-only scans
+    no longer visit the table (a facet filter's match: 60 ms before, 33 after)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        tables = connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).scalars()
+        for table in list(tables):
+            connection.exec_driver_sql(f'VACUUM ANALYZE "{table}"')
 
 
 def insert_batch(connection: sa.Connection, archive: Archive, ids: range, run_id: int) -> None:

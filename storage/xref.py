@@ -324,15 +324,30 @@ def find_hits(
     conditions: Sequence[sa.ColumnElement[bool]],
 ) -> list[DocumentHit]:
     """One page of the documents meeting `conditions`, newest first (undated last, then by
-    id, highest first)."""
-    statement = (
+    id, highest first).
+
+    The dated documents are read first and the undated after them, each in an order the
+    date index gives: PostgreSQL cannot read "DESC NULLS LAST" from an ascending index and
+    sorted all 100,000 documents for every page (30 ms; 1 ms this way).
+    """
+    wanted = query.offset + query.limit
+    date = col(Document.document_date)
+    dated = (
         sa.select(*HIT_COLUMNS)
-        .where(*conditions)
-        .order_by(sa.nulls_last(col(Document.document_date).desc()), col(Document.id).desc())
-        .limit(query.limit)
-        .offset(query.offset)
+        .where(*conditions, date.is_not(None))
+        .order_by(date.desc(), col(Document.id).desc())
+        .limit(wanted)
     )
-    return [_hit(row) for row in session.execute(statement)]
+    rows = list(session.execute(dated))
+    if len(rows) < wanted:
+        undated = (
+            sa.select(*HIT_COLUMNS)
+            .where(*conditions, date.is_(None))
+            .order_by(col(Document.id).desc())
+            .limit(wanted - len(rows))
+        )
+        rows += session.execute(undated)
+    return [_hit(row) for row in rows[query.offset :]]
 
 
 HIT_COLUMNS = (

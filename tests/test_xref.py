@@ -199,6 +199,28 @@ def test_xref_search_without_text_is_newest_first_and_pages(session, archive):
     assert first.total == second.total == 4
 
 
+@pytest.mark.parametrize(
+    ("limit", "offsets"), [(2, (0, 2, 4)), (3, (0, 3)), (4, (1, 5)), (6, (0,))]
+)
+def test_xref_search_without_text_pages_cross_from_dated_to_undated(
+    session, archive, store_document, limit, offsets
+):
+    undated = [
+        store_document(f"/arsip/tanpa-tanggal-{n}.pdf", [f"Catatan {n}."]).id for n in (1, 2)
+    ]
+    newest = [
+        archive["surabaya"],
+        archive["sikka"],
+        archive["badung"],
+        archive["memo"],
+        *sorted(undated, reverse=True),
+    ]
+    for offset in offsets:
+        page = xref.search(session, query=SearchQuery(limit=limit, offset=offset))
+        assert [hit.document_id for hit in page.hits] == newest[offset : offset + limit]
+        assert page.total == 6
+
+
 def test_xref_facet_counts_over_filtered_set(session, archive):
     results = xref.search(session, query=SearchQuery(incident="deportation"))
     counts = {f: {c.value: c.documents for c in v} for f, v in results.facets.items()}

@@ -39,7 +39,7 @@ from models.records import (
     RunStatus,
 )
 from storage import claims, identity, repository, screening
-from storage.engine import describe_database_fault, get_engine, session_for
+from storage.engine import describe_database_fault, get_engine, refresh_statistics, session_for
 from storage.migrate import upgrade
 
 logger = logging.getLogger("pantau.batch")
@@ -480,6 +480,8 @@ def process_batch(paths: list[str], options: BatchOptions) -> int:
             run = repository.get_run(session, run_id=run_id)
             assert run is not None  # started above
             repository.finish_run(session, run=run)
+    if not refresh_statistics(engine):
+        logger.warning("the database was busy; its planner statistics stay as they were")
     finish_preload()
     return run_id
 

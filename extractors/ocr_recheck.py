@@ -10,7 +10,9 @@ tools/build_ocr_lexicon.py) are cut out of the page, stacked one per line
 into a single strip and read once more by tesseract's Latin-script model, which knows every
 Latin letter and reads q and Q as printed (one small tesseract call, only on pages that
 have such words; without the Debian package tesseract-ocr-script-latn the English model
-alone reads them, less well). A word takes the second reading only when it differs from the first by
+alone reads them, less well). The model is read without its word list
+(`tesseract.without_word_lists`): names are not in it, and it is most of the model's
+loading time. A word takes the second reading only when it differs from the first by
 nothing but g→q / O→Q (and o→q / G→Q) at the same positions and the second reading is
 confident: the text keeps its length, so word offsets stay valid, and other letters are
 never touched.
@@ -116,7 +118,11 @@ def read_bands(
 ) -> list[tuple[str, float] | None]:
     """One reading per band of the strip (text and lowest confidence), None if unread."""
     found: list[list[TessWord]] = [[] for _ in bands]
-    for word in tesseract.image_to_data(strip, lang=lang, psm=6, dpi=dpi, timeout=timeout):
+    models = tesseract.without_word_lists(lang)
+    words = tesseract.image_to_data(
+        strip, lang=lang, psm=6, dpi=dpi, timeout=timeout, models=models
+    )
+    for word in words:
         middle = word.top + word.height / 2
         band = max(0, int(np.searchsorted(bands, middle, side="right")) - 1)
         found[band].append(word)

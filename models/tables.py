@@ -690,7 +690,7 @@ class WatchBase(SQLModel):
     subject_id: int | None = Field(
         default=None,
         index=True,
-        description="The watched subject. No foreign key: a merged subject leaves the watch",
+        description="The watched subject; a merge moves the watch to the subject it became",
     )
     name: str | None = Field(default=None, max_length=200)
     number: str | None = Field(default=None, max_length=32, description="Upper case, no spaces")

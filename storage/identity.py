@@ -597,11 +597,15 @@ def merge_subjects(session: Session, *, keep: Mention, other: Mention) -> None:
             f"{keep.name} and {other.name} belong to subjects someone decided are different "
             "people; decide that earlier pair again before merging."
         )
+    # Imported here: storage.watch imports batch_search, which imports this module.
+    from storage.watch import follow_merge
+
     old_subject = other.subject_id
     for mention in right:
         mention.subject_id = keep.subject_id
         session.add(mention)
     other.link = "review"
+    follow_merge(session, old_subject=old_subject or 0, new_subject=keep.subject_id or 0)
     session.flush()
     refresh_subjects(session, subject_ids=[keep.subject_id or 0, old_subject or 0])
 

@@ -241,6 +241,18 @@ def index_watch(session: Session, *, watch: Watch) -> None:
     )
 
 
+def follow_merge(session: Session, *, old_subject: int, new_subject: int) -> int:
+    """Make the watches of a subject merged into another watch that one (caller's
+    transaction); returns how many moved. The merged subject is removed, and a watch left
+    on it would never alert again."""
+    watches = session.exec(select(Watch).where(col(Watch.subject_id) == old_subject)).all()
+    for moved in watches:
+        moved.subject_id, moved.updated_at = new_subject, utc_now()
+        session.add(moved)
+        index_watch(session, watch=moved)
+    return len(watches)
+
+
 def change_watch(
     session: Session,
     *,

@@ -656,3 +656,27 @@ def test_a_batch_run_screens_what_it_stored(tmp_path, prefect_home):
     assert code == 0, out
     [alert] = json.loads(invoke("alerts", "--user", "dewi", "--db", db, "--json")[1])
     assert "Muhammad Rizwan Khan" in alert["marks"] and alert["page"] == 1
+
+
+def test_a_subject_watch_follows_its_subject_into_a_merge(session, store_document):
+    medan = store_letter(session, store_document, "/arsip/medan.pdf", MEDAN)
+    dumai = store_letter(
+        session,
+        store_document,
+        "/arsip/dumai.pdf",
+        DUMAI,
+        facts=[person(DUMAI, "M. R. Khan", nationality="BD")],
+    )
+    [kept] = mentions_of(session, document_ids=[medan])
+    [merged] = mentions_of(session, document_ids=[dumai])
+    assert kept.subject_id != merged.subject_id  # another nationality: not merged alone
+    watched = watch.add_watch(session, owner="dewi", kind="subject", subject_id=merged.subject_id)
+    identity.decide_pair(
+        session, mention_a_id=kept.id, mention_b_id=merged.id, decision="same", user="dewi"
+    )
+    stored = session.get(Watch, watched.id, populate_existing=True)
+    assert stored.subject_id == kept.subject_id
+    later = MEDAN.replace("5 Oktober", "7 Oktober").replace("gudang", "toko")
+    second = store_letter(session, store_document, "/arsip/medan-2.pdf", later)
+    assert set(alerts_of(session)) == {second}
+    assert alerts_of(session)[second].watch_id == watched.id

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 
+from extractors.nlp.tokens import read_tokenizer
 from models.errors import SetupError
 
 NER_MODEL_PATH = Path(__file__).parent / "model" / "ner-id"
@@ -23,9 +24,10 @@ NER_LABELS = ("PERSON", "LOC", "ORG")
 TRAIN_COMMAND = "uv run python -m tools.train_ner"
 
 
-# The model folder holds its tokenizer (the Indonesian rules and their ~80,000 special cases).
+# The model folder holds its tokenizer (the Indonesian rules and their 16,000 special cases).
 # Building spaCy's default tokenizer first, only for the folder's copy to replace it, would
-# cost the special cases twice; this one starts empty and is filled from the folder.
+# cost the special cases twice; this one starts empty, and `open_model` reads the folder's
+# (`extractors.nlp.tokens`).
 EMPTY_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "pantau.empty_tokenizer.v1"}}}
 
 
@@ -55,7 +57,9 @@ def open_model(path: Path | None = None) -> Language:
     path = NER_MODEL_PATH if path is None else path
     check_model(path)
     try:
-        return spacy.load(path, config=EMPTY_TOKENIZER)
+        nlp = spacy.load(path, config=EMPTY_TOKENIZER, exclude=["tokenizer"])
+        nlp.tokenizer = read_tokenizer(nlp.vocab, path / "tokenizer")
+        return nlp
     except (OSError, ValueError) as e:
         raise SetupError(
             f"The Indonesian NER model in {path} cannot be loaded ({e}). "

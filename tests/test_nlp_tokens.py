@@ -1,0 +1,72 @@
+"""The model folder's tokenizer as Pantau reads it makes the tokens spaCy's own reading of
+the folder makes: text, offsets, spaces and norms."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.attrs import IDX, NORM, ORTH, SHAPE, SPACY
+
+from extractors.nlp.ner import NER_MODEL_PATH, open_model
+
+ATTRS = [ORTH, NORM, SPACY, IDX, SHAPE]
+
+LETTERS = [
+    "Petugas memeriksa laki-laki dan perempuan WNA (laki-laki/perempuan) di kamar-kamar "
+    "hotel; anak-anaknya tidak ikut.",
+    "Sdr. LIU YANG, laki-laki, lahir 3 Jan. 1988, bekerja di pabrik-pabrik kayu-kayuan "
+    "di Kab. Morowali.",
+    "Tim Pora mendata orang-orang asing: Tn. Omar (WN Mesir), Ny. Rina, S.Pd., dan dr. Kevin-Lee.",
+    "Kegiatan pengawasan pada hari Jum'at, 5 Okt. 2026 — sebagaimana surat No. B-12/IMI/2026.",
+    '"Kami sudah ma\'af-kan," ujar petugas, sambil menunjuk rumah-rumah (sewa-sewaan) itu.',
+    "ANAK-ANAK, KAMAR-KAMAR dan Kupu-Kupu; kira-kira 30 orang... bolak-balik ke Batam.",
+    "Lihat https://imigrasi.go.id/berita-terkini atau kirim ke humas@imigrasi.go.id.",
+    "Masing-masing-nya, laki-laki-laki, (anak-anak), [rumah-rumah], anak-anak!",
+]
+
+
+@pytest.fixture(scope="module")
+def tokenizers():
+    """spaCy's own reading of the folder's tokenizer, and Pantau's."""
+    return spacy.load(NER_MODEL_PATH).tokenizer, open_model().tokenizer
+
+
+def same_tokens(tokenizers, text: str) -> bool:
+    spacys, pantaus = tokenizers
+    a, b = spacys(text), pantaus(text)
+    return len(a) == len(b) and (a.to_array(ATTRS) == b.to_array(ATTRS)).all()
+
+
+@pytest.mark.parametrize("text", LETTERS)
+def test_tokens_of_letters_are_spacys(tokenizers, text):
+    assert same_tokens(tokenizers, text)
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["{w}", "({w})", "{w}/{w}", "{w}.", "{w},", "x-{w}", "{w}-nya", '"{w}"', "{w}/x", "({w}/x)"],
+)
+def test_tokens_of_every_special_form_are_spacys(tokenizers, form):
+    spacys, pantaus = tokenizers
+    forms = sorted(spacys.rules)
+    for start in range(0, len(forms), 200):
+        text = " ".join(form.format(w=w) for w in forms[start : start + 200])
+        assert same_tokens(tokenizers, text), text[:200]
+
+
+def test_tokens_keep_norms_and_reduplications(tokenizers):
+    _, pantaus = tokenizers
+    doc = pantaus("Tanggal 3 Jan. 2026, laki-laki/perempuan dan anak-anaknya.")
+    assert [t.text for t in doc][:9] == [
+        "Tanggal",
+        "3",
+        "Jan.",
+        "2026",
+        ",",
+        "laki-laki",
+        "/",
+        "perempuan",
+        "dan",
+    ]
+    assert doc[2].norm_ == "Januari"
+    assert "laki-laki" in pantaus.wholes and "Jan." not in pantaus.wholes

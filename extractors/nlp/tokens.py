@@ -4,11 +4,10 @@ The Indonesian tokenizer keeps about 16,000 written forms whole, mostly reduplic
 ("laki-laki", "anak-anak") that its infix rules would split at the hyphen. spaCy builds each
 as a special case when it loads them: it tokenizes it against the affix rules, makes its
 token and adds it to a matcher, which took 1.6 s of the pipeline's 2.8 s load in a fresh
-process (1.6 s in all now). A form
-that is one token and carries nothing but its own text needs none of that: `WholeTokenizer`
-keeps such forms in a set, read by the tokenizer's `token_match`, which stops the affix
-rules exactly where a special case does. The forms with a norm ("Jan." is "Januari") or with
-affix characters of their own stay special cases.
+process. A form that is one token and carries nothing but its own text needs none of that:
+`WholeTokenizer` keeps such forms in a set, read by the tokenizer's `token_match`, which
+stops the affix rules exactly where a special case does. The forms with a norm ("Jan." is
+"Januari") or with affix characters of their own stay special cases.
 
 One path of special cases runs after tokenizing: spaCy's matcher finds the pieces of a form
 that another infix split apart ("laki-laki/perempuan" splits at "/", then at "-") and joins

@@ -3,11 +3,17 @@ the folder makes: text, offsets, spaces and norms."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
+
 import pytest
 import spacy
+import srsly
 from spacy.attrs import IDX, NORM, ORTH, SHAPE, SPACY
 
 from extractors.nlp.ner import NER_MODEL_PATH, open_model
+from extractors.nlp.tokens import FORMS_FILE, _written_forms, one_token_forms, read_tokenizer
 
 ATTRS = [ORTH, NORM, SPACY, IDX, SHAPE]
 
@@ -70,3 +76,28 @@ def test_tokens_keep_norms_and_reduplications(tokenizers):
     ]
     assert doc[2].norm_ == "Januari"
     assert "laki-laki" in pantaus.wholes and "Jan." not in pantaus.wholes
+
+
+def test_tokens_shipped_forms_are_those_of_the_shipped_tokenizer():
+    raw = (NER_MODEL_PATH / "tokenizer").read_bytes()
+    data = srsly.msgpack_loads(raw)
+    forms = one_token_forms(
+        data["exceptions"],
+        re.compile(data["prefix_search"]).search,
+        re.compile(data["suffix_search"]).search,
+    )
+    written = _written_forms(NER_MODEL_PATH / FORMS_FILE, hashlib.sha256(raw).hexdigest())
+    assert written == forms  # else: `write_forms` for the retrained model
+    assert "laki-laki" in forms and len(forms) > 15_000
+
+
+def test_tokens_forms_written_for_another_tokenizer_are_worked_out_again(tmp_path, tokenizers):
+    shutil.copy(NER_MODEL_PATH / "tokenizer", tmp_path / "tokenizer")
+    stale = (NER_MODEL_PATH / FORMS_FILE).read_text(encoding="utf-8").splitlines()
+    (tmp_path / FORMS_FILE).write_text(
+        "\n".join([stale[0].replace(stale[0][-8:], "00000000"), "tahu-tahu", "rumah"]) + "\n"
+    )
+    _, shipped = tokenizers
+    read = read_tokenizer(shipped.vocab, tmp_path / "tokenizer")
+    assert read.wholes == shipped.wholes
+    assert "rumah" not in read.wholes

@@ -35,6 +35,8 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.vocab import Vocab
 
+from extractors.nlp.tokens import write_forms
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "tools" / "ner" / "config.cfg"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ner-id"
@@ -349,6 +351,7 @@ def main(argv: list[str] | None = None, *, extra: Sequence[Sentence] = ()) -> in
     augmented = augment_case(train, args.augment, seed)
     metrics, seconds = train_and_score(splits, train + augmented + list(extra), args)
     describe_model(args.out)
+    write_forms(args.out)  # lets the pipeline load the tokenizer without working them out
     copy_notices(args.data, args.out)
     report = {
         "command": " ".join(["uv run python -m tools.train_ner", *map(shlex.quote, argv)]),

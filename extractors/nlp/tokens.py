@@ -18,6 +18,7 @@ from the folder: `tests/test_nlp_tokens.py` compares them, text, offsets, spaces
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -29,6 +30,11 @@ from spacy.attrs import ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+# Beside the model's tokenizer: its one-token forms, one a line, after a header naming the
+# tokenizer file they were worked out from (`write_forms`).
+FORMS_FILE = "tokenizer-forms.txt"
+FORMS_HEADER = "# one-token forms of the tokenizer file with sha256 "
 
 
 class WholeTokenizer(Tokenizer):
@@ -137,28 +143,77 @@ def _splits_within(words: list[str], pieces: tuple[str, ...]) -> bool:
 
 
 def read_tokenizer(vocab: Vocab, path: Path) -> WholeTokenizer:
-    """The tokenizer saved in the model folder's file `path` (spaCy's own format)."""
-    data = srsly.msgpack_loads(path.read_bytes())
+    """The tokenizer saved in the model folder's file `path` (spaCy's own format).
+
+    Which special cases are one-token forms is read from `FORMS_FILE` beside it when that
+    file was written for these very bytes (`write_forms`), else worked out here (0.25 s:
+    each form is searched for a prefix and a suffix).
+    """
+    raw = path.read_bytes()
+    data = srsly.msgpack_loads(raw)
     prefix_search = re.compile(data["prefix_search"]).search
     suffix_search = re.compile(data["suffix_search"]).search
-    url_match = re.compile(data["url_match"]).match if data.get("url_match") else None
     if data.get("token_match"):
         raise ValueError(f"{path}: a tokenizer with its own token_match is not supported")
-    wholes, rules = set(), {}
-    for text, tokens in data["exceptions"].items():
-        plain = len(tokens) == 1 and tokens[0] == {ORTH: text}
-        affixed = prefix_search(text) or suffix_search(text)
-        if plain and not affixed and not any(c.isspace() for c in text):
-            wholes.add(text)
-        else:
-            rules[text] = tokens
+    exceptions: dict[str, list[dict[int, str]]] = data["exceptions"]
+    wholes = _written_forms(path.with_name(FORMS_FILE), _fingerprint(raw))
+    if wholes is None or not wholes <= exceptions.keys():
+        wholes = one_token_forms(exceptions, prefix_search, suffix_search)
     return WholeTokenizer(
         vocab,
-        wholes=frozenset(wholes),
-        rules=rules,
+        wholes=wholes,
+        rules={text: tokens for text, tokens in exceptions.items() if text not in wholes},
         prefix_search=prefix_search,
         suffix_search=suffix_search,
         infix_finditer=re.compile(data["infix_finditer"]).finditer,
-        url_match=url_match,
+        url_match=re.compile(data["url_match"]).match if data.get("url_match") else None,
         faster_heuristics=bool(data.get("faster_heuristics", True)),
     )
+
+
+def one_token_forms(
+    exceptions: dict[str, list[dict[int, str]]],
+    prefix_search: Callable[[str], Any],
+    suffix_search: Callable[[str], Any],
+) -> frozenset[str]:
+    """The special cases that are one token holding only its own text, without whitespace
+    and without a prefix or suffix of the affix rules."""
+    return frozenset(
+        text
+        for text, tokens in exceptions.items()
+        if len(tokens) == 1
+        and tokens[0] == {ORTH: text}
+        and not any(c.isspace() for c in text)
+        and not prefix_search(text)
+        and not suffix_search(text)
+    )
+
+
+def write_forms(folder: Path) -> Path:
+    """Write `FORMS_FILE` for the tokenizer of the model folder `folder` (after training)."""
+    raw = (folder / "tokenizer").read_bytes()
+    data = srsly.msgpack_loads(raw)
+    wholes = one_token_forms(
+        data["exceptions"],
+        re.compile(data["prefix_search"]).search,
+        re.compile(data["suffix_search"]).search,
+    )
+    target = folder / FORMS_FILE
+    lines = [f"{FORMS_HEADER}{_fingerprint(raw)}", *sorted(wholes)]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def _written_forms(path: Path, fingerprint: str) -> frozenset[str] | None:
+    """The forms of `path` when it was written for the tokenizer with `fingerprint`."""
+    try:
+        header, *forms = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return None
+    if header != f"{FORMS_HEADER}{fingerprint}":
+        return None
+    return frozenset(forms)
+
+
+def _fingerprint(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()

@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,6 +92,8 @@ FACET_SAMPLE_ABOVE = 10_000
 FACET_SAMPLE_SIZE = 2_000
 # Scoring every page of a very common word costs seconds; such queries list newest first.
 RANK_ABOVE = 20_000
+# Keys of a (document id, date) row: newest first, then the highest id.
+BY_DATE, BY_ID = itemgetter(1, 0), itemgetter(0)
 # Plan nodes a text match on PostgreSQL does without (`text_index_first`).
 PG_INDEX_FIRST = ("enable_seqscan", "enable_indexscan")
 # The same, for a few subjects: read through the mention.subject_id index.
@@ -251,9 +254,12 @@ def newest_hits(
 ) -> list[DocumentHit]:
     """One page of the documents `found`, newest first (undated last, then by id, highest
     first), as `find_hits` orders them unranked."""
-    newest = heapq.nlargest(
-        offset + limit, found, key=lambda row: (row[1] is not None, row[1] or "", row[0])
-    )
+    wanted = offset + limit
+    # Two C-keyed passes: a key function of Python code over 85,000 rows took 25 ms.
+    newest = heapq.nlargest(wanted, [row for row in found if row[1] is not None], key=BY_DATE)
+    if len(newest) < wanted:
+        undated = [row for row in found if row[1] is None]
+        newest += heapq.nlargest(wanted - len(newest), undated, key=BY_ID)
     ids = [document_id for document_id, _ in newest[offset:]]
     if not ids:
         return []

@@ -16,6 +16,7 @@ from extractors.nlp.people.groups import from_groups, from_statistics
 from extractors.nlp.people.lists import find_initials_lists
 from extractors.nlp.people.named import (
     from_ages,
+    from_country_names,
     from_cue_commas,
     from_fields,
     from_initials,
@@ -72,6 +73,7 @@ FINDERS = (
     from_team_fields,
     from_intros,
     from_cue_commas,
+    from_country_names,
     from_quotes,
     from_ages,
     from_initials,

@@ -4,9 +4,10 @@ Data: ``data/people_cues.jsonl`` (one record per cue kind: official titles, offi
 nouns, ranks, honorifics, degrees, name introducers, bylines, foreigner nouns, nationality
 cues, verbs that link a name to a citizenship after them, phrases that make a country a
 passport issuer or destination, words of doubt, stop words, the words that make a
-capitalised "Yang" an honorific rather than a name) and ``data/numbers_id.jsonl``
-(Indonesian number words and how they combine). Every pattern is compiled once, when the
-pipeline is built; the rules only run them.
+capitalised "Yang" an honorific rather than a name, the words after "YANG" in capitals that
+open a relative clause, the unit nouns that end a title such as "Kepala Seksi") and
+``data/numbers_id.jsonl`` (Indonesian number words and how they combine). Every pattern is
+compiled once, when the pipeline is built; the rules only run them.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Cues:
             }
         )
         self.honorific = folded["honorific"]
+        # The words of titles: a unit's word in "Kepala Seksi Inteldakim" as in "Kasi Inteldakim"
+        self.title_words = frozenset(w for p in folded["title"] for w in p.split())
         self.speech_intro = {w for p in folded["speech_intro"] for w in p.split()}
         self.months = frozenset(
             form
@@ -156,9 +159,10 @@ class Cues:
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['name_intro'])}))[ \t]*:?[ \t]*"
             rf"(?P<name>{name_any})"
         )
+        # "dan" and "serta" as written in running text or in capitals ("LIU WEI DAN CHEN HUA")
         self.next_name = re.compile(
-            rf"(?:[ \t]*+(?:{AGE}))?[ \t]*+(?:,|dan|serta)[ \t]*+(?:dan[ \t]++|serta[ \t]++)?"
-            rf"(?P<name>{name_any})"
+            rf"(?:[ \t]*+(?:{AGE}))?[ \t]*+(?:,|dan|serta|DAN|SERTA)[ \t]*+"
+            rf"(?:dan[ \t]++|serta[ \t]++)?(?P<name>{name_any})"
         )
         self.list_intro = re.compile(
             rf"(?<![\w])(?P<cue>(?i:{alternation(lists['list_intro'])}))[ \t]*:?[ \t]*"
@@ -196,7 +200,8 @@ class Cues:
         )
         self.age_after = re.compile(rf"[ \t]*+(?:{AGE})")
         self.initials_cue = re.compile(
-            r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3}|[A-Z][A-Z'’-]{4,})(?=[ \t]*,?[ \t]*"
+            r"(?<![\w.])(?P<name>[A-Z][A-Za-z]{1,3}|[A-Z][A-Z'’-]{4,})(?![\w'’-])"
+            r"(?=[ \t]*,?[ \t]*"
             r"(?i:WNA|WN|warga[ \t]+negara|asal|berkewarganegaraan|kewarganegaraan)(?![\w]))"
         )
         first = rf"(?!(?:{alternation(self.not_first)})(?![\w]))"

@@ -5,10 +5,13 @@
 - After "bernama", "berinisial", "adalah" and list introducers, with the names listed after
   them by commas, "dan" or "serta"; initials after "berinisial" even when they spell a word.
 - In apposition to a foreigner noun or a citizenship: "pengungsi Afghanistan, Hussain Nabavi,",
-  and the names listed there: "dua warga negara Tiongkok, Zhang Wei dan Liu Yang, yang ...".
+  and the names listed there: "dua warga negara Tiongkok, Zhang Wei dan Liu Yang, yang ...";
+  without a comma in mixed case when the names close the apposition: "dua warga negara
+  Tiongkok Zhang Wei dan Liu Yang diamankan".
 - Speakers after a speech verb: "kata Zaeroji".
 - Before an age: "ZL (35)", "Chen Wei, 34, asal ...".
-- Initials, or a name in capitals, before a citizenship cue: "IN, WN Nigeria".
+- Initials, or a name in capitals, before a citizenship cue: "IN, WN Nigeria" (a verb or a
+  number word in capitals is none: "PETUGAS MEMERIKSA WNA", "SEORANG WNA").
 - PERSON entities of the statistical NER, when it ran.
 
 Only an official's form field decides a role here; the others are left to ``roles.py``.
@@ -19,12 +22,15 @@ from __future__ import annotations
 import re
 
 from extractors.nlp.people.context import Context
+from extractors.nlp.people.cues import UPPER
 from extractors.nlp.people.names import (
     INITIALS,
     head_name,
+    in_headline,
     is_name_word,
     stop_word_in_name,
     tail_name,
+    verb_in_capitals,
     words_in,
 )
 from extractors.nlp.people.types import Candidate
@@ -133,8 +139,8 @@ def follow_list(ctx: Context, first: tuple[int, int], source: str, cue: str) -> 
     pos = first[1]
     while nxt := ctx.cues.next_name.match(ctx.text, pos):
         name = head_name(ctx, nxt.start("name"), nxt.end("name"))
-        if name is None:
-            break
+        if name is None or verb_in_capitals(ctx.text[name[0] : name[1]].split()[0]):
+            break  # "AN. LIU WEI DAN DIAMANKAN": a verb in capitals, not a name
         found.append(Candidate(*name, source, evidence=cue))
         pos = name[1]
     return found
@@ -183,6 +189,54 @@ def appositive_list(
     return found[:1] if APPOSITIVE_ONE.match(text, matched_end) else []
 
 
+# "Dua warga negara Tiongkok Zhang Wei dan Liu Yang diamankan ...": names right after a
+# cued citizenship, with blanks alone between, on a line in mixed case.
+BLANKS_TO_NAME = re.compile(rf"[ \t]++(?=[{UPPER}])")
+MIN_BARE_NAME_WORDS = 2
+
+
+def from_country_names(ctx: Context) -> list[Candidate]:
+    """Names in apposition to a citizenship without a comma: "warga negara Vietnam Nguyen
+    Van Hai ditangkap", "dua TKA asal India A dan B diperiksa". The names must close the
+    apposition (``closed_list``) and the first have two words at least (one word after a
+    country may be part of a place: "asal Australia Barat di ..."); a headline or a line in
+    capitals, where every word is capitalised, names no one this way."""
+    found = []
+    for country in ctx.countries:
+        if country.status != "cued" or country.cue == "apposition":
+            continue
+        gap = BLANKS_TO_NAME.match(ctx.text, country.end)
+        if gap is None or in_headline(ctx, gap.end()) or in_capitals(ctx, gap.end()):
+            continue
+        m = ctx.cues.name_here.match(ctx.text, gap.end())
+        name = head_name(ctx, m.start(), m.end()) if m else None
+        if name and len(ctx.text[name[0] : name[1]].split()) >= MIN_BARE_NAME_WORDS:
+            found += closed_list(ctx, name, country.cue)
+    return found
+
+
+def closed_list(ctx: Context, first: tuple[int, int], cue: str) -> list[Candidate]:
+    """The names listed from ``first`` as ``follow_list`` reads them, up to the last one
+    that closes the list as ``APPOSITIVE_CLOSE`` says (the last two joined by "dan" or
+    "serta"); nothing when no name closes it."""
+    found = follow_list(ctx, first, "intro", cue)
+    text = ctx.text
+    while found:
+        joined = len(found) == 1 or APPOSITIVE_JOIN.search(text, found[-2].end, found[-1].start)
+        if joined and APPOSITIVE_CLOSE.match(text, found[-1].end):
+            return found
+        found = found[:-1]
+    return []
+
+
+def in_capitals(ctx: Context, pos: int) -> bool:
+    """True when the line holding ``pos`` has no lower-case letter."""
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    end = ctx.text.find("\n", pos)
+    line = ctx.text[start : end if end >= 0 else len(ctx.text)]
+    return not any(c.islower() for c in line)
+
+
 def from_quotes(ctx: Context) -> list[Candidate]:
     """Speakers named after a speech verb: "kata Zaeroji saat ..."."""
     found = []
@@ -217,6 +271,8 @@ def from_initials(ctx: Context) -> list[Candidate]:
         word = m.group("name")
         if sum(c.isupper() for c in word) < 2 or word.lower() in ctx.cues.stop:
             continue
+        if not_a_name_in_capitals(ctx, word) and "," not in ctx.text[m.end() : m.end() + 3]:
+            continue  # "PETUGAS MEMERIKSA WNA", "MENDATA SEORANG WNA": a verb, a count
         if ctx.is_covered(*m.span("name")):
             continue
         start = capitals_before(ctx, m.start("name"))
@@ -234,8 +290,16 @@ def capitals_before(ctx: Context, pos: int) -> int:
             continue  # "JOSE SANTOS alias JOMAR": the alias follows the name
         if not CAPITAL_WORD.fullmatch(word) or not is_name_word(ctx, word, ws, we):
             break
+        if not_a_name_in_capitals(ctx, word):
+            break
         start = ws
     return start
+
+
+def not_a_name_in_capitals(ctx: Context, word: str) -> bool:
+    """True for a word in capitals that is a verb with a verbal prefix or a number word
+    ("MENDATA", "SEORANG"): what stands before a name, not a word of it."""
+    return verb_in_capitals(word) or word.lower() in ctx.cues.numbers
 
 
 def from_ner(ctx: Context) -> list[Candidate]:

@@ -4,8 +4,10 @@ A name word is not a stop word, rank, title or foreigner noun (``Cues.stop``), n
 made with pe-/ke- ... -an, and not inside a place, organisation or country span; a month word
 after a capitalised name word with no number next to it ("Sun Mei", "Tan Mei Ling") is one,
 and so is a capitalised "Yang" that a name word stands next to ("Liu Yang", "bernama Yang
-Hua"). A name found at the start of a range is its leading run of name words, one at the end
-its trailing run of capitalised ones; a sentence full stop is never part of it. The clean
+Hua"); in capitals, so is a "YANG" after a name word that no relative clause follows ("LIU
+YANG", "AN. LIU YANG YANG BEKERJA"). A name found at the start of a range is its leading run
+of name words, one at the end its trailing run of capitalised ones, not a verb in capitals
+before it ("MENDATA GUO YANG (29)"); a sentence full stop is never part of it. The clean
 form of a name drops ranks, honorifics and degrees.
 """
 
@@ -16,6 +18,7 @@ import re
 from extractors.nlp.people.context import Context
 from extractors.nlp.people.cues import UPPER
 from extractors.nlp.people.types import Candidate
+from extractors.roots import root
 
 # Nouns made with pe-/ke- ... -an ("Penindakan", "Pendalaman") are never parts of names.
 DERIVED_NOUN = re.compile(r"(?:Pe|Ke)[a-z]{5,}an|(?:PE|KE)[A-Z]{5,}AN")
@@ -29,9 +32,17 @@ MONTH_DATE_AFTER = re.compile(r"[ \t,]*\d")
 # honorifics ("Yang Mulia", "Tuhan Yang Maha Esa"). Running text in mixed case writes the
 # pronoun in lower case, so a capitalised "Yang" joined by blanks alone to a capitalised name
 # word after it ("Liu Yang") or before it after a lower-case word ("bernama Yang Hua") is
-# the common Chinese given name or surname. Text in capitals and title-case headlines
-# capitalise the pronoun too: there it stays a stop word.
+# the common Chinese given name or surname. A title-case headline capitalises the pronoun
+# too: there it stays a stop word. Text in capitals writes both "YANG": right after a name
+# word in capitals it is the name ("LIU YANG", "AN. LIU YANG YANG BEKERJA") unless a
+# relative clause starts after it (``opens_clause``).
 YANG = "Yang"
+YANG_CAPITALS = "YANG"
+# Verbs with a verbal prefix, as written in capitals: me- (with its nasal forms), ber-/be-,
+# di-, ter- ("MEMERIKSA", "BEKERJA", "DIAMANKAN", "TERLETAK"): they open a relative clause.
+VERB_SHAPE = re.compile(r"(?:ME(?:NG|NY|[MN])|ME[LRWY]|BER|BE(?=K)|DI|TER)[A-Z]{4,}")
+CAPITALS = re.compile(rf"[{UPPER}][{UPPER}'’-]*")
+LIST_JOINERS = frozenset({"dan", "serta"})
 WORD_BEFORE = re.compile(r"(?<!\S)(\S+)[ \t]+\Z")
 WORD_AFTER = re.compile(r"[ \t]+(\S+)")
 CAPITALISED = re.compile(rf"[{UPPER}][a-zà-ÿ'’-]+")
@@ -80,7 +91,10 @@ def month_in_name(ctx: Context, start: int, end: int) -> bool:
 def yang_in_name(ctx: Context, word: str, start: int, end: int) -> bool:
     """A capitalised "Yang" that is part of a name: "Liu Yang", "bernama Yang Hua", but not
     "Yang Mulia", a sentence opening "Yang bersangkutan" or a headline's "Yang Bekerja"."""
-    if word.strip(",.;:()") != YANG or ctx.is_covered(start, end):
+    bare = word.strip(",.;:()")
+    if bare == YANG_CAPITALS and not ctx.is_covered(start, end):
+        return capitals_yang_in_name(ctx, ctx.text.find(YANG_CAPITALS, start, end))
+    if bare != YANG or ctx.is_covered(start, end):
         return False
     begin = ctx.text.find(YANG, start, end)
     if begin < 0:
@@ -104,10 +118,49 @@ def yang_in_name(ctx: Context, word: str, start: int, end: int) -> bool:
     )
 
 
+def capitals_yang_in_name(ctx: Context, begin: int) -> bool:
+    """A "YANG" in capitals that is part of a name: after a name word in capitals ("LIU
+    YANG", "Nama : HE YANG", "ZHOU YANG YANG BEKERJA") or opening one after a name
+    introducer, a field's colon or a list's comma or "DAN" ("AN. YANG HUA", "LIU YANG DAN
+    YANG HUA"), when no relative clause starts after it ("WNA YANG DIAMANKAN", "SUN HAO
+    YANG TELAH TINGGAL")."""
+    after = WORD_AFTER.match(ctx.text, begin + len(YANG_CAPITALS))
+    if after and opens_clause(ctx, after.group(1)):
+        return False
+    before = WORD_BEFORE.search(ctx.text, max(0, begin - WORD_REACH), begin)
+    if before is None:
+        return False
+    if CAPITALS.fullmatch(before.group(1)) and before.group(1).lower() not in LIST_JOINERS:
+        return next_to_name(ctx, before)  # "LIU YANG"
+    opener = before.group(1).lower()
+    return (
+        (
+            opener.endswith((":", ","))
+            or opener in LIST_JOINERS
+            or opener in ctx.cues.folded["name_intro"]
+        )
+        and after is not None
+        and CAPITALS.fullmatch(after.group(1).rstrip(".,")) is not None
+        and next_to_name(ctx, after)
+    )
+
+
+def opens_clause(ctx: Context, word: str) -> bool:
+    """True for a word after "YANG" that starts a relative clause or an honorific: a verb
+    with a verbal prefix, a word of ``yang_clause`` or ``yang_honorific``. Another "YANG"
+    does not: in "ZHOU YANG YANG BEKERJA" the second one is the pronoun."""
+    bare = word.rstrip(".,;:").upper()
+    return (
+        bare.lower() in ctx.cues.folded["yang_clause"]
+        or bare.lower() in ctx.cues.folded["yang_honorific"]
+        or VERB_SHAPE.fullmatch(bare) is not None
+    )
+
+
 def next_to_name(ctx: Context, neighbour: re.Match[str]) -> bool:
     """True when the word next to a "Yang" is a name word (itself not another "Yang")."""
     word = neighbour.group(1)
-    return word.rstrip(".,") != YANG and is_name_word(ctx, word, *neighbour.span(1))
+    return word.rstrip(".,").title() != YANG and is_name_word(ctx, word, *neighbour.span(1))
 
 
 def in_headline(ctx: Context, pos: int) -> bool:
@@ -123,10 +176,13 @@ def in_headline(ctx: Context, pos: int) -> bool:
 
 
 def head_name(ctx: Context, start: int, end: int) -> tuple[int, int] | None:
-    """The name at the start of a range: its leading run of name words."""
+    """The name at the start of a range: its leading run of name words, up to a verb in
+    capitals that the sentence goes on after ("AN. LIU WEI DIAMANKAN DI ...")."""
     run = None
     for ws, we, w in words_in(ctx, start, end):
         if not is_name_word(ctx, w, ws, we) or (run and ctx.cues.degree.fullmatch(w)):
+            break
+        if run and verb_in_capitals(w) and WORD_AFTER.match(ctx.text, we):
             break
         run = (ws if run is None else run[0], we)
     return trim(ctx, run)
@@ -138,7 +194,7 @@ def tail_name(ctx: Context, start: int, end: int) -> tuple[tuple[int, int] | Non
     run_start = None
     for i in range(len(words) - 1, -1, -1):
         ws, we, w = words[i]
-        if w[0].isupper() and is_name_word(ctx, w, ws, we):
+        if w[0].isupper() and is_name_word(ctx, w, ws, we) and not verb_in_capitals(w):
             run_start = i
         elif w.islower() and run_start is not None and i > 0 and i == run_start - 1:
             continue  # a particle such as "bin" inside the name
@@ -147,6 +203,18 @@ def tail_name(ctx: Context, start: int, end: int) -> tuple[tuple[int, int] | Non
     if run_start is None:
         return None, [w for _, _, w in words]
     return trim(ctx, (words[run_start][0], words[-1][1])), [w for *_, w in words[:run_start]]
+
+
+def verb_in_capitals(word: str) -> bool:
+    """True for a verb with a verbal prefix written in capitals ("MENDATA", "DIAMANKAN"): in
+    text in capitals nothing else tells the verb before a name from a word of it. The prefix
+    must come off an Indonesian root, so "DIMITRI", "BERNARD" and "MENDOZA" stay names."""
+    bare = word.rstrip(".,")
+    return (
+        word.isupper()
+        and VERB_SHAPE.fullmatch(bare) is not None
+        and root(bare.lower()) != bare.lower()
+    )
 
 
 def trim(ctx: Context, run: tuple[int, int] | None) -> tuple[int, int] | None:

@@ -1,9 +1,12 @@
 """Officials and other people named by their function: titles, ranks, signatures, bylines.
 
 - After a title: "Kepala Kantor Imigrasi Mataram, Rudi Hartono" (the name behind a comma or a
-  rank, or closing the title after its last place or agency word); after an officers' group
-  noun (``staff_noun`` in the cue data, never read after a name as a title is), every name
-  listed in apposition to it ("petugas Kantor Imigrasi Batam, A dan B, memeriksa"); a title
+  rank, or closing the title after its last place, agency or unit word: "Kepala Seksi
+  Inteldakim A B hadir", "Kasi Wasdakim A B mengatakan"); after an officers' group noun
+  (``staff_noun`` in the cue data, never read after a name as a title is), every name listed
+  in apposition to it ("petugas Kantor Imigrasi Batam, A dan B, memeriksa"), and after a
+  title closed by a name the names listed after it ("Kasi Wasdakim A dan B memimpin"), but
+  not one with a citizenship of its own; "A dan Kasi Inteldakim B" holds two titles; a title
   in an association, a company or a union makes the person ``other``, and words after a title
   that are a place are no name ("Camat Simpang Tiga").
 - After a rank: "AKBP Heru Prasetyo" (not a street named after one, "Jl. Jenderal Sudirman").
@@ -21,14 +24,22 @@ import re
 
 from extractors.nlp.people.context import Context
 from extractors.nlp.people.named import APPOSITIVE_CLOSE, APPOSITIVE_JOIN, follow_list
-from extractors.nlp.people.names import head_name, is_name_word, tail_name, trim
+from extractors.nlp.people.names import (
+    head_name,
+    is_name_word,
+    tail_name,
+    trim,
+    verb_in_capitals,
+)
 from extractors.nlp.people.types import Candidate
 
 MAX_TAIL_WORDS = 16
 # "Ekonomi, Sosial dan Budaya": a comma inside an agency name, not a name after a title.
 AGENCY_LIST = re.compile(r"[ \t]+(?:dan|serta|&)[ \t]+[A-Z]")
-# What may follow a name that stands right after its title: punctuation or a line end.
-NAME_CLOSER = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
+# What may follow a name that stands right after its title: punctuation or a line end, and
+# after a title that names its unit ("Kasi Inteldakim A B mengatakan") a lower-case word.
+NAME_PUNCTUATION = re.compile(r"[ \t]*(?:[:,;.)]|\n|$)")
+NAME_CLOSER = re.compile(rf"{NAME_PUNCTUATION.pattern}|[ \t]+[a-z]")
 _TITLE_TEXT = re.compile(r"[^,.;\n]*")
 # A numbered or lettered item, maybe right after a form label ("Kepada  : 1. ...").
 LIST_ITEM = re.compile(
@@ -55,29 +66,57 @@ def from_titles(ctx: Context) -> list[Candidate]:
         tail: list[tuple[int, int, str]] = []
         while len(tail) < MAX_TAIL_WORDS:
             w = cues.tail_word.match(text, pos)
-            if not w or ranked_name(ctx, pos):
+            if not w or ranked_name(ctx, pos) or another_title(ctx, w):
                 break
+            if verb_in_capitals(w.group("w")):
+                break  # "PETUGAS MENDATA WNA ...": the verb ends the title
             tail.append((w.start("w"), w.end("w"), w.group("w")))
             pos = w.end()
         title = " ".join(text[m.start() : pos].split())
         group = " ".join(m.group().lower().split()) in cues.folded["staff_noun"]
         name, rank = name_after_title(ctx, pos, group=group)
+        in_tail = False
         if name is None and tail:
-            name = name_in_tail(ctx, tail, pos, full_title=" " in m.group().strip())
+            name = name_in_tail(ctx, tail, pos, full_title=name_closing(ctx, m.group()))
             if name:
                 title = " ".join(text[m.start() : name[0]].split())
+                in_tail = True
         if name and not names_a_place(ctx, title, *name):
             evidence = " ".join([title, rank] if rank else [title])
             role = "other" if private_title(ctx, title) else "official"
-            for listed in names_listed(ctx, name) if group else [name]:
-                found.append(Candidate(*listed, "title", role, title, evidence))
+            listed = names_listed(ctx, name) if group or in_tail else [name]
+            found.append(Candidate(*name, "title", role, title, evidence))
+            # after one holder's title ("Kasi Wasdakim A dan B") the others hold their own
+            held = title if group else None
+            found += [Candidate(*other, "title", role, held, evidence) for other in listed[1:]]
     return found
 
 
+def name_closing(ctx: Context, title: str) -> str | None:
+    """How a title of several words may close a name right after it: "punctuation" after
+    one whose last word is a unit noun ("Kepala Seksi Tata Usaha mengatakan" names a unit,
+    not a person), "word" (punctuation or a lower-case word) after one that names its unit
+    ("Kasi Inteldakim A B mengatakan"); None for a title of one word ("Kapolda")."""
+    words = title.lower().split()
+    if len(words) < 2:
+        return None
+    return "punctuation" if words[-1] in ctx.cues.folded["unit_noun"] else "word"
+
+
+def another_title(ctx: Context, word: re.Match[str]) -> bool:
+    """True when the tail word is "dan" or "serta" and another title follows it: "Kepala
+    Kantor Imigrasi Ambon A dan Kasi Inteldakim B" holds two titles and two names."""
+    if word.group("w").lower() not in ("dan", "serta"):
+        return False
+    nxt = ctx.cues.tail_word.match(ctx.text, word.end())
+    return nxt is not None and ctx.cues.staff_title.match(ctx.text, nxt.start("w")) is not None
+
+
 def names_listed(ctx: Context, name: tuple[int, int]) -> list[tuple[int, int]]:
-    """The name after an officers' group noun and, when they close an apposition to it as
-    ``named.appositive_list`` reads one ("Dua petugas Kantor Imigrasi Batam, A dan B,
-    memeriksa ..."), the names listed after it: all hold the title."""
+    """The name after an officers' group noun or a title and, when they close an apposition
+    to it as ``named.appositive_list`` reads one ("Dua petugas Kantor Imigrasi Batam, A dan
+    B, memeriksa ..."), the names listed after it, up to one with a citizenship of its own
+    ("A dan B, warga negara Tiongkok": B is no officer)."""
     listed = follow_list(ctx, name, "title", "")
     text = ctx.text
     if (
@@ -85,8 +124,22 @@ def names_listed(ctx: Context, name: tuple[int, int]) -> list[tuple[int, int]]:
         and APPOSITIVE_JOIN.search(text, listed[-2].end, listed[-1].start)
         and APPOSITIVE_CLOSE.match(text, listed[-1].end)
     ):
-        return [(c.start, c.end) for c in listed]
+        spans = [(c.start, c.end) for c in listed]
+        foreign = next((i for i, (_, e) in enumerate(spans) if own_citizenship(ctx, e)), None)
+        return spans if foreign is None else spans[:foreign]
     return [name]
+
+
+OWN_CUE_GAP = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def own_citizenship(ctx: Context, end: int) -> bool:
+    """True when a citizenship cue follows the name ending at ``end`` (", warga negara X")."""
+    gap = OWN_CUE_GAP.match(ctx.text, end)
+    return gap is not None and any(
+        c.status == "cued" and c.cue != "apposition" and c.cue_start == gap.end()
+        for c in ctx.countries
+    )
 
 
 def names_a_place(ctx: Context, title: str, start: int, end: int) -> bool:
@@ -140,15 +193,20 @@ def name_after_title(
 
 
 def name_in_tail(
-    ctx: Context, tail: list[tuple[int, int, str]], pos: int, *, full_title: bool = False
+    ctx: Context, tail: list[tuple[int, int, str]], pos: int, *, full_title: str | None = None
 ) -> tuple[int, int] | None:
-    """A name closing a title without a comma, after the last place or agency word.
+    """A name closing a title without a comma, after the last place or agency word; when
+    the tail lists names ("Kasi Wasdakim A dan B"), the first of them (``names_listed``
+    reads the others).
 
-    Only tried when places or organisations are known: otherwise "Kepala Kantor Imigrasi
-    Mataram mengatakan" would make "Mataram" a person.
+    After an agency word, only tried when places or organisations are known: otherwise
+    "Kepala Kantor Imigrasi Mataram mengatakan" would make "Mataram" a person.
     """
-    if not ctx.covered:
-        return None
+    joint = next((i for i, (_, _, w) in enumerate(tail) if w.lower() == "dan"), None)
+    if joint and not ctx.text[tail[0][0] : tail[joint - 1][1]].isupper():
+        first = name_in_tail(ctx, tail[:joint], tail[joint - 1][1], full_title=full_title)
+        if first:
+            return first
     run: list[tuple[int, int]] = []
     for ws, we, w in reversed(tail):
         if not w[0].isupper() or not is_name_word(ctx, w, ws, we):
@@ -157,18 +215,39 @@ def name_in_tail(
     if not run:
         return None
     if len(run) == len(tail):
-        # "Kasi Intelijen Maria Goretti Simanjuntak:": a title naming its unit, then a
-        # full name closed by punctuation; a bare "Kapolda" or "Ketua" is not enough.
-        closes = NAME_CLOSER.match(ctx.text, run[-1][1]) is not None
-        if full_title and len(run) >= 2 and closes:
+        # "Kasi Intelijen Maria Goretti Simanjuntak:", "Kasi Inteldakim A B mengatakan": a
+        # title naming its unit, then a full name closed as ``full_title`` says; a bare
+        # "Kapolda" or "Ketua" is not enough.
+        closer = NAME_CLOSER if full_title == "word" else NAME_PUNCTUATION
+        if full_title and len(run) >= 2 and closer.match(ctx.text, run[-1][1]):
             return trim(ctx, (run[0][0], run[-1][1]))
         return None
     before = tail[len(tail) - len(run) - 1]
-    if not ctx.is_covered(before[0], before[1]) or "\n" in ctx.text[before[1] : run[0][0]]:
+    if "\n" in ctx.text[before[1] : run[0][0]]:
         return None
     if before[2].endswith(".") and before[2][:-1].isupper() and len(before[2]) > 2:
         return None  # "... Kemenkumham NTB. Mengusung tema": the sentence ended
-    return trim(ctx, (run[0][0], run[-1][1]))
+    if unit_word_before(ctx, before, run) or (ctx.covered and ctx.is_covered(before[0], before[1])):
+        return trim(ctx, (run[0][0], run[-1][1]))
+    return None
+
+
+def unit_word_before(
+    ctx: Context, before: tuple[int, int, str], run: list[tuple[int, int]]
+) -> bool:
+    """True when a word of a title's unit ("Kepala Seksi Inteldakim A B hadir": a word of
+    the titles of the cue list, as in "Kasi Inteldakim") stands before a full name closed by
+    punctuation or a lower-case word, in mixed case (in capitals every word is capitalised).
+    An agency word ("Imigrasi", "TPI") is not one: the place of the agency follows it."""
+    start, end, word = before
+    return (
+        word[0].isupper()
+        and word.lower() in ctx.cues.title_words
+        and not ctx.text[run[0][0] : run[-1][1]].isupper()
+        and not is_name_word(ctx, word, start, end)
+        and len(run) >= 2
+        and NAME_CLOSER.match(ctx.text, run[-1][1]) is not None
+    )
 
 
 def from_ranks(ctx: Context) -> list[Candidate]:

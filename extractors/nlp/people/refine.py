@@ -5,7 +5,8 @@
   ("S.H."), the outlet in a dateline ("MEDAN, Warta Kota -"), web addresses, and items of a
   country statistic ("Kamboja (3), Laos (2)").
 - NER spans lose leading and trailing words that cannot be part of a name ("Kalbar Sutarno"
-  -> "Sutarno", "Yohanes Pratama S.C.P." -> "Yohanes Pratama").
+  -> "Sutarno", "Yohanes Pratama S.C.P." -> "Yohanes Pratama"); the names a NER span lists
+  after it and the NER left out are read ("Liu Yang dan Yang Hua, warga negara Tiongkok").
 - A Balinese name keeps its "I"/"Ni" ("I Made Wirawan").
 - A short form of an official's or a foreigner's name ("Pratama" after "Yohanes Pratama") becomes
   an alias of the full name, so both mentions describe one person.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from extractors.nlp.people.context import Context
+from extractors.nlp.people.named import closed_list, in_capitals
 from extractors.nlp.people.names import (
     clean_name,
     in_headline,
@@ -39,12 +41,19 @@ NEXT_WORD = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)?)(?![\w]|\.\w)")
 
 
 def refine_candidates(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
-    """Trim NER spans, extend Balinese prefixes and drop what is not a person."""
+    """Trim NER spans, read the names listed after them, extend Balinese prefixes and drop
+    what is not a person."""
     stats = ctx.statistic_spans
     out = []
-    for cand in candidates:
-        if cand.source == "ner" and not trim_ner(ctx, cand):
-            continue
+    queue = list(candidates)
+    listed: set[int] = set()
+    for cand in queue:  # the names listed after a NER span join the queue
+        if cand.source == "ner" and id(cand) not in listed:
+            if not trim_ner(ctx, cand):
+                continue
+            after = names_listed_after(ctx, cand)
+            listed.update(id(c) for c in after)
+            queue += after
         if cand.source in ("group", "statistic"):
             out.append(cand)
             continue
@@ -101,6 +110,16 @@ def extend_ner(ctx: Context, cand: Candidate) -> None:
         if ctx.cues.degree.fullmatch(m.group(1)) or is_prefix(ctx, m.group(1)):
             break
         cand.end = m.end(1)
+
+
+def names_listed_after(ctx: Context, cand: Candidate) -> list[Candidate]:
+    """The names a NER span lists after it that the NER left out ("Liu Yang dan Yang Hua,
+    warga negara Tiongkok"), when they close the list as ``named.closed_list`` reads it; a
+    headline or a line in capitals, where every word is capitalised, lists no one this way."""
+    if in_headline(ctx, cand.start) or in_capitals(ctx, cand.start):
+        return []
+    listed = closed_list(ctx, (cand.start, cand.end), "ner")[1:]
+    return [Candidate(c.start, c.end, "ner") for c in listed]
 
 
 def edge_word(ctx: Context, start: int, end: int, word: str) -> bool:

@@ -13,7 +13,13 @@ import srsly
 from spacy.attrs import IDX, NORM, ORTH, SHAPE, SPACY
 
 from extractors.nlp.ner import NER_MODEL_PATH, open_model
-from extractors.nlp.tokens import FORMS_FILE, _written_forms, one_token_forms, read_tokenizer
+from extractors.nlp.tokens import (
+    FORMS_FILE,
+    _written_forms,
+    one_token_forms,
+    read_tokenizer,
+    split_infixes,
+)
 
 ATTRS = [ORTH, NORM, SPACY, IDX, SHAPE]
 
@@ -87,8 +93,11 @@ def test_tokens_shipped_forms_are_those_of_the_shipped_tokenizer():
         re.compile(data["suffix_search"]).search,
     )
     written = _written_forms(NER_MODEL_PATH / FORMS_FILE, hashlib.sha256(raw).hexdigest())
-    assert written == forms  # else: `write_forms` for the retrained model
-    assert "laki-laki" in forms and len(forms) > 15_000
+    assert written is not None and written.keys() == forms  # else: `write_forms` again
+    infixes = re.compile(data["infix_finditer"]).finditer
+    urls = re.compile(data["url_match"]).match
+    assert all(split == split_infixes(form, infixes, urls) for form, split in written.items())
+    assert written["laki-laki"] == ("laki", "-", "laki") and len(forms) > 15_000
 
 
 def test_tokens_forms_written_for_another_tokenizer_are_worked_out_again(tmp_path, tokenizers):
@@ -101,3 +110,21 @@ def test_tokens_forms_written_for_another_tokenizer_are_worked_out_again(tmp_pat
     read = read_tokenizer(shipped.vocab, tmp_path / "tokenizer")
     assert read.wholes == shipped.wholes
     assert "rumah" not in read.wholes
+    assert {k: sorted(v) for k, v in read.pieces.items()} == {
+        k: sorted(v) for k, v in shipped.pieces.items()
+    }
+
+
+def test_tokens_forms_file_of_an_older_layout_is_worked_out_again(tmp_path, tokenizers):
+    """A file that lists the forms without their pieces names the same tokenizer under an
+    older header; its forms are not taken as one piece each."""
+    shutil.copy(NER_MODEL_PATH / "tokenizer", tmp_path / "tokenizer")
+    sha = hashlib.sha256((NER_MODEL_PATH / "tokenizer").read_bytes()).hexdigest()
+    (tmp_path / FORMS_FILE).write_text(
+        f"# one-token forms of the tokenizer file with sha256 {sha}\nlaki-laki\n"
+    )
+    _, shipped = tokenizers
+    read = read_tokenizer(shipped.vocab, tmp_path / "tokenizer")
+    assert read.wholes == shipped.wholes
+    doc = read("laki-laki/perempuan")
+    assert [t.text for t in doc] == ["laki-laki", "/", "perempuan"]

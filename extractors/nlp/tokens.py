@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,10 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-# Beside the model's tokenizer: its one-token forms, one a line, after a header naming the
-# tokenizer file they were worked out from (`write_forms`).
+# Beside the model's tokenizer: its one-token forms, one a line in its infix pieces, after a
+# header naming the tokenizer file they were worked out from (`write_forms`).
 FORMS_FILE = "tokenizer-forms.txt"
-FORMS_HEADER = "# one-token forms of the tokenizer file with sha256 "
+FORMS_HEADER = "# one-token forms, in their infix pieces, of the tokenizer file with sha256 "
 
 
 class WholeTokenizer(Tokenizer):
@@ -44,7 +44,7 @@ class WholeTokenizer(Tokenizer):
         self,
         vocab: Vocab,
         *,
-        wholes: frozenset[str],
+        splits: Mapping[str, tuple[str, ...]],
         rules: dict[str, list[dict[int, str]]],
         prefix_search: Callable[[str], Any],
         suffix_search: Callable[[str], Any],
@@ -52,6 +52,9 @@ class WholeTokenizer(Tokenizer):
         url_match: Callable[[str], Any] | None,
         faster_heuristics: bool,
     ) -> None:
+        """`splits`: each one-token form and the pieces the infix rules alone split it into
+        (`split_infixes`)."""
+        wholes = frozenset(splits)
         super().__init__(
             vocab,
             rules=rules,
@@ -63,35 +66,19 @@ class WholeTokenizer(Tokenizer):
             faster_heuristics=faster_heuristics,
         )
         self.wholes = wholes
-        # The pieces an infix split leaves of each form, by the text of its first pieces
-        # (a special case may have joined the first two: "S.Pd" "." of "S.Pd.SD").
+        # The pieces of each form, by the text of its first pieces (a special case may have
+        # joined the first two: "S.Pd" "." of "S.Pd.SD").
         self.pieces: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for whole in wholes:
-            split = self.split_infixes(whole)
-            for count in range(1, len(split)):
-                self.pieces["".join(split[:count])].append((split, whole))
+        for whole, split in splits.items():
+            find, first = (split, whole), ""
+            for piece in split[:-1]:
+                first += piece
+                self.pieces[first].append(find)
 
     def __call__(self, text: str) -> Doc:
         doc = super().__call__(text)
         self.join_pieces(doc)
         return doc
-
-    def split_infixes(self, text: str) -> tuple[str, ...]:
-        """`text` as the affix rules alone split it (it has no prefix or suffix)."""
-        if self.url_match and self.url_match(text):
-            return (text,)
-        pieces, start = [], 0
-        for match in self.infix_finditer(text):
-            if match.start() == 0:
-                continue
-            if match.start() != start:
-                pieces.append(text[start : match.start()])
-            if match.start() != match.end():
-                pieces.append(text[match.start() : match.end()])
-            start = match.end()
-        if text[start:]:
-            pieces.append(text[start:])
-        return tuple(pieces)
 
     def join_pieces(self, doc: Doc) -> None:
         """Join the pieces of a form split by another infix into the form's one token, as
@@ -128,6 +115,28 @@ class WholeTokenizer(Tokenizer):
                 retokenizer.merge(span)
 
 
+def split_infixes(
+    text: str,
+    infix_finditer: Callable[[str], Iterator[re.Match[str]]],
+    url_match: Callable[[str], Any] | None,
+) -> tuple[str, ...]:
+    """`text` as the infix rules alone split it (it has no prefix or suffix)."""
+    if url_match and url_match(text):
+        return (text,)
+    pieces, start = [], 0
+    for match in infix_finditer(text):
+        if match.start() == 0:
+            continue
+        if match.start() != start:
+            pieces.append(text[start : match.start()])
+        if match.start() != match.end():
+            pieces.append(text[match.start() : match.end()])
+        start = match.end()
+    if text[start:]:
+        pieces.append(text[start:])
+    return tuple(pieces)
+
+
 def _splits_within(words: list[str], pieces: tuple[str, ...]) -> bool:
     """True when every boundary between `words` is one between `pieces` (the same text)."""
     ends, position = set(), 0
@@ -145,28 +154,34 @@ def _splits_within(words: list[str], pieces: tuple[str, ...]) -> bool:
 def read_tokenizer(vocab: Vocab, path: Path) -> WholeTokenizer:
     """The tokenizer saved in the model folder's file `path` (spaCy's own format).
 
-    Which special cases are one-token forms is read from `FORMS_FILE` beside it when that
-    file was written for these very bytes (`write_forms`), else worked out here (0.25 s:
-    each form is searched for a prefix and a suffix).
+    Which special cases are one-token forms, and their infix pieces, are read from
+    `FORMS_FILE` beside it when that file was written for these very bytes (`write_forms`),
+    else worked out here (0.35 s: each form is searched for a prefix and a suffix, then
+    split at its infixes).
     """
     raw = path.read_bytes()
     data = srsly.msgpack_loads(raw)
     prefix_search = re.compile(data["prefix_search"]).search
     suffix_search = re.compile(data["suffix_search"]).search
+    infix_finditer = re.compile(data["infix_finditer"]).finditer
+    url_match = re.compile(data["url_match"]).match if data.get("url_match") else None
     if data.get("token_match"):
         raise ValueError(f"{path}: a tokenizer with its own token_match is not supported")
     exceptions: dict[str, list[dict[int, str]]] = data["exceptions"]
-    wholes = _written_forms(path.with_name(FORMS_FILE), _fingerprint(raw))
-    if wholes is None or not wholes <= exceptions.keys():
-        wholes = one_token_forms(exceptions, prefix_search, suffix_search)
+    splits = _written_forms(path.with_name(FORMS_FILE), _fingerprint(raw))
+    if splits is None or not splits.keys() <= exceptions.keys():
+        splits = {
+            form: split_infixes(form, infix_finditer, url_match)
+            for form in one_token_forms(exceptions, prefix_search, suffix_search)
+        }
     return WholeTokenizer(
         vocab,
-        wholes=wholes,
-        rules={text: tokens for text, tokens in exceptions.items() if text not in wholes},
+        splits=splits,
+        rules={text: tokens for text, tokens in exceptions.items() if text not in splits},
         prefix_search=prefix_search,
         suffix_search=suffix_search,
-        infix_finditer=re.compile(data["infix_finditer"]).finditer,
-        url_match=re.compile(data["url_match"]).match if data.get("url_match") else None,
+        infix_finditer=infix_finditer,
+        url_match=url_match,
         faster_heuristics=bool(data.get("faster_heuristics", True)),
     )
 
@@ -190,7 +205,9 @@ def one_token_forms(
 
 
 def write_forms(folder: Path) -> Path:
-    """Write `FORMS_FILE` for the tokenizer of the model folder `folder` (after training)."""
+    """Write `FORMS_FILE` for the tokenizer of the model folder `folder` (after training):
+    each one-token form on its line, in its infix pieces separated by single spaces (a form
+    holds no whitespace)."""
     raw = (folder / "tokenizer").read_bytes()
     data = srsly.msgpack_loads(raw)
     wholes = one_token_forms(
@@ -198,21 +215,31 @@ def write_forms(folder: Path) -> Path:
         re.compile(data["prefix_search"]).search,
         re.compile(data["suffix_search"]).search,
     )
+    infix_finditer = re.compile(data["infix_finditer"]).finditer
+    url_match = re.compile(data["url_match"]).match if data.get("url_match") else None
     target = folder / FORMS_FILE
-    lines = [f"{FORMS_HEADER}{_fingerprint(raw)}", *sorted(wholes)]
+    lines = [
+        f"{FORMS_HEADER}{_fingerprint(raw)}",
+        *(" ".join(split_infixes(form, infix_finditer, url_match)) for form in sorted(wholes)),
+    ]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
 
 
-def _written_forms(path: Path, fingerprint: str) -> frozenset[str] | None:
-    """The forms of `path` when it was written for the tokenizer with `fingerprint`."""
+def _written_forms(path: Path, fingerprint: str) -> dict[str, tuple[str, ...]] | None:
+    """The forms of `path`, each with its infix pieces, when it was written for the
+    tokenizer with `fingerprint`."""
     try:
-        header, *forms = path.read_text(encoding="utf-8").splitlines()
+        header, *lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, ValueError):
         return None
     if header != f"{FORMS_HEADER}{fingerprint}":
         return None
-    return frozenset(forms)
+    splits = {}
+    for line in lines:
+        split = tuple(line.split(" "))
+        splits["".join(split)] = split
+    return splits
 
 
 def _fingerprint(raw: bytes) -> str:

@@ -38,6 +38,7 @@ from models.records import INCIDENT_LABELS, Fact, SearchQuery
 from models.tables import (
     Document,
     DocumentFacet,
+    DocumentFacetList,
     FactRow,
     LinkedFact,
     Mention,
@@ -48,7 +49,7 @@ from models.tables import (
 )
 from storage import migrate, summaries, xref
 from storage.engine import make_engine
-from storage.facets import document_facets
+from storage.facets import document_facets, facet_lines
 
 WILAYAH = Path(__file__).resolve().parent.parent / "extractors" / "nlp" / "data" / "wilayah.csv.gz"
 MARKER = "benchmark:search_latency:2"  # :2 adds linked facts; older archives are rebuilt
@@ -235,6 +236,9 @@ class Archive:
             "document_facet": [
                 {"document_id": document_id, "facet": f, "value": v} for f, v in sorted(facets)
             ],
+            "document_facet_list": [
+                {"document_id": document_id, "lines": facet_lines(sorted(facets))}
+            ],
             "mention": mentions,
             "linked_fact": linked,
         }
@@ -318,6 +322,7 @@ TABLES = {
     "page": Page.__table__,
     "fact": FactRow.__table__,
     "document_facet": DocumentFacet.__table__,
+    "document_facet_list": DocumentFacetList.__table__,
     "mention": Mention.__table__,
     "linked_fact": LinkedFact.__table__,
 }
@@ -526,8 +531,8 @@ def main() -> None:
     options = parser.parse_args()
     engine, ready = open_database(options.db, options.documents)
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    migrate.upgrade(engine)  # a stored archive of an older schema is brought up to date
     if not ready:
-        migrate.upgrade(engine)
         build(engine, options.documents, options.seed)
     rng = random.Random(options.seed)
     print(f"{'query':48} {'p50 ms':>8} {'p95 ms':>8} {'rows':>8}  goal (p95)")

@@ -332,6 +332,21 @@ class DocumentFacet(SQLModel, table=True):
     value: str = Field(max_length=160, primary_key=True)
 
 
+class DocumentFacetList(SQLModel, table=True):
+    """A document's counted facet values in one row (letter numbers are not counted): one
+    "facet<TAB>value" line each, the same values as its `DocumentFacet` rows.
+
+    Facet counts over a list of documents read these rows and count in Python: grouping the
+    facet rows of 8,000 documents sorted 100,000 of them (70 ms); this reads 8,000 rows by
+    key (25 ms). Values hold no tab or line break (`storage.facets.document_facets` folds
+    whitespace)."""
+
+    __tablename__ = "document_facet_list"
+
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    lines: str = Field(sa_type=sa.Text)
+
+
 class LinkedFact(SQLModel, table=True):
     """One person of a document (or an incident naming nobody) with one incident linked
     to them (or none), a place and a month: what counts are made of.

@@ -1,8 +1,9 @@
 """Facet values of a document, derived from its facts, kind and date, kept in `document_facet`.
 
-Search filters and counts read `document_facet` through its (facet, value, document_id)
-index, so no request scans facts. The rows are rebuilt whenever a document's facts
-are saved or replaced.
+Search filters read `document_facet` through its (facet, value, document_id) index, so no
+request scans facts; counts over a list of documents read each one's counted values from
+`document_facet_list`, one row per document (`count_listed`). Both are rebuilt whenever a
+document's facts are saved or replaced.
 
 A letter's own fields give two facets: its sender (the letterhead agency, whitespace
 folded, as written) and its number (see `letter_number_key`). Letter numbers are nearly
@@ -12,6 +13,7 @@ unique, so they filter but are never counted beside results (`UNCOUNTED_FACETS`)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -19,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from models.records import Facet, FactKind
-from models.tables import DocumentFacet
+from models.tables import DocumentFacet, DocumentFacetList
 
 REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -123,8 +125,36 @@ def replace_document_facets(
     session: Session, *, document_id: int, facets: Iterable[tuple[str, str]]
 ) -> None:
     """Inside the caller's transaction: swap a document's facet rows for `facets`."""
+    rows = sorted(set(facets))
     session.exec(sa.delete(DocumentFacet).where(col(DocumentFacet.document_id) == document_id))
-    session.add_all(
-        DocumentFacet(document_id=document_id, facet=facet, value=value)
-        for facet, value in sorted(set(facets))
+    session.exec(
+        sa.delete(DocumentFacetList).where(col(DocumentFacetList.document_id) == document_id)
     )
+    session.add_all(
+        DocumentFacet(document_id=document_id, facet=facet, value=value) for facet, value in rows
+    )
+    session.add(DocumentFacetList(document_id=document_id, lines=facet_lines(rows)))
+
+
+def facet_lines(facets: Iterable[tuple[str, str]]) -> str:
+    """The `DocumentFacetList.lines` of a document with these (facet, value) pairs."""
+    lines = []
+    for facet, value in facets:
+        if facet in UNCOUNTED_FACETS:
+            continue
+        if "\t" in value or "\n" in value:  # folded before: a line per value stays one
+            raise ValueError(f"facet value with a tab or line break: {value!r}")
+        lines.append(f"{facet}\t{value}")
+    return "\n".join(lines)
+
+
+def count_listed(lines: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Documents per (facet, value) among the `DocumentFacetList.lines` given."""
+    joined = "\n".join(text for text in lines if text)
+    if not joined:
+        return {}
+    counts = {}
+    for line, documents in Counter(joined.split("\n")).items():
+        facet, _, value = line.partition("\t")
+        counts[facet, value] = documents
+    return counts

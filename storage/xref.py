@@ -40,6 +40,7 @@ from models.records import (
 from models.tables import (
     Document,
     DocumentFacet,
+    DocumentFacetList,
     LinkedFact,
     Mention,
     Page,
@@ -48,7 +49,7 @@ from models.tables import (
     SubjectRegion,
 )
 from storage import summaries
-from storage.facets import UNCOUNTED_FACETS
+from storage.facets import UNCOUNTED_FACETS, count_listed
 from storage.filters import check_query, document_conditions, text_query
 from storage.search import (
     ELLIPSIS,
@@ -535,25 +536,24 @@ def count_facets(
     Near-unique facets (`UNCOUNTED_FACETS`: letter numbers) are not counted: a list of
     ones says nothing and would cost a row per document. `ids`, when given, are the
     documents to count (the sample, or every matching document), found already.
+
+    Each counted document's values are one row of `document_facet_list`, counted here:
+    grouping 100,000 facet rows in the database took 70 ms, this 25.
     """
     step = facet_step(total)
     sampled = [*conditions, col(Document.id) % step == 0] if step > 1 else list(conditions)
-    statement = sa.select(
-        col(DocumentFacet.facet), col(DocumentFacet.value), sa.func.count()
-    ).where(col(DocumentFacet.facet).not_in(UNCOUNTED_FACETS))
-    # Only originals carry facets, so an unfiltered exact count reads the index alone.
+    listed = col(DocumentFacetList.document_id)
+    statement = sa.select(col(DocumentFacetList.lines))
     if ids is not None:  # found already (`sample_ids`, `matching_documents`)
-        statement = statement.where(
-            among(col(DocumentFacet.document_id), ids, dialect=dialect_of(session))
-        )
+        statement = statement.where(among(listed, ids, dialect=dialect_of(session)))
     elif len(sampled) > 1:
-        matching = sa.select(col(Document.id)).where(*sampled)
-        statement = statement.where(col(DocumentFacet.document_id).in_(matching))
-    statement = statement.group_by(DocumentFacet.facet, DocumentFacet.value)
+        statement = statement.where(listed.in_(sa.select(col(Document.id)).where(*sampled)))
+    # else: every document; only originals carry facets.
     found: dict[str, list[FacetCount]] = {
         facet.value: [] for facet in Facet if facet.value not in UNCOUNTED_FACETS
     }
-    for facet, value, documents in session.execute(statement).all():
+    rows = plain_rows(session, statement)
+    for (facet, value), documents in count_listed(row[0] for row in rows).items():
         estimate = min(documents * step, total)
         found.setdefault(facet, []).append(FacetCount(value=value, documents=estimate))
     top = {

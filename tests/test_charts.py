@@ -45,7 +45,8 @@ HOSTILE = 'Ratu <script>alert("x")</script> & "Co"'
 def chart_archive(session, store_document):
     """The chart documents stored with their linked facts and province facets, and two
     subjects (one with a hostile name) named together in two of them; ids by name."""
-    from models.tables import Document, DocumentFacet, LinkedFact, Mention, Subject
+    from models.tables import Document, LinkedFact, Mention, Subject
+    from storage.facets import replace_document_facets
 
     ids = {}
     for name, text in CHART_DOCUMENTS.items():
@@ -68,8 +69,7 @@ def chart_archive(session, store_document):
         facets = [("province", p) for p in provinces]
         facets += sorted({("incident", row[1]) for row in rows})
         facets += sorted({("nationality", row[3]) for row in rows})
-        for facet, value in facets:
-            session.add(DocumentFacet(document_id=ids[name], facet=facet, value=value))
+        replace_document_facets(session, document_id=ids[name], facets=facets)
     people = [Subject(name="Hendrik Vos", nationality="NL"), Subject(name=HOSTILE)]
     session.add_all(people)
     session.flush()

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from extractors.facts import extract_facts
 from models.errors import QueryError
 from models.records import SearchQuery
-from models.tables import DocumentFacet
+from models.tables import DocumentFacet, DocumentFacetList
 from pantau.cli import app
 from storage import repository, xref
-from storage.facets import letter_number_key
+from storage.facets import count_listed, facet_lines, letter_number_key
 from tests.conftest import claim_and_save, sign_in
 
 SERAYA = "KANTOR IMIGRASI KELAS II TPI PULAU SERAYA"
@@ -209,6 +209,70 @@ def test_letter_facets_migration_fills_documents_stored_before_it(session, lette
     migrate.upgrade(db_engine)
     assert letter_facet_rows(session) == before
     assert found(session, sender=SERAYA) == ids_of(letters, SENDERS[SERAYA])
+
+
+def facet_lists(session) -> dict[int, set[str]]:
+    """Each document's `document_facet_list` row, as a set of its lines."""
+    rows = session.exec(sa.select(DocumentFacetList.document_id, DocumentFacetList.lines))
+    return {document_id: set(lines.split("\n")) - {""} for document_id, lines in rows.all()}
+
+
+def counted_facet_rows(session) -> dict[int, set[str]]:
+    """The same, made from the `document_facet` rows (letter numbers are never counted)."""
+    rows = session.exec(
+        sa.select(DocumentFacet.document_id, DocumentFacet.facet, DocumentFacet.value)
+    )
+    made: dict[int, set[str]] = {}
+    for document_id, facet, value in rows.all():
+        lines = made.setdefault(document_id, set())
+        if facet != "letter_number":
+            lines.add(f"{facet}\t{value}")
+    return made
+
+
+def test_facet_lists_hold_each_documents_counted_facet_rows(session, letters):
+    lists = facet_lists(session)
+    assert lists == counted_facet_rows(session)
+    assert f"sender\t{SERAYA}" in lists[letters["seraya-deportasi"]]  # doubled spaces folded
+    assert not any(line.startswith("letter_number") for lines in lists.values() for line in lines)
+
+
+def test_facet_lists_follow_re_extraction_and_deletion(session, letters):
+    document_id = letters["teluk-karang"]
+    text = LETTERS["teluk-karang"].replace(TELUK_KARANG, SERAYA)
+    repository.save_extraction(
+        session, document_id=document_id, extraction=extract_facts([(1, text)])
+    )
+    assert f"sender\t{SERAYA}" in facet_lists(session)[document_id]
+    assert facet_lists(session) == counted_facet_rows(session)
+    results = xref.search(session, query=SearchQuery())
+    assert [(c.value, c.documents) for c in results.facets["sender"]] == [(SERAYA, 3)]
+    assert repository.delete_document(session, document_id=letters["seraya-detensi"])
+    assert set(facet_lists(session)) == {letters["seraya-deportasi"], document_id}
+    results = xref.search(session, query=SearchQuery())
+    assert [(c.value, c.documents) for c in results.facets["sender"]] == [(SERAYA, 2)]
+
+
+def test_facet_lists_migration_fills_documents_stored_before_it(session, letters, db_engine):
+    from storage import migrate
+
+    before = facet_lists(session)
+    session.close()
+    migrate.downgrade(db_engine, "0021")  # a database as it was before 0022
+    migrate.upgrade(db_engine)
+    assert facet_lists(session) == before
+    results = xref.search(session, query=SearchQuery(text="Polandia"))
+    assert [(c.value, c.documents) for c in results.facets["sender"]] == [(SERAYA, 2)]
+
+
+def test_facet_lists_refuse_a_value_that_would_break_its_line():
+    with pytest.raises(ValueError, match="tab or line break"):
+        facet_lines([("agency", "Kantor\nImigrasi")])
+    assert facet_lines([("letter_number", "B-1"), ("kind", "letter")]) == "kind\tletter"
+    assert count_listed(["kind\tletter\nmonth\t2026-10", "", "kind\tletter"]) == {
+        ("kind", "letter"): 2,
+        ("month", "2026-10"): 1,
+    }
 
 
 # --- the CLI -------------------------------------------------------------------------

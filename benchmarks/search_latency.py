@@ -47,6 +47,7 @@ from models.tables import (
     Subject,
     utc_now,
 )
+from pantau.cmdserver import settle_heap
 from storage import migrate, summaries, xref
 from storage.engine import make_engine
 from storage.facets import document_facets, facet_lines
@@ -537,6 +538,7 @@ def main() -> None:
     rng = random.Random(options.seed)
     print(f"{'query':48} {'p50 ms':>8} {'p95 ms':>8} {'rows':>8}  goal (p95)")
     with Session(engine) as session:
+        settle_heap()  # as the servers that answer searches do (`pantau.cmdserver`, `pantau web`)
         for label, call in queries(session, rng):
             p50, p95, size = measure(call, options.repeat)
             goal = goal_of(label)

@@ -30,6 +30,7 @@ from rich.table import Table
 from models import i18n
 from models.errors import ConfigError, PantauError, StorageError
 from models.i18n import _, ngettext
+from pantau import cmdserver
 from pantau.settings import Settings, prepare_prefect
 
 EXIT_OK = 0
@@ -2149,6 +2150,7 @@ def web(
 
     settings = _settings(db)
     application = create_app(settings)
+    cmdserver.settle_heap()
     console.print(
         _("Pantau workbench on http://{host}:{port}/ (Ctrl+C stops it)").format(
             host=escape(host), port=port

@@ -42,8 +42,12 @@ LETTER_NUMBER_EXAMPLE = "B-1187/IMI.1/GR.02.03/2026"
 
 # Pages that match; `document_conditions` leaves out documents still pending (their pages
 # being written in batches). Joining `document` here as well made PostgreSQL read it twice.
+# SQLite reads each page's document from the (page, document) index (migration 0024), not
+# from the page row: a common word's 100,000 pages, 42 ms against 20. Without statistics
+# its planner would read the rows, so the index is named.
 SQLITE_TEXT_MATCH = sa.text(
-    "SELECT page.document_id FROM page_fts JOIN page ON page.id = page_fts.rowid "
+    "SELECT page.document_id FROM page_fts "
+    "JOIN page INDEXED BY ix_page_fts_document ON page.id = page_fts.rowid "
     "WHERE page_fts MATCH :fts_query"
 )
 PG_TEXT_MATCH = sa.text(

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from models.records import SearchQuery
+from models.tables import Document
 from storage import xref
 
 
@@ -60,3 +61,21 @@ def test_search_plans_text_search_finds_and_restores_the_planner(
         connection = session.connection()
         assert show(connection, "enable_seqscan") == "on"
         assert show(connection, "enable_indexscan") == "on"
+
+
+def test_search_plans_sqlite_text_match_reads_documents_from_the_page_index(
+    session, store_document
+):
+    """A common word's pages are joined to their documents through (page, document), not by
+    reading each page row (migration 0024)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the index serves SQLite's full-text join")
+    for path, pages in PAGES.items():
+        store_document(path, pages)
+    query = xref.check_query(SearchQuery(text="imigrasi"))
+    statement = sa.select(Document.id).where(*xref.document_conditions(query, "sqlite"))
+    compiled = statement.compile(dialect=session.connection().dialect)
+    parameters = tuple(str(value) for value in compiled.params.values())
+    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", parameters)
+    details = [row[3] for row in plan]
+    assert any("COVERING INDEX ix_page_fts_document" in detail for detail in details), details
